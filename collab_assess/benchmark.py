@@ -1,0 +1,128 @@
+"""Peers and the national baseline: how a collaborative compares with others.
+
+Peers are the other collaboratives in the database, each judged on its latest round that has any
+scored answer. Peer figures are shown only when at least MIN_PEERS peers contribute, so no single
+collaborative can be picked out of an aggregate.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field
+
+from collab_assess.scale import HIGHEST_LEVEL, LOWEST_LEVEL, Level
+from collab_assess.scoring import area_scores, overall_scores, statement_scores
+from collab_assess.store import Store
+
+MIN_PEERS = 5
+BASELINE_FILE = Path(__file__).resolve().parent.parent / "data" / "baseline.toml"
+
+
+class Baseline(BaseModel):
+    """The national survey figure, where it comes from, and which stages count as early."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    share: float = Field(gt=0, lt=1)
+    survey: str
+    finding: str
+    source: str
+    early_stages: tuple[Level, ...] = Field(min_length=1)
+
+    def is_early(self, stage: Level) -> bool:
+        return stage in self.early_stages
+
+    @property
+    def early_stage_names(self) -> str:
+        return " or ".join(stage.label for stage in self.early_stages)
+
+
+def load_baseline(path: Path = BASELINE_FILE) -> Baseline:
+    with path.open("rb") as handle:
+        return Baseline.model_validate(tomllib.load(handle)["early_stage"])
+
+
+@dataclass(frozen=True)
+class PeerScores:
+    """Scores of each peer's latest round: per area and overall (with the stage)."""
+
+    areas: pd.DataFrame
+    overall: pd.DataFrame
+
+    @property
+    def count(self) -> int:
+        return len(self.overall)
+
+    @property
+    def enough(self) -> bool:
+        return self.count >= MIN_PEERS
+
+
+def latest_scored_rounds(store: Store, exclude_collaborative_id: int | None = None) -> pd.DataFrame:
+    rounds = store.all_rounds()
+    rounds = rounds[rounds["collaborative_id"] != exclude_collaborative_id]
+    answered = store.rounds_with_scored_answers()
+    rounds = rounds[rounds["round_id"].isin(answered)]
+    return rounds.sort_values(["opens_on", "round_id"]).groupby("collaborative_id").tail(1)
+
+
+def peer_scores(store: Store, exclude_collaborative_id: int | None = None) -> PeerScores:
+    rounds = latest_scored_rounds(store, exclude_collaborative_id)
+    round_ids = rounds["round_id"].tolist()
+    statements = statement_scores(
+        store.current_answers(round_ids),
+        store.round_statements(round_ids),
+        store.current_consensus(round_ids),
+    )
+    profile = rounds[["round_id", "collaborative_id", "collaborative", "region", "is_demo"]]
+    areas = area_scores(statements).merge(profile, on="round_id")
+    overall = overall_scores(area_scores(statements)).merge(profile, on="round_id")
+    return PeerScores(areas=areas, overall=overall.dropna(subset=["score"]))
+
+
+def peer_area_summary(peers: PeerScores) -> pd.DataFrame:
+    """Per area: how many peers, their median score and interquartile range."""
+    grouped = peers.areas.dropna(subset=["score"]).groupby("area_id")["score"]
+    return pd.DataFrame(
+        {
+            "peers": grouped.count(),
+            "peer_median": grouped.median(),
+            "peer_q1": grouped.quantile(0.25),
+            "peer_q3": grouped.quantile(0.75),
+        }
+    ).reset_index()
+
+
+@dataclass(frozen=True)
+class BaselineComparison:
+    stage: Level
+    is_early: bool
+    national_early_share: float
+    peers: int
+    peer_early_share: float | None
+    share_of_peers_below: float | None
+    """Share of peers whose overall score is lower than this collaborative's."""
+
+
+def compare_with_baseline(
+    score: float, stage: Level, peers: PeerScores, baseline: Baseline
+) -> BaselineComparison:
+    if not LOWEST_LEVEL <= score <= HIGHEST_LEVEL:
+        raise ValueError(f"a maturity score must lie between 1 and 4, not {score}")
+    peer_early = peer_below = None
+    if peers.enough:
+        stages = peers.overall["stage"].astype(int)
+        peer_early = float(stages.isin([int(s) for s in baseline.early_stages]).mean())
+        peer_below = float((peers.overall["score"] < score).mean())
+    return BaselineComparison(
+        stage=stage,
+        is_early=baseline.is_early(stage),
+        national_early_share=baseline.share,
+        peers=peers.count,
+        peer_early_share=peer_early,
+        share_of_peers_below=peer_below,
+    )

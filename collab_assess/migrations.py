@@ -1,0 +1,201 @@
+"""The database schema, as a list of forward migrations.
+
+Each migration runs once, in order, inside one transaction together with the row that records it in
+schema_version. Never edit a migration that has shipped: add a new one at the end.
+
+There are no foreign keys on purpose: DuckDB treats an UPDATE of a referenced row as a delete and
+insert, which foreign keys refuse. The Store checks that referenced rows exist before it writes.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+
+class Migration(NamedTuple):
+    version: int
+    description: str
+    statements: tuple[str, ...]
+
+
+SCHEMA_VERSION_TABLE = """
+CREATE TABLE IF NOT EXISTS schema_version (
+    version INTEGER PRIMARY KEY,
+    description VARCHAR NOT NULL,
+    applied_at TIMESTAMP NOT NULL
+)
+"""
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(
+        1,
+        "collaboratives, members, question bank snapshots, rounds, respondents, append-only answers, "
+        "self-described stages, consensus records and actions",
+        (
+            "CREATE SEQUENCE collaborative_ids START 1",
+            """
+            CREATE TABLE collaboratives (
+                id INTEGER PRIMARY KEY DEFAULT nextval('collaborative_ids'),
+                name VARCHAR NOT NULL,
+                name_key VARCHAR NOT NULL UNIQUE,
+                region VARCHAR,
+                icss VARCHAR[] NOT NULL,
+                collaborative_type VARCHAR,
+                governance_model VARCHAR,
+                decision_mechanisms VARCHAR[] NOT NULL,
+                is_demo BOOLEAN NOT NULL,
+                created_at TIMESTAMP NOT NULL,
+                created_by VARCHAR NOT NULL
+            )
+            """,
+            # Profiles change over time; every saved version is kept, the newest is current.
+            """
+            CREATE TABLE collaborative_profile_history (
+                collaborative_id INTEGER NOT NULL,
+                name VARCHAR NOT NULL,
+                region VARCHAR,
+                icss VARCHAR[] NOT NULL,
+                collaborative_type VARCHAR,
+                governance_model VARCHAR,
+                decision_mechanisms VARCHAR[] NOT NULL,
+                changed_at TIMESTAMP NOT NULL,
+                changed_by VARCHAR NOT NULL
+            )
+            """,
+            "CREATE SEQUENCE member_ids START 1",
+            """
+            CREATE TABLE members (
+                id INTEGER PRIMARY KEY DEFAULT nextval('member_ids'),
+                collaborative_id INTEGER NOT NULL,
+                organisation VARCHAR NOT NULL,
+                organisation_type VARCHAR NOT NULL,
+                added_at TIMESTAMP NOT NULL,
+                added_by VARCHAR NOT NULL,
+                removed_at TIMESTAMP,
+                removed_by VARCHAR
+            )
+            """,
+            """
+            CREATE TABLE bank_versions (
+                version INTEGER PRIMARY KEY,
+                title VARCHAR NOT NULL,
+                content VARCHAR NOT NULL,
+                sha256 VARCHAR NOT NULL,
+                stored_at TIMESTAMP NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE bank_statements (
+                bank_version INTEGER NOT NULL,
+                statement_id VARCHAR NOT NULL,
+                area_id VARCHAR NOT NULL,
+                position INTEGER NOT NULL,
+                PRIMARY KEY (bank_version, statement_id)
+            )
+            """,
+            "CREATE SEQUENCE round_ids START 1",
+            """
+            CREATE TABLE rounds (
+                id INTEGER PRIMARY KEY DEFAULT nextval('round_ids'),
+                collaborative_id INTEGER NOT NULL,
+                label VARCHAR NOT NULL,
+                opens_on DATE NOT NULL,
+                closes_on DATE,
+                status VARCHAR NOT NULL CHECK (status IN ('open', 'closed')),
+                bank_version INTEGER NOT NULL,
+                created_at TIMESTAMP NOT NULL,
+                created_by VARCHAR NOT NULL,
+                closed_at TIMESTAMP,
+                closed_by VARCHAR
+            )
+            """,
+            "CREATE SEQUENCE respondent_ids START 1",
+            """
+            CREATE TABLE respondents (
+                id INTEGER PRIMARY KEY DEFAULT nextval('respondent_ids'),
+                round_id INTEGER NOT NULL,
+                role VARCHAR NOT NULL,
+                organisation VARCHAR NOT NULL,
+                display_name VARCHAR NOT NULL,
+                created_at TIMESTAMP NOT NULL
+            )
+            """,
+            "CREATE SEQUENCE answer_ids START 1",
+            """
+            CREATE TABLE answers (
+                id BIGINT PRIMARY KEY DEFAULT nextval('answer_ids'),
+                round_id INTEGER NOT NULL,
+                respondent_id INTEGER NOT NULL,
+                statement_id VARCHAR NOT NULL,
+                level SMALLINT CHECK (level BETWEEN 1 AND 4),
+                unscored VARCHAR CHECK (unscored IN ('dont_know', 'not_applicable')),
+                target_level SMALLINT CHECK (target_level BETWEEN 1 AND 4),
+                note VARCHAR NOT NULL,
+                recorded_at TIMESTAMP NOT NULL,
+                recorded_by VARCHAR NOT NULL,
+                source VARCHAR NOT NULL,
+                CHECK ((level IS NULL) <> (unscored IS NULL))
+            )
+            """,
+            # One row per answered statement pointing at its newest answer. Two saves of the same
+            # answer at once both write this row, so DuckDB reports a conflict and the Store retries
+            # the loser: the answer that commits last always has the highest id and is current.
+            """
+            CREATE TABLE answer_heads (
+                round_id INTEGER NOT NULL,
+                respondent_id INTEGER NOT NULL,
+                statement_id VARCHAR NOT NULL,
+                answer_id BIGINT NOT NULL,
+                PRIMARY KEY (round_id, respondent_id, statement_id)
+            )
+            """,
+            """
+            CREATE VIEW current_answers AS
+            SELECT answers.*
+            FROM answer_heads JOIN answers ON answers.id = answer_heads.answer_id
+            """,
+            "CREATE SEQUENCE stage_ids START 1",
+            """
+            CREATE TABLE self_described_stages (
+                id BIGINT PRIMARY KEY DEFAULT nextval('stage_ids'),
+                round_id INTEGER NOT NULL,
+                respondent_id INTEGER NOT NULL,
+                stage SMALLINT NOT NULL CHECK (stage BETWEEN 1 AND 4),
+                recorded_at TIMESTAMP NOT NULL,
+                recorded_by VARCHAR NOT NULL
+            )
+            """,
+            "CREATE SEQUENCE consensus_ids START 1",
+            """
+            CREATE TABLE consensus_records (
+                id BIGINT PRIMARY KEY DEFAULT nextval('consensus_ids'),
+                round_id INTEGER NOT NULL,
+                statement_id VARCHAR NOT NULL,
+                level SMALLINT NOT NULL CHECK (level BETWEEN 1 AND 4),
+                rationale VARCHAR NOT NULL,
+                recorded_at TIMESTAMP NOT NULL,
+                recorded_by VARCHAR NOT NULL
+            )
+            """,
+            "CREATE SEQUENCE action_ids START 1",
+            """
+            CREATE TABLE actions (
+                id BIGINT PRIMARY KEY DEFAULT nextval('action_ids'),
+                round_id INTEGER NOT NULL,
+                statement_id VARCHAR,
+                area_id VARCHAR,
+                description VARCHAR NOT NULL,
+                owner VARCHAR NOT NULL,
+                due_on DATE,
+                status VARCHAR NOT NULL,
+                recorded_at TIMESTAMP NOT NULL,
+                recorded_by VARCHAR NOT NULL
+            )
+            """,
+            "CREATE INDEX answers_by_round ON answers (round_id)",
+            "CREATE INDEX rounds_by_collaborative ON rounds (collaborative_id)",
+        ),
+    ),
+)
+
+LATEST_VERSION = MIGRATIONS[-1].version

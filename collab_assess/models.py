@@ -1,0 +1,224 @@
+"""What a user may save, checked before anything is written.
+
+Each model turns bad input into an InputError whose message says, in plain words, which field is wrong
+and why, so the page or the command line can show it as it is.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any, TypeVar
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from collab_assess.errors import InputError
+from collab_assess.reference import (
+    DECISION_MECHANISMS,
+    GOVERNANCE_MODELS,
+    COLLABORATIVE_TYPES,
+    ICSS,
+    ORGANISATION_TYPES,
+    REGIONS,
+    RESPONDENT_ROLES,
+)
+from collab_assess.scale import HIGHEST_LEVEL, LOWEST_LEVEL, Unscored
+
+NAME_MAX = 120
+LABEL_MAX = 80
+NOTE_MAX = 4000
+ANSWER_SOURCES = ("self-assessment", "workshop", "import", "demo")
+
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=NAME_MAX)]
+Label = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=LABEL_MAX)]
+OptionalName = Annotated[str, StringConstraints(strip_whitespace=True, max_length=NAME_MAX)]
+Note = Annotated[str, StringConstraints(strip_whitespace=True, max_length=NOTE_MAX)]
+LevelNumber = Annotated[int, Field(ge=LOWEST_LEVEL, le=HIGHEST_LEVEL)]
+
+FIELD_LABELS = {
+    "name": "Name",
+    "region": "NHS England region",
+    "icss": "Integrated care system(s)",
+    "collaborative_type": "Type of collaborative",
+    "governance_model": "Governance model",
+    "decision_mechanisms": "Decision-making mechanisms",
+    "organisation": "Organisation",
+    "organisation_type": "Organisation type",
+    "label": "Round name",
+    "opens_on": "Opening date",
+    "closes_on": "Closing date",
+    "role": "Role",
+    "display_name": "Your name",
+    "level": "Level",
+    "unscored": "Answer",
+    "target_level": "Target level",
+    "note": "Evidence or rationale",
+    "recorded_by": "Recorded by",
+    "source": "Source",
+    "stage": "Stage",
+}
+
+_Model = TypeVar("_Model", bound=BaseModel)
+
+
+def _friendly(detail: dict[str, Any]) -> str:
+    field = detail["loc"][0] if detail["loc"] else ""
+    label = FIELD_LABELS.get(str(field), str(field) or "Input")
+    kind = detail["type"]
+    if kind == "string_too_short":
+        return f"{label} cannot be empty."
+    if kind == "string_too_long":
+        limit = detail.get("ctx", {}).get("max_length")
+        return f"{label} is too long: keep it to {limit} characters or fewer."
+    if kind == "missing":
+        return f"{label} is required."
+    message = str(detail["msg"]).removeprefix("Value error, ")
+    return f"{label}: {message}"
+
+
+def validated(model: type[_Model], **values: Any) -> _Model:
+    """Build a model from user input, or raise InputError listing what is wrong in plain words."""
+    try:
+        return model.model_validate(values)
+    except ValidationError as error:
+        raise InputError(" ".join(_friendly(detail) for detail in error.errors())) from error
+
+
+def name_key(name: str) -> str:
+    """How names are compared for duplicates: case and repeated spaces do not make a new name."""
+    return " ".join(name.split()).casefold()
+
+
+def _one_of(value: str | None, allowed: Any, what: str) -> str | None:
+    if value is not None and value not in allowed:
+        raise ValueError(f"'{value}' is not a known {what}.")
+    return value
+
+
+class _Input(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class CollaborativeProfile(_Input):
+    name: Name
+    region: str | None = None
+    icss: tuple[str, ...] = ()
+    collaborative_type: str | None = None
+    governance_model: str | None = None
+    decision_mechanisms: tuple[str, ...] = ()
+
+    @field_validator("name")
+    @classmethod
+    def _fold_spaces(cls, value: str) -> str:
+        return " ".join(value.split())
+
+    @field_validator("region")
+    @classmethod
+    def _known_region(cls, value: str | None) -> str | None:
+        return _one_of(value, REGIONS, "NHS England region")
+
+    @field_validator("icss")
+    @classmethod
+    def _known_icss(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for ics in value:
+            _one_of(ics, ICSS, "integrated care system")
+        return tuple(dict.fromkeys(value))
+
+    @field_validator("collaborative_type")
+    @classmethod
+    def _known_type(cls, value: str | None) -> str | None:
+        return _one_of(value, COLLABORATIVE_TYPES, "type of collaborative")
+
+    @field_validator("governance_model")
+    @classmethod
+    def _known_model(cls, value: str | None) -> str | None:
+        return _one_of(value, GOVERNANCE_MODELS, "governance model")
+
+    @field_validator("decision_mechanisms")
+    @classmethod
+    def _known_mechanisms(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for mechanism in value:
+            _one_of(mechanism, DECISION_MECHANISMS, "decision-making mechanism")
+        return tuple(dict.fromkeys(value))
+
+
+class MemberInput(_Input):
+    organisation: Name
+    organisation_type: str
+
+    @field_validator("organisation_type")
+    @classmethod
+    def _known_type(cls, value: str) -> str:
+        return _one_of(value, ORGANISATION_TYPES, "organisation type")
+
+
+class RoundInput(_Input):
+    label: Label
+    opens_on: date
+    closes_on: date | None = None
+
+    @model_validator(mode="after")
+    def _closes_after_opening(self) -> "RoundInput":
+        if self.closes_on is not None and self.closes_on < self.opens_on:
+            raise ValueError("the closing date must not be before the opening date.")
+        return self
+
+
+class RespondentInput(_Input):
+    role: str
+    organisation: OptionalName = ""
+    display_name: OptionalName = ""
+
+    @field_validator("role")
+    @classmethod
+    def _known_role(cls, value: str) -> str:
+        return _one_of(value, RESPONDENT_ROLES, "role")
+
+
+class AnswerInput(_Input):
+    """One answer to one statement: a level of 1-4, or Don't know / Not applicable."""
+
+    level: LevelNumber | None = None
+    unscored: Unscored | None = None
+    target_level: LevelNumber | None = None
+    note: Note = ""
+    recorded_by: Name
+    source: str = "self-assessment"
+
+    @field_validator("source")
+    @classmethod
+    def _known_source(cls, value: str) -> str:
+        return _one_of(value, ANSWER_SOURCES, "answer source")
+
+    @model_validator(mode="after")
+    def _exactly_one_answer(self) -> "AnswerInput":
+        if (self.level is None) == (self.unscored is None):
+            raise ValueError("choose exactly one of the four levels, Don't know or Not applicable.")
+        return self
+
+
+class StageInput(_Input):
+    stage: LevelNumber
+    recorded_by: Name
+
+
+class ConsensusInput(_Input):
+    level: LevelNumber
+    rationale: Note = ""
+    recorded_by: Name
+
+
+class ActionInput(_Input):
+    description: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]
+    owner: OptionalName = ""
+    due_on: date | None = None
+    statement_id: str | None = None
+    area_id: str | None = None
+    recorded_by: Name

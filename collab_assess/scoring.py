@@ -1,0 +1,168 @@
+"""How scores are worked out: pure functions over tables of answers.
+
+Every function here works on many assessment rounds at once (keyed by ``round_id``), so the same code
+scores one collaborative's round and every peer's latest round. The README section "How scores are
+worked out" describes each rule; tests/test_scoring.py checks each one.
+
+Tables:
+- answers: one row per respondent per statement (the current answer), with columns
+  round_id, respondent_id, statement_id, level (1-4, or missing) and unscored
+  ("dont_know", "not_applicable" or missing).
+- statements: the statements each round asks, with columns round_id, statement_id, area_id.
+- consensus: the level a workshop agreed for a statement, columns round_id, statement_id, level.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from collab_assess.scale import Unscored, stage_of
+
+DISAGREEMENT_GAP = 2
+"""Respondents this many levels apart (or more) on one statement are flagged as disagreeing."""
+
+INFORMATION_GAP_SHARE = 0.25
+"""A statement where at least this share of answers is "Don't know" is flagged as an information gap."""
+
+STATEMENT_KEY = ["round_id", "statement_id"]
+AREA_KEY = ["round_id", "area_id"]
+
+
+def _scored_levels(answers: pd.DataFrame) -> pd.DataFrame:
+    """The answers that count towards a score: a level of 1-4. Don't know and N/A are left out."""
+    levels = pd.to_numeric(answers["level"], errors="coerce").astype("float64")
+    return answers.assign(level=levels).dropna(subset=["level"])
+
+
+def statement_scores(
+    answers: pd.DataFrame,
+    statements: pd.DataFrame,
+    consensus: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """One row per round and statement: its score, spread and flags.
+
+    score is the agreed consensus level where one was recorded, otherwise the median of the
+    respondents' levels; missing where nobody gave a level. Spread (low, high, range, q1, q3, iqr)
+    is taken over respondents' levels only, with quartiles by linear interpolation.
+    """
+    table = statements[STATEMENT_KEY + ["area_id"]].drop_duplicates(STATEMENT_KEY).set_index(STATEMENT_KEY)
+    answers = answers.reset_index(drop=True)
+    unscored = answers["unscored"].astype("object")
+    counts = pd.DataFrame(
+        {
+            "round_id": answers["round_id"],
+            "statement_id": answers["statement_id"],
+            "answers": 1,
+            "dont_know": (unscored == Unscored.DONT_KNOW.value).astype(int),
+            "not_applicable": (unscored == Unscored.NOT_APPLICABLE.value).astype(int),
+        }
+    ).groupby(STATEMENT_KEY)[["answers", "dont_know", "not_applicable"]].sum()
+
+    levels = _scored_levels(answers).groupby(STATEMENT_KEY)["level"]
+    spread = pd.DataFrame(
+        {
+            "levels_given": levels.size(),
+            "median": levels.median(),
+            "low": levels.min(),
+            "high": levels.max(),
+            "q1": levels.quantile(0.25),
+            "q3": levels.quantile(0.75),
+        }
+    )
+    table = table.join(counts).join(spread)
+    for column in ("answers", "dont_know", "not_applicable", "levels_given"):
+        table[column] = table[column].fillna(0).astype("int64")
+
+    agreed = _consensus_levels(consensus)
+    table["consensus"] = agreed.reindex(table.index).astype("float64")
+    table["score"] = table["consensus"].where(table["consensus"].notna(), table["median"])
+    table["range"] = table["high"] - table["low"]
+    table["iqr"] = table["q3"] - table["q1"]
+    table["disagreement"] = (table["range"] >= DISAGREEMENT_GAP).fillna(False).astype(bool)
+    share = table["dont_know"] / table["answers"].where(table["answers"] > 0)
+    table["dont_know_share"] = share.fillna(0.0)
+    table["information_gap"] = table["dont_know_share"] >= INFORMATION_GAP_SHARE
+    return table.reset_index()
+
+
+def _consensus_levels(consensus: pd.DataFrame | None) -> pd.Series:
+    if consensus is None or consensus.empty:
+        return pd.Series(dtype="float64", index=pd.MultiIndex.from_tuples([], names=STATEMENT_KEY))
+    levels = pd.to_numeric(consensus["level"], errors="coerce").astype("float64")
+    return consensus.assign(level=levels).dropna(subset=["level"]).set_index(STATEMENT_KEY)["level"]
+
+
+def area_scores(statement_table: pd.DataFrame) -> pd.DataFrame:
+    """One row per round and area: the mean of its statements' scores (statements with no score are
+    left out), how many statements had a score, and how many the area has."""
+    grouped = statement_table.groupby(AREA_KEY, sort=False)
+    table = pd.DataFrame(
+        {
+            "score": grouped["score"].mean(),
+            "statements_scored": grouped["score"].count(),
+            "statements": grouped.size(),
+            "disagreements": grouped["disagreement"].sum(),
+        }
+    )
+    return table.reset_index()
+
+
+def overall_scores(area_table: pd.DataFrame) -> pd.DataFrame:
+    """One row per round: the mean of its areas' scores and the stage that mean falls into."""
+    grouped = area_table.groupby("round_id", sort=False)
+    table = pd.DataFrame({"score": grouped["score"].mean(), "areas_scored": grouped["score"].count()})
+    table["stage"] = table["score"].map(lambda s: int(stage_of(s)) if pd.notna(s) else pd.NA)
+    return table.reset_index()
+
+
+def completeness_by_respondent(answers: pd.DataFrame, statements: pd.DataFrame) -> pd.DataFrame:
+    """Share of the round's statements each respondent has answered (Don't know and N/A count as
+    answers: the respondent has responded)."""
+    asked = statements.groupby("round_id")["statement_id"].nunique().rename("statements")
+    answered = (
+        answers.merge(statements[STATEMENT_KEY], on=STATEMENT_KEY)
+        .groupby(["round_id", "respondent_id"])["statement_id"]
+        .nunique()
+        .rename("answered")
+        .reset_index()
+    )
+    table = answered.join(asked, on="round_id")
+    table["completeness"] = table["answered"] / table["statements"]
+    return table
+
+
+def completeness_by_area(
+    answers: pd.DataFrame, statements: pd.DataFrame, respondents: pd.DataFrame
+) -> pd.DataFrame:
+    """Per round and area: answers given out of (respondents x statements in the area).
+
+    respondents: columns round_id, respondent_id (everyone taking part, answered or not)."""
+    per_area = statements.groupby(AREA_KEY)["statement_id"].nunique().rename("statements").reset_index()
+    people = respondents.groupby("round_id")["respondent_id"].nunique().rename("respondents")
+    given = (
+        answers.merge(statements[STATEMENT_KEY + ["area_id"]], on=STATEMENT_KEY)
+        .drop_duplicates(["round_id", "respondent_id", "statement_id"])
+        .groupby(AREA_KEY)
+        .size()
+        .rename("answered")
+    )
+    table = per_area.join(people, on="round_id").join(given, on=AREA_KEY)
+    table["respondents"] = table["respondents"].fillna(0).astype("int64")
+    table["answered"] = table["answered"].fillna(0).astype("int64")
+    expected = table["statements"] * table["respondents"]
+    table["completeness"] = (table["answered"] / expected.where(expected > 0)).fillna(0.0)
+    return table
+
+
+def area_scores_by_group(
+    answers: pd.DataFrame, statements: pd.DataFrame, group_column: str
+) -> pd.DataFrame:
+    """Area scores worked out separately for each value of group_column (e.g. respondent role),
+    by the same rules as the whole round, so gaps in perception between groups are visible."""
+    frames = []
+    for group, subset in answers.groupby(group_column, sort=True):
+        areas = area_scores(statement_scores(subset, statements))
+        frames.append(areas.assign(**{group_column: group}))
+    if not frames:
+        return pd.DataFrame(columns=[*AREA_KEY, group_column, "score"])
+    return pd.concat(frames, ignore_index=True)

@@ -1,0 +1,140 @@
+"""Collaborative: its profile, its member organisations and its assessment rounds."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+
+from collab_assess.models import CollaborativeProfile, MemberInput, RoundInput, validated
+from collab_assess.reference import ORGANISATION_TYPES
+from collab_assess.setup import default_round_label, icss_outside_region
+from pages.widgets.context import (
+    SELF_ASSESSMENT_PAGE,
+    actor,
+    app_store,
+    current_bank,
+    flash,
+    keep_choices_in_address_bar,
+    require_collaborative,
+    save_and_rerun,
+    show_flash,
+    show_sidebar,
+)
+from pages.widgets.profile_form import profile_fields
+
+store = app_store()
+bank = current_bank()
+keep_choices_in_address_bar()
+collaborative = require_collaborative(store)
+show_sidebar(collaborative)
+
+st.title(collaborative.name)
+if collaborative.is_demo:
+    st.warning("This is a synthetic demo collaborative: made-up data, for trying the tool.",
+               icon=":material/science:")
+show_flash()
+
+
+profile_tab, members_tab, rounds_tab = st.tabs(["Profile", "Member organisations", "Assessment rounds"])
+
+with profile_tab:
+    with st.form("edit-profile"):
+        values = profile_fields(collaborative.profile(), key=f"edit-{collaborative.id}")
+        submitted = st.form_submit_button("Save profile", type="primary")
+    if submitted:
+        def save_profile() -> None:
+            profile = validated(CollaborativeProfile, **values)
+            store.update_collaborative(collaborative.id, profile, actor())
+            for ics in icss_outside_region(profile):
+                flash("info", f"{ics} lies outside the {profile.region} region.")
+
+        save_and_rerun(save_profile, "Profile saved. Earlier versions are kept in its history.")
+
+with members_tab:
+    members = store.members(collaborative.id)
+    if members.empty:
+        st.info("No member organisations recorded yet.")
+    else:
+        st.dataframe(
+            members[["organisation", "organisation_type"]],
+            hide_index=True,
+            column_config={"organisation": "Organisation", "organisation_type": "Type"},
+        )
+    with st.form("add-member", clear_on_submit=True):
+        st.markdown("**Add a member organisation**")
+        organisation = st.text_input("Organisation name")
+        organisation_type = st.selectbox("Organisation type", ORGANISATION_TYPES)
+        add = st.form_submit_button("Add member")
+    if add:
+        save_and_rerun(
+            lambda: store.add_member(
+                collaborative.id,
+                validated(MemberInput, organisation=organisation, organisation_type=organisation_type),
+                actor(),
+            ),
+            f"Added {organisation.strip()}.",
+        )
+    if not members.empty:
+        with st.expander("Record that a member has left"):
+            leaving = st.selectbox(
+                "Member organisation", members["id"].tolist(),
+                format_func=dict(zip(members["id"], members["organisation"])).get,
+            )
+            if st.button("Mark as left"):
+                save_and_rerun(lambda: store.remove_member(leaving, actor()),
+                       "Recorded. The organisation's past membership stays on record.")
+
+with rounds_tab:
+    rounds = store.rounds(collaborative.id)
+    if rounds.empty:
+        st.info("No assessment rounds yet. Open one below to start the self-assessment.")
+    else:
+        st.dataframe(
+            rounds[["label", "opens_on", "closes_on", "status", "respondents", "bank_version"]],
+            hide_index=True,
+            column_config={
+                "label": "Round",
+                "opens_on": st.column_config.DateColumn("Opens"),
+                "closes_on": st.column_config.DateColumn("Closes"),
+                "status": "Status",
+                "respondents": st.column_config.NumberColumn("People taking part"),
+                "bank_version": st.column_config.NumberColumn(
+                    "Question bank version",
+                    help="Each round keeps the questions it was opened with, even when the bank "
+                    "is updated later.",
+                ),
+            },
+        )
+        st.page_link(SELF_ASSESSMENT_PAGE, label="Go to the self-assessment",
+                     icon=":material/arrow_forward:")
+        names = dict(zip(rounds["id"], rounds["label"]))
+        statuses = dict(zip(rounds["id"], rounds["status"]))
+        with st.expander("Close or reopen a round"):
+            picked = st.selectbox("Round", rounds["id"].tolist(), format_func=names.get,
+                                  key="round-to-change")
+            if statuses[picked] == "open":
+                st.caption("Closing keeps every answer but stops anyone changing them.")
+                if st.button("Close this round"):
+                    save_and_rerun(lambda: store.close_round(picked, actor()), f"Closed {names[picked]}.")
+            elif st.button("Reopen this round"):
+                save_and_rerun(lambda: store.reopen_round(picked, actor()), f"Reopened {names[picked]}.")
+
+    with st.form("open-round", clear_on_submit=True):
+        st.markdown("**Open a new round**")
+        label = st.text_input("Round name", value=default_round_label(date.today()),
+                              help="For example 'Board workshop March 2027' or 'Annual review 2027'.")
+        opens_on = st.date_input("Opening date", value=date.today(), format="DD/MM/YYYY")
+        closes_on = st.date_input("Closing date (optional)", value=None, format="DD/MM/YYYY")
+        st.caption(f"New rounds ask the statements of question bank version {bank.version}.")
+        open_it = st.form_submit_button("Open round", type="primary")
+    if open_it:
+        save_and_rerun(
+            lambda: store.open_round(
+                collaborative.id,
+                validated(RoundInput, label=label, opens_on=opens_on, closes_on=closes_on),
+                bank,
+                actor(),
+            ),
+            f"Opened {label.strip()}.",
+        )

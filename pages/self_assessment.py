@@ -1,0 +1,184 @@
+"""Self-assessment: say who you are, then walk area by area; every answer is saved as it is given."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from collab_assess.reference import RESPONDENT_ROLES
+from collab_assess.models import RespondentInput, validated
+from collab_assess.walk import progress, resume_step, unanswered
+from pages.widgets.answer_widgets import show_stage_question, show_statement
+from pages.widgets.context import (
+    COLLABORATIVE_PAGE,
+    RESULTS_PAGE,
+    app_store,
+    choose,
+    chosen,
+    keep_choices_in_address_bar,
+    require_collaborative,
+    round_picker,
+    save_and_rerun,
+    show_flash,
+    show_sidebar,
+)
+
+store = app_store()
+keep_choices_in_address_bar()
+collaborative = require_collaborative(store)
+show_sidebar(collaborative)
+
+st.title("Self-assessment")
+show_flash()
+
+rounds = store.rounds(collaborative.id)
+if rounds.empty:
+    st.info(f"{collaborative.name} has no assessment round yet. Open one on the Collaborative page.")
+    st.page_link(COLLABORATIVE_PAGE, label="Open a round", icon=":material/add_circle:")
+    st.stop()
+
+assessment_round = round_picker(store, collaborative, rounds)
+bank = store.bank(assessment_round.bank_version)
+if not assessment_round.is_open:
+    st.warning("This round is closed: you can read the answers but not change them.",
+               icon=":material/lock:")
+
+# -- who is answering ---------------------------------------------------------------------------
+respondents = store.respondents([assessment_round.id])
+respondent_id = chosen("respondent_id")
+if respondent_id not in set(respondents["respondent_id"]):
+    respondent_id = None
+
+if respondent_id is None:
+    st.subheader("Who is answering?")
+    st.markdown(
+        "Your answers are shown to others only as part of the group's results, by role. Your name "
+        "is optional."
+    )
+    returning, new = st.columns(2, gap="large")
+    with returning:
+        st.markdown("**Carry on where you stopped**")
+        if respondents.empty:
+            st.caption("Nobody has started this round yet.")
+        else:
+            labels = {
+                row.respondent_id: f"{row.display_name or f'Respondent {row.respondent_id}'} "
+                f"({row.role}{', ' + row.organisation if row.organisation else ''})"
+                for row in respondents.itertuples()
+            }
+            me = st.selectbox("I am", list(labels), format_func=labels.get, index=None,
+                              placeholder="Choose yourself")
+            if st.button("Continue", disabled=me is None):
+                choose("respondent_id", me)
+                st.rerun()
+    with new:
+        st.markdown("**Start for the first time**")
+        if not assessment_round.is_open:
+            st.caption("This round is closed to new people.")
+        else:
+            with st.form("new-respondent"):
+                role = st.selectbox(
+                    "Your role", list(RESPONDENT_ROLES), index=None, placeholder="Choose your role",
+                    help="  \n".join(f"**{role}**: {text}" for role, text in RESPONDENT_ROLES.items()),
+                )
+                organisation = st.text_input("Your organisation (optional)")
+                display_name = st.text_input(
+                    "Your name (optional)", help="Leave blank to take part anonymously."
+                )
+                start = st.form_submit_button("Start the assessment", type="primary")
+            if start:
+                def add_me() -> None:
+                    new_id = store.add_respondent(
+                        assessment_round.id,
+                        validated(RespondentInput, role=role, organisation=organisation,
+                                  display_name=display_name),
+                    )
+                    choose("respondent_id", new_id)
+                    choose("area_index", None)
+
+                save_and_rerun(add_me, "You're in. Each answer is saved the moment you choose it.")
+    st.stop()
+
+respondent = store.get_respondent(respondent_id)
+answers = store.current_answers([assessment_round.id])
+mine = answers[answers["respondent_id"] == respondent.id].set_index("statement_id")
+answered_ids = set(mine.index)
+walk = progress(bank, answered_ids)
+
+with st.sidebar:
+    st.caption("Answering as")
+    st.markdown(f"**{respondent.label}**")
+    if st.button("Not you? Switch person", icon=":material/switch_account:"):
+        choose("respondent_id", None)
+        choose("area_index", None)
+        st.rerun()
+
+review_step = len(bank.areas)
+step = chosen("area_index")
+if step is None or not 0 <= step <= review_step:
+    step = resume_step(bank, answered_ids)
+    choose("area_index", step)
+
+st.progress(walk.share, text=f"{walk.answered} of {walk.total} statements answered")
+
+
+def step_name(index: int) -> str:
+    if index == review_step:
+        return "Review and finish" + (" ✓" if walk.complete else "")
+    area = bank.areas[index]
+    mark = " ✓" if walk.area_complete(area.id) else ""
+    return (f"{index + 1}. {area.name} ({walk.answered_by_area[area.id]} of "
+            f"{walk.statements_by_area[area.id]}){mark}")
+
+
+jump = st.selectbox("Go to", range(review_step + 1), index=step, format_func=step_name,
+                    key=f"jump-{respondent.id}-{step}",
+                    help="Areas marked ✓ are fully answered. You can come back to any area.")
+if jump != step:
+    choose("area_index", jump)
+    st.rerun()
+
+
+def step_buttons(position: str) -> None:
+    back, _, forward = st.columns([1, 2, 1])
+    if step > 0 and back.button("← Previous area", key=f"back-{position}", width="stretch"):
+        choose("area_index", step - 1)
+        st.rerun()
+    if step < review_step and forward.button(
+        "Next area →" if step < review_step - 1 else "Review and finish →",
+        key=f"next-{position}", type="primary", width="stretch",
+    ):
+        choose("area_index", step + 1)
+        st.rerun()
+
+
+if step < review_step:
+    area = bank.areas[step]
+    st.header(area.name)
+    st.caption(f"{area.group.capitalize()} · {walk.statements_by_area[area.id]} statements")
+    st.markdown(area.summary)
+    for statement in bank.statements_in(area.id):
+        current = mine.loc[statement.id] if statement.id in answered_ids else None
+        show_statement(store, assessment_round, respondent, statement, current)
+    step_buttons("bottom")
+else:
+    st.header("Review and finish")
+    missing = unanswered(bank, answered_ids)
+    if missing:
+        st.warning(f"{len(missing)} statement(s) still need an answer. Choose “Don't know” if you "
+                   "cannot judge one.", icon=":material/pending:")
+        for statement in missing:
+            area_index = [a.id for a in bank.areas].index(statement.area)
+            if st.button(f"{statement.id}: {statement.statement}", key=f"goto-{statement.id}",
+                         icon=":material/edit:"):
+                choose("area_index", area_index)
+                st.rerun()
+    else:
+        st.success("You have answered every statement. Thank you.", icon=":material/task_alt:")
+
+    st.subheader("Overall, what stage is the collaborative at?")
+    stages = store.self_described_stages([assessment_round.id])
+    my_stage = stages.loc[stages["respondent_id"] == respondent.id, "stage"]
+    show_stage_question(store, assessment_round, respondent,
+                        int(my_stage.iloc[0]) if len(my_stage) else None)
+    st.page_link(RESULTS_PAGE, label="See the results", icon=":material/bar_chart:")
+    step_buttons("review")

@@ -1,0 +1,115 @@
+"""Start: what the tool is, choose or create a collaborative, and where the demo data comes from."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+
+from collab_assess.errors import CollabAssessError
+from collab_assess.setup import set_up_collaborative
+from pages.widgets.context import (
+    COLLABORATIVE_PAGE,
+    SELF_ASSESSMENT_PAGE,
+    actor,
+    app_store,
+    choose,
+    choose_collaborative,
+    current_bank,
+    current_collaborative,
+    flash,
+    keep_choices_in_address_bar,
+    show_flash,
+    show_sidebar,
+)
+from pages.widgets.profile_form import profile_fields
+
+store = app_store()
+bank = current_bank()
+keep_choices_in_address_bar()
+show_sidebar(current_collaborative(store))
+
+st.title("How mature is your provider collaborative?")
+st.markdown(
+    f"collab-assess walks your collaborative through the **{len(bank.areas)} areas** NHS England "
+    "expects provider collaboratives to build: six core capabilities and five enablers. It then "
+    "shows where you stand against anonymous peers and the national picture, in which 70% of "
+    "collaboratives said they were at an early stage."
+)
+show_flash()
+
+collaboratives = store.collaboratives()
+real = collaboratives[~collaboratives["is_demo"]]
+demo = collaboratives[collaboratives["is_demo"]]
+
+choose_column, create_column = st.columns(2, gap="large")
+
+with choose_column:
+    st.subheader("Choose your collaborative")
+    options = collaboratives["id"].tolist()
+    labels = {
+        row.id: f"{row.name}" + ("  (synthetic demo)" if row.is_demo else "")
+        for row in collaboratives.itertuples()
+    }
+    current = current_collaborative(store)
+    picked = st.selectbox(
+        "Collaborative",
+        options,
+        index=options.index(current.id) if current else None,
+        format_func=labels.get,
+        placeholder="Type to search, or create a new one",
+        help="Your own collaboratives are listed first; synthetic demo peers follow.",
+    )
+    if picked is not None and (current is None or picked != current.id):
+        choose_collaborative(picked)
+        st.rerun()
+    if current is not None:
+        st.success(f"You are working on **{current.name}**.", icon=":material/check_circle:")
+        st.page_link(SELF_ASSESSMENT_PAGE, label="Start or resume the self-assessment",
+                     icon=":material/arrow_forward:")
+        st.page_link(COLLABORATIVE_PAGE, label="See its profile and assessment rounds",
+                     icon=":material/groups:")
+
+with create_column:
+    st.subheader("Set up a new collaborative")
+    with st.form("create-collaborative", clear_on_submit=False, border=True):
+        values = profile_fields(None, key="create")
+        open_first_round = st.checkbox(
+            "Open a first assessment round now",
+            value=True,
+            help="A round is one sitting of the assessment. You can open more later, e.g. yearly.",
+        )
+        your_name = st.text_input(
+            "Your name (optional)",
+            help="Recorded beside what you set up, so others know who to ask. Leave it blank to "
+            "stay anonymous.",
+        )
+        submitted = st.form_submit_button("Create collaborative", type="primary")
+    if submitted:
+        if your_name.strip():
+            st.session_state["actor_name"] = your_name.strip()
+        try:
+            result = set_up_collaborative(
+                store, bank, values, open_first_round=open_first_round, created_by=actor(),
+                today=date.today(),
+            )
+        except CollabAssessError as error:
+            st.error(str(error), icon=":material/error:")
+        else:
+            choose_collaborative(result.collaborative_id)
+            choose("round_id", result.round_id)
+            flash("success", " ".join([f"Created **{values['name'].strip()}**.", *result.notes]))
+            st.rerun()
+
+st.divider()
+with st.expander("Where do the peers come from?", expanded=real.empty):
+    if demo.empty:
+        st.markdown("There are no demo peers in this database.")
+    else:
+        st.markdown(
+            f"This database holds **{len(demo)} synthetic demo collaboratives**. They are made up "
+            "by a generator so you can see how comparisons work before real peers join; about 70% of "
+            "them sit at an early stage, like the November 2022 national survey. They are labelled "
+            "*synthetic* wherever they appear and can be removed with one command: "
+            "`collab-assess remove-demo`."
+        )

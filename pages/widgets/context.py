@@ -1,0 +1,225 @@
+"""What every page needs: the store, the question bank, and who/what the user has chosen.
+
+The choices (collaborative, round, respondent, area) live in the session and are mirrored into the
+address bar, so a browser refresh or a shared link comes back to the same place.
+"""
+
+from __future__ import annotations
+
+import runpy
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from collab_assess.bank import QuestionBank, bank_directory, load_current_bank
+from collab_assess.benchmark import PeerScores, peer_scores
+from collab_assess.errors import BankError, CollabAssessError, DatabaseError, NotFoundError
+from collab_assess.store import Collaborative, Round, Store, default_db_path
+
+PAGES_DIRECTORY = Path(__file__).resolve().parent.parent
+APP_SCRIPT = PAGES_DIRECTORY.parent / "app.py"
+START_PAGE = str(PAGES_DIRECTORY / "start.py")
+COLLABORATIVE_PAGE = str(PAGES_DIRECTORY / "collaborative.py")
+SELF_ASSESSMENT_PAGE = str(PAGES_DIRECTORY / "self_assessment.py")
+RESULTS_PAGE = str(PAGES_DIRECTORY / "results.py")
+
+# Session keys and the address-bar parameter each is mirrored to.
+CHOICES = {"collaborative_id": "c", "round_id": "round", "respondent_id": "who", "area_index": "area"}
+ANONYMOUS_USER = "app user"
+
+
+@st.cache_resource(show_spinner="Opening the database…")
+def _open_store(path: str, bank_dir: str) -> Store:
+    bank = load_current_bank(Path(bank_dir))  # a broken bank stops here, naming its faults
+    store = Store(path)
+    store.register_bank(bank)
+    return store
+
+
+@st.cache_resource
+def _current_bank(bank_dir: str) -> QuestionBank:
+    return load_current_bank(Path(bank_dir))
+
+
+def _stop_with(error: CollabAssessError) -> None:
+    st.error(str(error).replace("\n", "  \n"), icon=":material/error:")
+    st.stop()
+
+
+def _run_under_app_navigation() -> None:
+    """Make sure this page runs inside app.py's navigation.
+
+    Streamlit treats a folder called pages/ as an old-style multipage app until app.py first calls
+    st.navigation. If the first visit after the server starts is a deep link (a bookmark of the
+    Results page, say), Streamlit runs that page on its own, with a bare file-name menu. Here we
+    switch the old mode off and run app.py instead, which runs this page again inside the real
+    navigation, in the same script run, so the click or choice that started the run still counts."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        runpy.run_path(str(APP_SCRIPT), run_name="__main__")
+        st.stop()
+
+
+def app_store() -> Store:
+    """The process's one Store (opened once, with the question bank checked); call it first on
+    every page."""
+    _run_under_app_navigation()
+    try:
+        return _open_store(str(default_db_path()), str(bank_directory()))
+    except (BankError, DatabaseError) as error:
+        _stop_with(error)
+        raise  # unreachable: st.stop() ends the run
+
+
+def current_bank() -> QuestionBank:
+    try:
+        return _current_bank(str(bank_directory()))
+    except BankError as error:
+        _stop_with(error)
+        raise
+
+
+@st.cache_data(max_entries=64, show_spinner="Comparing with peers…")
+def _peer_scores(db_path: str, data_version: tuple[int, ...], exclude_id: int | None) -> PeerScores:
+    return peer_scores(app_store(), exclude_id)
+
+
+def cached_peer_scores(exclude_collaborative_id: int | None) -> PeerScores:
+    """Peer scores, worked out again only when something that affects them has been saved."""
+    store = app_store()
+    return _peer_scores(str(store.path), store.data_version(), exclude_collaborative_id)
+
+
+def chosen(name: str) -> int | None:
+    """A choice from the session, or from the address bar after a refresh."""
+    if st.session_state.get(name) is not None:
+        return st.session_state[name]
+    raw = st.query_params.get(CHOICES[name])
+    if raw is not None and str(raw).isdigit():
+        st.session_state[name] = int(raw)
+        return int(raw)
+    return None
+
+
+def choose(name: str, value: int | None) -> None:
+    st.session_state[name] = value
+    if value is None:
+        st.query_params.pop(CHOICES[name], None)
+    else:
+        st.query_params[CHOICES[name]] = str(value)
+
+
+def choose_collaborative(collaborative_id: int | None) -> None:
+    """Switch collaborative; the round, respondent and place in the walk belong to the old one."""
+    if collaborative_id != chosen("collaborative_id"):
+        for name in ("round_id", "respondent_id", "area_index"):
+            choose(name, None)
+    choose("collaborative_id", collaborative_id)
+
+
+def keep_choices_in_address_bar() -> None:
+    """Page switches clear the address bar's parameters; put the session's choices back."""
+    for name, param in CHOICES.items():
+        value = st.session_state.get(name)
+        if value is not None and st.query_params.get(param) != str(value):
+            st.query_params[param] = str(value)
+
+
+def current_collaborative(store: Store) -> Collaborative | None:
+    collaborative_id = chosen("collaborative_id")
+    if collaborative_id is None:
+        return None
+    try:
+        return store.get_collaborative(collaborative_id)
+    except NotFoundError:
+        choose_collaborative(None)
+        return None
+
+
+def require_collaborative(store: Store) -> Collaborative:
+    """The chosen collaborative, or a pointer to the Start page and the end of this run."""
+    collaborative = current_collaborative(store)
+    if collaborative is None:
+        st.info("Choose or create a collaborative first.", icon=":material/arrow_back:")
+        st.page_link(START_PAGE, label="Go to Start", icon=":material/home:")
+        st.stop()
+    return collaborative
+
+
+def current_round(store: Store, collaborative: Collaborative, rounds: pd.DataFrame) -> Round | None:
+    """The chosen round if it belongs to this collaborative, else its newest open round, else its
+    newest round."""
+    if rounds.empty:
+        return None
+    round_id = chosen("round_id")
+    if round_id not in set(rounds["id"]):
+        open_rounds = rounds[rounds["status"] == "open"]
+        round_id = int((open_rounds if not open_rounds.empty else rounds)["id"].iloc[0])
+        choose("round_id", round_id)
+    return store.get_round(round_id)
+
+
+def round_picker(store: Store, collaborative: Collaborative, rounds: pd.DataFrame,
+                 label: str = "Assessment round") -> Round | None:
+    """A select box of the collaborative's rounds (newest first), defaulting to the current one."""
+    selected = current_round(store, collaborative, rounds)
+    if selected is None:
+        return None
+    options = rounds["id"].tolist()
+    names = {
+        row.id: f"{row.label} ({'open' if row.status == 'open' else 'closed'})"
+        for row in rounds.itertuples()
+    }
+    picked = st.selectbox(
+        label,
+        options,
+        index=options.index(selected.id),
+        format_func=names.get,
+        help="Each round is one sitting of the assessment. Earlier rounds stay as they were.",
+    )
+    if picked != selected.id:
+        choose("round_id", picked)
+        choose("respondent_id", None)
+        choose("area_index", None)
+        selected = store.get_round(picked)
+    return selected
+
+
+def actor() -> str:
+    """Who is making a change, for the record: the name they gave, if any."""
+    return st.session_state.get("actor_name") or ANONYMOUS_USER
+
+
+def show_sidebar(collaborative: Collaborative | None) -> None:
+    with st.sidebar:
+        if collaborative is None:
+            st.caption("No collaborative chosen yet.")
+            return
+        st.caption("Working on")
+        st.markdown(f"**{collaborative.name}**")
+        if collaborative.is_demo:
+            st.badge("Synthetic demo data", icon=":material/science:", color="orange")
+
+
+def show_flash() -> None:
+    """Messages left by a callback (which runs before the page is drawn) for the page to show."""
+    for kind, message in st.session_state.pop("flash", []):
+        getattr(st, kind)(message)
+
+
+def flash(kind: str, message: str) -> None:
+    st.session_state.setdefault("flash", []).append((kind, message))
+
+
+def save_and_rerun(action, success: str) -> None:
+    """Run a save; on success rerun the page with a message, on failure show why (nothing saved)."""
+    try:
+        action()
+    except CollabAssessError as error:
+        st.error(str(error), icon=":material/error:")
+    else:
+        flash("success", success)
+        st.rerun()

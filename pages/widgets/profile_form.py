@@ -1,0 +1,86 @@
+"""The collaborative profile form, shared by the Start page (create) and the Collaborative page (edit)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from collab_assess.models import NAME_MAX, CollaborativeProfile
+from collab_assess.reference import (
+    COLLABORATIVE_TYPES,
+    DECISION_MECHANISMS,
+    GOVERNANCE_MODELS,
+    ICSS,
+    REGIONS,
+)
+
+NOT_SET = "Not set yet"
+
+
+def _optional(value: Any) -> Any:
+    return None if value == NOT_SET else value
+
+
+def profile_fields(current: CollaborativeProfile | None, key: str) -> dict[str, Any]:
+    """Draw the profile inputs (inside a form) and return what they hold, unvalidated."""
+    current = current or CollaborativeProfile(name="placeholder")
+    name = st.text_input(
+        "Name of the collaborative",
+        value="" if current.name == "placeholder" else current.name,
+        max_chars=NAME_MAX,
+        key=f"{key}-name",
+        help="The name members know it by, e.g. 'Northshire Acute Provider Collaborative'.",
+    )
+    region_options = [NOT_SET, *REGIONS]
+    region = st.selectbox(
+        "NHS England region",
+        region_options,
+        index=region_options.index(current.region or NOT_SET),
+        key=f"{key}-region",
+        help="The region the collaborative mainly sits in. There are seven NHS England regions.",
+    )
+    icss = st.multiselect(
+        "Integrated care system(s) it works across",
+        ICSS,
+        default=list(current.icss),
+        key=f"{key}-icss",
+        help="An integrated care system (ICS) is one of the 42 local partnerships of NHS and council "
+        "bodies in England. Choose every ICS the collaborative covers.",
+        placeholder="Choose one or more",
+    )
+    type_options = [NOT_SET, *COLLABORATIVE_TYPES]
+    collaborative_type = st.selectbox(
+        "Type of collaborative",
+        type_options,
+        index=type_options.index(current.collaborative_type or NOT_SET),
+        key=f"{key}-type",
+        help="The kind of providers it brings together.",
+    )
+    model_options = [NOT_SET, *GOVERNANCE_MODELS]
+    governance_model = st.selectbox(
+        "Governance model",
+        model_options,
+        index=model_options.index(current.governance_model or NOT_SET),
+        key=f"{key}-model",
+        help="The three models NHS England's guidance describes:  \n"
+        + "  \n".join(f"**{name}**: {text}" for name, text in GOVERNANCE_MODELS.items()),
+    )
+    decision_mechanisms = st.multiselect(
+        "Decision-making mechanisms used",
+        list(DECISION_MECHANISMS),
+        default=list(current.decision_mechanisms),
+        key=f"{key}-mechanisms",
+        help="Ways collaboratives make joint decisions quicker and firmer:  \n"
+        + "  \n".join(f"**{name}**: {text}" for name, text in DECISION_MECHANISMS.items()),
+        placeholder="Choose any that apply",
+    )
+    return {
+        "name": name,
+        "region": _optional(region),
+        "icss": tuple(icss),
+        "collaborative_type": _optional(collaborative_type),
+        "governance_model": _optional(governance_model),
+        "decision_mechanisms": tuple(decision_mechanisms),
+    }
+

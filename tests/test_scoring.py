@@ -1,0 +1,232 @@
+"""The scoring rules, one test per rule, plus properties that must hold for any answers."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from collab_assess.scale import STAGE_BANDS, Level, stage_of
+from collab_assess.scoring import (
+    area_scores,
+    area_scores_by_group,
+    completeness_by_area,
+    completeness_by_respondent,
+    overall_scores,
+    statement_scores,
+)
+
+STATEMENTS = pd.DataFrame(
+    {
+        "round_id": 1,
+        "statement_id": ["A-1", "A-2", "B-1", "B-2", "B-3"],
+        "area_id": ["A", "A", "B", "B", "B"],
+    }
+)
+
+
+def answers(rows: list[tuple]) -> pd.DataFrame:
+    """rows of (respondent, statement, level or 'dont_know'/'not_applicable'[, role])."""
+    records = []
+    for row in rows:
+        respondent, statement, value, *role = row
+        records.append(
+            {
+                "round_id": 1,
+                "respondent_id": respondent,
+                "statement_id": statement,
+                "level": value if isinstance(value, int) else None,
+                "unscored": value if isinstance(value, str) else None,
+                "role": role[0] if role else "Executive director",
+            }
+        )
+    frame = pd.DataFrame(records, columns=["round_id", "respondent_id", "statement_id", "level",
+                                           "unscored", "role"])
+    return frame
+
+
+def by_statement(table: pd.DataFrame) -> pd.DataFrame:
+    return table.set_index("statement_id")
+
+
+def test_statement_score_is_the_median_of_levels():
+    table = by_statement(statement_scores(answers([(1, "A-1", 1), (2, "A-1", 2), (3, "A-1", 4)]),
+                                          STATEMENTS))
+    assert table.loc["A-1", "score"] == 2
+    assert table.loc["A-1", "levels_given"] == 3
+
+
+def test_median_of_an_even_number_of_levels_is_the_midpoint():
+    table = by_statement(statement_scores(answers([(1, "A-1", 2), (2, "A-1", 3)]), STATEMENTS))
+    assert table.loc["A-1", "score"] == 2.5
+
+
+def test_consensus_level_replaces_the_median():
+    consensus = pd.DataFrame({"round_id": [1], "statement_id": ["A-1"], "level": [4]})
+    table = by_statement(
+        statement_scores(answers([(1, "A-1", 1), (2, "A-1", 1)]), STATEMENTS, consensus)
+    )
+    assert table.loc["A-1", "score"] == 4
+    assert table.loc["A-1", "median"] == 1
+
+
+def test_unanswered_statement_has_no_score_and_does_not_drag_its_area_down():
+    table = statement_scores(answers([(1, "A-1", 3)]), STATEMENTS)
+    assert math.isnan(by_statement(table).loc["A-2", "score"])
+    areas = area_scores(table).set_index("area_id")
+    assert areas.loc["A", "score"] == 3
+    assert areas.loc["A", "statements_scored"] == 1
+    assert areas.loc["A", "statements"] == 2
+
+
+def test_area_score_is_the_mean_of_statement_scores_and_overall_the_mean_of_areas():
+    rows = [(1, "A-1", 1), (1, "A-2", 2), (1, "B-1", 4), (1, "B-2", 4), (1, "B-3", 1)]
+    areas = area_scores(statement_scores(answers(rows), STATEMENTS)).set_index("area_id")
+    assert areas.loc["A", "score"] == 1.5
+    assert areas.loc["B", "score"] == 3
+    overall = overall_scores(areas.reset_index()).iloc[0]
+    assert overall["score"] == 2.25
+    assert overall["stage"] == Level.DEVELOPING
+
+
+def test_spread_range_and_interquartile_range():
+    rows = [(r, "A-1", level) for r, level in enumerate([1, 2, 2, 3, 4])]
+    row = by_statement(statement_scores(answers(rows), STATEMENTS)).loc["A-1"]
+    assert (row["low"], row["high"], row["range"]) == (1, 4, 3)
+    assert (row["q1"], row["q3"], row["iqr"]) == (2, 3, 1)
+
+
+@pytest.mark.parametrize(
+    ("levels", "flagged"),
+    [([2, 3], False), ([1, 3], True), ([2, 2, 4], True), ([3, 3, 3], False), ([1], False)],
+)
+def test_disagreement_flag_is_set_two_or_more_levels_apart(levels, flagged):
+    rows = [(r, "A-1", level) for r, level in enumerate(levels)]
+    assert by_statement(statement_scores(answers(rows), STATEMENTS)).loc["A-1", "disagreement"] == flagged
+
+
+def test_information_gap_when_a_quarter_or_more_say_dont_know():
+    rows = [(1, "A-1", "dont_know"), (2, "A-1", 2), (3, "A-1", 3), (4, "A-1", 3),
+            (1, "A-2", "dont_know"), *[(r, "A-2", 2) for r in range(2, 6)]]
+    table = by_statement(statement_scores(answers(rows), STATEMENTS))
+    assert table.loc["A-1", "dont_know_share"] == 0.25
+    assert bool(table.loc["A-1", "information_gap"])
+    assert not bool(table.loc["A-2", "information_gap"])
+
+
+def test_completeness_counts_dont_know_as_answered():
+    rows = [(1, "A-1", 2), (1, "A-2", "dont_know"), (2, "B-1", "not_applicable")]
+    table = completeness_by_respondent(answers(rows), STATEMENTS).set_index("respondent_id")
+    assert table.loc[1, "answered"] == 2
+    assert table.loc[1, "completeness"] == pytest.approx(2 / 5)
+    assert table.loc[2, "completeness"] == pytest.approx(1 / 5)
+
+
+def test_completeness_by_area_includes_people_who_have_not_answered():
+    people = pd.DataFrame({"round_id": 1, "respondent_id": [1, 2]})
+    table = completeness_by_area(answers([(1, "A-1", 2), (1, "A-2", 3)]), STATEMENTS, people)
+    table = table.set_index("area_id")
+    assert table.loc["A", "completeness"] == 0.5  # 2 answers of 2 people x 2 statements
+    assert table.loc["B", "completeness"] == 0
+
+
+def test_role_scores_use_only_that_roles_answers():
+    rows = [(1, "A-1", 4, "Executive director"), (2, "A-1", 1, "Non-executive director")]
+    table = area_scores_by_group(answers(rows), STATEMENTS, "role")
+    scores = table[table["area_id"] == "A"].set_index("role")["score"]
+    assert scores.to_dict() == {"Executive director": 4, "Non-executive director": 1}
+
+
+def test_rounds_are_scored_independently():
+    both = pd.concat([answers([(1, "A-1", 1)]), answers([(2, "A-1", 4)]).assign(round_id=2)])
+    statements = pd.concat([STATEMENTS, STATEMENTS.assign(round_id=2)])
+    overall = overall_scores(area_scores(statement_scores(both, statements))).set_index("round_id")
+    assert overall["score"].to_dict() == {1: 1, 2: 4}
+
+
+# -- stages -------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("score", "stage"),
+    [
+        (1.0, Level.EMERGING),
+        (1.7499, Level.EMERGING),
+        (1.75, Level.DEVELOPING),
+        (2.4999, Level.DEVELOPING),
+        (2.5, Level.MATURING),
+        (3.2499, Level.MATURING),
+        (3.25, Level.THRIVING),
+        (4.0, Level.THRIVING),
+    ],
+)
+def test_stage_band_edges(score, stage):
+    assert stage_of(score) is stage
+
+
+def test_a_score_on_an_edge_is_not_pushed_below_it_by_rounding_noise():
+    areas = [4, 12 / 5, 7 / 3, 7 / 3, 3, 11 / 5, 7 / 5, 2, 2, 5 / 2, 10 / 3]  # sums to 27.5
+    mean = pd.Series(areas).mean()
+    assert mean != 2.5 and abs(mean - 2.5) < 1e-12  # the floating-point noise is real
+    assert stage_of(mean) is Level.MATURING
+
+
+def test_bands_are_four_equal_widths_covering_one_to_four():
+    assert [round(b.upper - b.lower, 9) for b in STAGE_BANDS] == [0.75] * 4
+    assert STAGE_BANDS[0].lower == 1 and STAGE_BANDS[-1].upper == 4
+
+
+@pytest.mark.parametrize("score", [0.99, 4.01, float("nan")])
+def test_scores_outside_the_scale_have_no_stage(score):
+    with pytest.raises(ValueError):
+        stage_of(score)
+
+
+# -- properties ---------------------------------------------------------------------------------
+
+answer_value = st.one_of(st.integers(1, 4), st.sampled_from(["dont_know", "not_applicable"]))
+answer_rows = st.lists(
+    st.tuples(st.integers(1, 12), st.sampled_from(list(STATEMENTS["statement_id"])), answer_value),
+    min_size=1,
+    max_size=60,
+    unique_by=lambda row: (row[0], row[1]),
+)
+
+
+def scores_of(rows: list[tuple]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    statements = statement_scores(answers(rows), STATEMENTS)
+    areas = area_scores(statements)
+    return statements, areas, overall_scores(areas)
+
+
+@settings(max_examples=150, deadline=None)
+@given(answer_rows)
+def test_every_score_stays_within_one_to_four(rows):
+    statements, areas, overall = scores_of(rows)
+    for values in (statements["score"], areas["score"], overall["score"]):
+        present = values.dropna()
+        assert ((present >= 1) & (present <= 4)).all()
+
+
+@settings(max_examples=150, deadline=None)
+@given(answer_rows, st.lists(st.tuples(st.sampled_from(list(STATEMENTS["statement_id"])),
+                                       st.sampled_from(["dont_know", "not_applicable"])),
+                             max_size=20))
+def test_dont_know_and_not_applicable_never_move_a_score(rows, unscored):
+    extra = [(100 + i, statement, value) for i, (statement, value) in enumerate(unscored)]
+    before = scores_of(rows)
+    after = scores_of(rows + extra)
+    pd.testing.assert_series_equal(before[0]["score"], after[0]["score"])
+    pd.testing.assert_series_equal(before[1]["score"], after[1]["score"])
+    pd.testing.assert_series_equal(before[2]["score"], after[2]["score"])
+
+
+@settings(max_examples=150, deadline=None)
+@given(answer_rows, st.randoms(use_true_random=False))
+def test_order_of_answers_does_not_matter(rows, random):
+    shuffled = list(rows)
+    random.shuffle(shuffled)
+    for before, after in zip(scores_of(rows), scores_of(shuffled)):
+        pd.testing.assert_frame_equal(before, after)
