@@ -30,7 +30,10 @@ class Baseline(BaseModel):
     share: float = Field(gt=0, lt=1)
     survey: str
     finding: str
+    reported_in: str
+    """Where the figure was published, as a reader would look it up."""
     source: str
+    """The seed file and section the figure is taken from."""
     early_stages: tuple[Level, ...] = Field(min_length=1)
 
     def is_early(self, stage: Level) -> bool:

@@ -91,10 +91,14 @@ def area_chart(areas: pd.DataFrame, peers: pd.DataFrame | None = None) -> alt.La
         layers = [band, bars, median]
     else:
         layers = [bars]
+    # Labels sit just right of whichever ends later, the bar or the peer band, so a peer tick never
+    # covers them.
+    data["label_at"] = data[["score", "peer_q3"]].max(axis=1) if "peer_q3" in data else data["score"]
     labels = (
         alt.Chart(data)
-        .mark_text(align="left", dx=4, color=INK)
-        .encode(y=y, x=alt.X("score:Q", scale=_SCORE_SCALE), text=alt.Text("score:Q", format=".1f"))
+        .mark_text(align="left", dx=5, color=INK, fontWeight="bold")
+        .encode(y=y, x=alt.X("label_at:Q", scale=_SCORE_SCALE),
+                text=alt.Text("score:Q", format=".1f"))
     )
     return alt.layer(*layers, labels).properties(height=alt.Step(34))
 

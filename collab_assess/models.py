@@ -21,9 +21,9 @@ from pydantic import (
 
 from collab_assess.errors import InputError
 from collab_assess.reference import (
+    COLLABORATIVE_TYPES,
     DECISION_MECHANISMS,
     GOVERNANCE_MODELS,
-    COLLABORATIVE_TYPES,
     ICSS,
     ORGANISATION_TYPES,
     REGIONS,

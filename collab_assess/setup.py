@@ -28,7 +28,8 @@ def icss_outside_region(profile: CollaborativeProfile) -> list[str]:
 class SetUp:
     collaborative_id: int
     round_id: int | None
-    notes: tuple[str, ...]
+    summary: str
+    """What was done, in a sentence or two to show the user."""
 
 
 def set_up_collaborative(
@@ -46,10 +47,11 @@ def set_up_collaborative(
     profile = validated(CollaborativeProfile, **profile_values)
     collaborative_id = store.create_collaborative(profile, created_by)
     round_id = None
+    summary = [f"Created **{profile.name}**"]
     if open_first_round:
         details = validated(RoundInput, label=default_round_label(today), opens_on=today)
         round_id = store.open_round(collaborative_id, details, bank, created_by)
-    notes = tuple(
-        f"{ics} lies outside the {profile.region} region." for ics in icss_outside_region(profile)
-    )
-    return SetUp(collaborative_id, round_id, notes)
+        summary[0] += f" and opened its first assessment round, '{details.label}'"
+    summary[0] += "."
+    summary += [f"{ics} lies outside the {profile.region} region." for ics in icss_outside_region(profile)]
+    return SetUp(collaborative_id, round_id, " ".join(summary))

@@ -28,8 +28,8 @@ def option_captions(statement: Statement) -> list[str]:
     """What each choice means for this statement: the level descriptors, then the two non-levels."""
     return [
         *(statement.levels.for_level(int(level)) for level in LEVELS),
-        "You cannot judge this yet. It is recorded but does not count towards a score.",
-        "This does not fit your collaborative. It is recorded but does not count towards a score.",
+        "You cannot judge this. Recorded, but not scored.",
+        "This does not fit your collaborative. Recorded, but not scored.",
     ]
 
 

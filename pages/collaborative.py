@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pandas as pd
 import streamlit as st
 
 from collab_assess.models import CollaborativeProfile, MemberInput, RoundInput, validated
@@ -90,13 +91,17 @@ with rounds_tab:
     if rounds.empty:
         st.info("No assessment rounds yet. Open one below to start the self-assessment.")
     else:
+        shown = rounds.assign(
+            opens_on=rounds["opens_on"].map(lambda d: f"{d:%d/%m/%Y}"),
+            closes_on=rounds["closes_on"].map(lambda d: f"{d:%d/%m/%Y}" if pd.notna(d) else "not set"),
+        )
         st.dataframe(
-            rounds[["label", "opens_on", "closes_on", "status", "respondents", "bank_version"]],
+            shown[["label", "opens_on", "closes_on", "status", "respondents", "bank_version"]],
             hide_index=True,
             column_config={
                 "label": "Round",
-                "opens_on": st.column_config.DateColumn("Opens"),
-                "closes_on": st.column_config.DateColumn("Closes"),
+                "opens_on": "Opens",
+                "closes_on": "Closes",
                 "status": "Status",
                 "respondents": st.column_config.NumberColumn("People taking part"),
                 "bank_version": st.column_config.NumberColumn(
@@ -122,8 +127,13 @@ with rounds_tab:
 
     with st.form("open-round", clear_on_submit=True):
         st.markdown("**Open a new round**")
-        label = st.text_input("Round name", value=default_round_label(date.today()),
-                              help="For example 'Board workshop March 2027' or 'Annual review 2027'.")
+        suggestion = default_round_label(date.today())
+        label = st.text_input(
+            "Round name",
+            value="" if suggestion in set(rounds["label"]) else suggestion,
+            placeholder="e.g. Board workshop March 2027",
+            help="For example 'Board workshop March 2027' or 'Annual review 2027'.",
+        )
         opens_on = st.date_input("Opening date", value=date.today(), format="DD/MM/YYYY")
         closes_on = st.date_input("Closing date (optional)", value=None, format="DD/MM/YYYY")
         st.caption(f"New rounds ask the statements of question bank version {bank.version}.")

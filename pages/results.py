@@ -109,24 +109,16 @@ with right:
             f"Your overall score is higher than **{comparison.share_of_peers_below:.0%}** of the "
             f"{comparison.peers} peers here."
         )
-    st.caption(f"Source: {baseline.finding} ({baseline.source}). 'Early' here means "
+    st.caption(f"{baseline.finding} Reported in {baseline.reported_in}. 'Early' here means "
                f"{baseline.early_stage_names} on this tool's scale.")
 
 # -- statements -----------------------------------------------------------------------------------
 st.subheader("Weakest statements")
-weakest = weakest_statements(results)
-st.dataframe(
-    weakest[["statement_id", "area", "statement", "score", "range"]],
-    hide_index=True,
-    column_config={
-        "statement_id": "Id",
-        "area": "Area",
-        "statement": st.column_config.TextColumn("Statement", width="large"),
-        "score": st.column_config.NumberColumn("Score", format="%.1f"),
-        "range": st.column_config.NumberColumn(
-            "Spread", format="%.0f", help="Levels between the lowest and highest answer."),
-    },
-)
+st.caption("The ten lowest-scoring statements: a starting point for the action plan.")
+for row in weakest_statements(results).itertuples():
+    st.markdown(f"**{row.score:.1f}** · {row.statement} "
+                f"<span style='color:#4C6272'>({row.statement_id}, {row.area})</span>",
+                unsafe_allow_html=True)
 
 st.subheader("Where people disagree")
 split = disagreements(results)

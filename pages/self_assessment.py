@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from collab_assess.reference import RESPONDENT_ROLES
 from collab_assess.models import RespondentInput, validated
+from collab_assess.reference import RESPONDENT_ROLES
 from collab_assess.walk import progress, resume_step, unanswered
 from pages.widgets.answer_widgets import show_stage_question, show_statement
 from pages.widgets.context import (
@@ -21,6 +21,7 @@ from pages.widgets.context import (
     show_flash,
     show_sidebar,
 )
+from pages.widgets.scroll import request_scroll_to_top, scroll_to_top_if_requested
 
 store = app_store()
 keep_choices_in_address_bar()
@@ -28,6 +29,7 @@ collaborative = require_collaborative(store)
 show_sidebar(collaborative)
 
 st.title("Self-assessment")
+scroll_to_top_if_requested()
 show_flash()
 
 rounds = store.rounds(collaborative.id)
@@ -61,7 +63,7 @@ if respondent_id is None:
             st.caption("Nobody has started this round yet.")
         else:
             labels = {
-                row.respondent_id: f"{row.display_name or f'Respondent {row.respondent_id}'} "
+                row.respondent_id: f"{row.display_name or f'Participant {row.number}'} "
                 f"({row.role}{', ' + row.organisation if row.organisation else ''})"
                 for row in respondents.itertuples()
             }
@@ -135,6 +137,7 @@ jump = st.selectbox("Go to", range(review_step + 1), index=step, format_func=ste
                     help="Areas marked ✓ are fully answered. You can come back to any area.")
 if jump != step:
     choose("area_index", jump)
+    request_scroll_to_top()
     st.rerun()
 
 
@@ -142,18 +145,20 @@ def step_buttons(position: str) -> None:
     back, _, forward = st.columns([1, 2, 1])
     if step > 0 and back.button("← Previous area", key=f"back-{position}", width="stretch"):
         choose("area_index", step - 1)
+        request_scroll_to_top()
         st.rerun()
     if step < review_step and forward.button(
         "Next area →" if step < review_step - 1 else "Review and finish →",
         key=f"next-{position}", type="primary", width="stretch",
     ):
         choose("area_index", step + 1)
+        request_scroll_to_top()
         st.rerun()
 
 
 if step < review_step:
     area = bank.areas[step]
-    st.header(area.name)
+    st.header(area.name, anchor=False)
     st.caption(f"{area.group.capitalize()} · {walk.statements_by_area[area.id]} statements")
     st.markdown(area.summary)
     for statement in bank.statements_in(area.id):
@@ -161,7 +166,7 @@ if step < review_step:
         show_statement(store, assessment_round, respondent, statement, current)
     step_buttons("bottom")
 else:
-    st.header("Review and finish")
+    st.header("Review and finish", anchor=False)
     missing = unanswered(bank, answered_ids)
     if missing:
         st.warning(f"{len(missing)} statement(s) still need an answer. Choose “Don't know” if you "

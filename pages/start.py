@@ -57,22 +57,25 @@ with choose_column:
         options,
         index=options.index(current.id) if current else None,
         format_func=labels.get,
-        placeholder="Type to search, or create a new one",
+        placeholder="Type to search",
         help="Your own collaboratives are listed first; synthetic demo peers follow.",
     )
     if picked is not None and (current is None or picked != current.id):
         choose_collaborative(picked)
         st.rerun()
     if current is not None:
-        st.success(f"You are working on **{current.name}**.", icon=":material/check_circle:")
+        st.markdown(f"You are working on **{current.name}**. Next:")
         st.page_link(SELF_ASSESSMENT_PAGE, label="Start or resume the self-assessment",
                      icon=":material/arrow_forward:")
         st.page_link(COLLABORATIVE_PAGE, label="See its profile and assessment rounds",
                      icon=":material/groups:")
 
-with create_column:
-    st.subheader("Set up a new collaborative")
-    with st.form("create-collaborative", clear_on_submit=False, border=True):
+with create_column, (
+    st.expander("Set up another collaborative") if current else st.container()
+):
+    if current is None:
+        st.subheader("Set up a new collaborative")
+    with st.form("create-collaborative", clear_on_submit=False, border=current is None):
         values = profile_fields(None, key="create")
         open_first_round = st.checkbox(
             "Open a first assessment round now",
@@ -98,13 +101,14 @@ with create_column:
         else:
             choose_collaborative(result.collaborative_id)
             choose("round_id", result.round_id)
-            flash("success", " ".join([f"Created **{values['name'].strip()}**.", *result.notes]))
+            flash("success", result.summary)
             st.rerun()
 
 st.divider()
 with st.expander("Where do the peers come from?", expanded=real.empty):
     if demo.empty:
-        st.markdown("There are no demo peers in this database.")
+        st.markdown("There are no demo peers in this database. An administrator can load the "
+                    "synthetic ones with `collab-assess demo`.")
     else:
         st.markdown(
             f"This database holds **{len(demo)} synthetic demo collaboratives**. They are made up "

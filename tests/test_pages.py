@@ -80,7 +80,8 @@ def test_creating_a_collaborative_opens_its_first_round(app_db):
     test.button[0].click()
     test.run()
     assert_no_exception(test)
-    assert "Created **Westmoor Acute Collaborative**." in texts(test.success)
+    assert "Created **Westmoor Acute Collaborative** and opened its first assessment round" in texts(
+        test.success)
     store = reopen(app_db)
     collaboratives = store.collaboratives()
     assert collaboratives["name"].tolist() == ["Westmoor Acute Collaborative"]

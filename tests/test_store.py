@@ -47,6 +47,28 @@ def test_reopening_does_not_migrate_twice(db_path: Path):
     assert rows == LATEST_VERSION
 
 
+def test_a_new_migration_runs_once_on_an_existing_database_and_keeps_its_data(
+    db_path: Path, monkeypatch
+):
+    from collab_assess import migrations
+    from collab_assess.store import database
+
+    store = Store(db_path)
+    store.create_collaborative(CollaborativeProfile(name="Kept"), "me")
+    store.close()
+    extra = migrations.Migration(
+        LATEST_VERSION + 1, "a test column", ("ALTER TABLE collaboratives ADD COLUMN motto VARCHAR",)
+    )
+    monkeypatch.setattr(database, "MIGRATIONS", (*migrations.MIGRATIONS, extra))
+    monkeypatch.setattr(database, "LATEST_VERSION", extra.version)
+    upgraded = Store(db_path)
+    assert upgraded.schema_version() == extra.version
+    assert upgraded.collaboratives()["name"].tolist() == ["Kept"]
+    assert upgraded._cursor().execute("SELECT motto FROM collaboratives").fetchall() == [(None,)]
+    upgraded.close()
+    Store(db_path).close()  # opening again must not run the migration a second time
+
+
 def test_a_database_from_a_newer_version_is_refused_untouched(db_path: Path):
     Store(db_path).close()
     con = duckdb.connect(str(db_path))

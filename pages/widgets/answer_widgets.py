@@ -61,7 +61,8 @@ def show_statement(
     }
     locked = not assessment_round.is_open
     with st.container(border=True):
-        st.markdown(f"**{statement.id}** · {statement.statement}")
+        st.caption(statement.id)
+        st.markdown(f"##### {statement.statement}")
         choice = st.radio(
             f"How mature is this today? ({statement.id})",
             ANSWER_OPTIONS,

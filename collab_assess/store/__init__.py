@@ -1,0 +1,38 @@
+"""The one owner of the DuckDB database: schema, migrations, and every query and write.
+
+One connection per process; each thread gets its own cursor from it. Every write runs in a short
+transaction and is retried when DuckDB reports a write-write conflict. Answers are append-only: a
+change is a new row recording who, when and from where, and the newest row is the current answer.
+
+The Store is one class with named methods; each module of this package holds the SQL for one kind of
+record, and database.py holds the connection they all share.
+"""
+
+from __future__ import annotations
+
+from collab_assess.store.answers import AnswerRecords
+from collab_assess.store.collaboratives import CollaborativeRecords
+from collab_assess.store.database import DB_ENV_VAR, DEFAULT_DB_PATH, default_db_path, utc_now
+from collab_assess.store.demo_data import DemoData
+from collab_assess.store.records import Collaborative, Respondent, Round
+from collab_assess.store.rounds import RoundRecords
+from collab_assess.store.workshop import WorkshopRecords
+
+__all__ = [
+    "DB_ENV_VAR",
+    "DEFAULT_DB_PATH",
+    "Collaborative",
+    "Respondent",
+    "Round",
+    "Store",
+    "default_db_path",
+    "utc_now",
+]
+
+
+class Store(RoundRecords, DemoData, CollaborativeRecords, AnswerRecords, WorkshopRecords):
+    """Every read and write of collab-assess data goes through one of these methods."""
+
+    @classmethod
+    def open_default(cls) -> Store:
+        return cls(default_db_path())

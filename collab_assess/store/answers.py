@@ -1,0 +1,121 @@
+"""Answers (append-only) and respondents' own view of the stage."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import duckdb
+import pandas as pd
+
+from collab_assess.models import AnswerInput, StageInput
+from collab_assess.store.checks import (
+    require_open_round,
+    require_respondent_in_round,
+    require_statement,
+)
+from collab_assess.store.database import Database, utc_now
+
+
+class AnswerRecords(Database):
+    """Answers and self-described stages."""
+
+    def record_answer(
+        self, round_id: int, respondent_id: int, statement_id: str, answer: AnswerInput
+    ) -> int:
+        """Save an answer as a new row and make it the current one. Returns the answer's id.
+
+        Once this returns, the answer is committed to disk."""
+        now = utc_now()
+
+        def work(cursor: duckdb.DuckDBPyConnection) -> int:
+            bank_version = require_open_round(cursor, round_id)
+            require_respondent_in_round(cursor, respondent_id, round_id)
+            require_statement(cursor, bank_version, statement_id)
+            (answer_id,) = cursor.execute(
+                """
+                INSERT INTO answers (round_id, respondent_id, statement_id, level, unscored,
+                    target_level, note, recorded_at, recorded_by, source)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
+                """,
+                [
+                    round_id,
+                    respondent_id,
+                    statement_id,
+                    answer.level,
+                    answer.unscored.value if answer.unscored else None,
+                    answer.target_level,
+                    answer.note,
+                    now,
+                    answer.recorded_by,
+                    answer.source,
+                ],
+            ).fetchone()
+            cursor.execute(
+                """
+                INSERT INTO answer_heads VALUES (?, ?, ?, ?)
+                ON CONFLICT (round_id, respondent_id, statement_id)
+                DO UPDATE SET answer_id = excluded.answer_id
+                """,
+                [round_id, respondent_id, statement_id, answer_id],
+            )
+            return int(answer_id)
+
+        return self._write(work)
+
+    def current_answers(self, round_ids: Sequence[int]) -> pd.DataFrame:
+        """The current answer of every respondent to every statement they answered, with the
+        respondent's role and organisation."""
+        return self._frame(
+            """
+            SELECT a.id AS answer_id, a.round_id, a.respondent_id, a.statement_id, a.level,
+                a.unscored, a.target_level, a.note, a.recorded_at, a.recorded_by, a.source,
+                p.role, p.organisation
+            FROM current_answers a JOIN respondents p ON p.id = a.respondent_id
+            WHERE a.round_id IN (SELECT unnest(?::INTEGER[]))
+            ORDER BY a.round_id, a.respondent_id, a.statement_id
+            """,
+            [list(map(int, round_ids))],
+        )
+
+    def answer_history(
+        self, round_id: int, respondent_id: int | None = None, statement_id: str | None = None
+    ) -> pd.DataFrame:
+        """Every answer ever saved in the round (optionally for one respondent or statement),
+        oldest first."""
+        return self._frame(
+            """
+            SELECT * FROM answers
+            WHERE round_id = ? AND (? IS NULL OR respondent_id = ?) AND (? IS NULL OR statement_id = ?)
+            ORDER BY id
+            """,
+            [round_id, respondent_id, respondent_id, statement_id, statement_id],
+        )
+
+    # -- self-described stage --
+
+    def record_self_described_stage(
+        self, round_id: int, respondent_id: int, stage: StageInput
+    ) -> int:
+        def work(cursor: duckdb.DuckDBPyConnection) -> int:
+            require_open_round(cursor, round_id)
+            require_respondent_in_round(cursor, respondent_id, round_id)
+            (new_id,) = cursor.execute(
+                "INSERT INTO self_described_stages (round_id, respondent_id, stage, recorded_at, "
+                "recorded_by) VALUES (?, ?, ?, ?, ?) RETURNING id",
+                [round_id, respondent_id, stage.stage, utc_now(), stage.recorded_by],
+            ).fetchone()
+            return int(new_id)
+
+        return self._write(work)
+
+    def self_described_stages(self, round_ids: Sequence[int]) -> pd.DataFrame:
+        """Each respondent's latest answer to "what stage is the collaborative at?"."""
+        return self._frame(
+            """
+            SELECT round_id, respondent_id, stage, recorded_at FROM self_described_stages
+            WHERE round_id IN (SELECT unnest(?::INTEGER[]))
+            QUALIFY row_number() OVER (PARTITION BY round_id, respondent_id ORDER BY id DESC) = 1
+            ORDER BY round_id, respondent_id
+            """,
+            [list(map(int, round_ids))],
+        )

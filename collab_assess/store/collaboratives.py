@@ -1,0 +1,198 @@
+"""Collaboratives, their profile history and their member organisations."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import duckdb
+import pandas as pd
+
+from collab_assess.errors import InputError, NotFoundError
+from collab_assess.models import CollaborativeProfile, MemberInput, name_key
+from collab_assess.store.checks import require_collaborative
+from collab_assess.store.database import Database, utc_now
+from collab_assess.store.records import Collaborative
+
+
+class CollaborativeRecords(Database):
+    """Collaboratives and members."""
+
+    def create_collaborative(
+        self, profile: CollaborativeProfile, created_by: str, *, is_demo: bool = False
+    ) -> int:
+        now = utc_now()
+
+        def work(cursor: duckdb.DuckDBPyConnection) -> int:
+            self._refuse_duplicate_name(cursor, profile.name)
+            (new_id,) = cursor.execute(
+                """
+                INSERT INTO collaboratives (name, name_key, region, icss, collaborative_type,
+                    governance_model, decision_mechanisms, is_demo, created_at, created_by)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
+                """,
+                [
+                    profile.name,
+                    name_key(profile.name),
+                    profile.region,
+                    list(profile.icss),
+                    profile.collaborative_type,
+                    profile.governance_model,
+                    list(profile.decision_mechanisms),
+                    is_demo,
+                    now,
+                    created_by,
+                ],
+            ).fetchone()
+            self._record_profile(cursor, new_id, profile, now, created_by)
+            return int(new_id)
+
+        return self._write(work)
+
+    @staticmethod
+    def _refuse_duplicate_name(
+        cursor: duckdb.DuckDBPyConnection, name: str, except_id: int | None = None
+    ) -> None:
+        row = cursor.execute(
+            "SELECT id FROM collaboratives WHERE name_key = ? AND id IS DISTINCT FROM ?",
+            [name_key(name), except_id],
+        ).fetchone()
+        if row:
+            raise InputError(
+                f"A collaborative called '{name}' already exists. Choose it from the list, or give "
+                "this one a different name."
+            )
+
+    @staticmethod
+    def _record_profile(
+        cursor: duckdb.DuckDBPyConnection,
+        collaborative_id: int,
+        profile: CollaborativeProfile,
+        when: datetime,
+        who: str,
+    ) -> None:
+        cursor.execute(
+            "INSERT INTO collaborative_profile_history VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                collaborative_id,
+                profile.name,
+                profile.region,
+                list(profile.icss),
+                profile.collaborative_type,
+                profile.governance_model,
+                list(profile.decision_mechanisms),
+                when,
+                who,
+            ],
+        )
+
+    def update_collaborative(
+        self, collaborative_id: int, profile: CollaborativeProfile, changed_by: str
+    ) -> None:
+        """Save a new version of the profile; earlier versions stay in the profile history."""
+        now = utc_now()
+
+        def work(cursor: duckdb.DuckDBPyConnection) -> None:
+            require_collaborative(cursor, collaborative_id)
+            self._refuse_duplicate_name(cursor, profile.name, except_id=collaborative_id)
+            cursor.execute(
+                """
+                UPDATE collaboratives SET name = ?, name_key = ?, region = ?, icss = ?,
+                    collaborative_type = ?, governance_model = ?, decision_mechanisms = ?
+                WHERE id = ?
+                """,
+                [
+                    profile.name,
+                    name_key(profile.name),
+                    profile.region,
+                    list(profile.icss),
+                    profile.collaborative_type,
+                    profile.governance_model,
+                    list(profile.decision_mechanisms),
+                    collaborative_id,
+                ],
+            )
+            self._record_profile(cursor, collaborative_id, profile, now, changed_by)
+
+        self._write(work)
+
+    def get_collaborative(self, collaborative_id: int) -> Collaborative:
+        row = self._one(
+            """
+            SELECT id, name, region, icss, collaborative_type, governance_model,
+                decision_mechanisms, is_demo
+            FROM collaboratives WHERE id = ?
+            """,
+            [collaborative_id],
+        )
+        if row is None:
+            raise NotFoundError(f"There is no collaborative number {collaborative_id}.")
+        return Collaborative(
+            id=row[0],
+            name=row[1],
+            region=row[2],
+            icss=tuple(row[3] or ()),
+            collaborative_type=row[4],
+            governance_model=row[5],
+            decision_mechanisms=tuple(row[6] or ()),
+            is_demo=bool(row[7]),
+        )
+
+    def collaboratives(self, *, include_demo: bool = True) -> pd.DataFrame:
+        """One row per collaborative with its profile and how many rounds it has, named A-Z."""
+        return self._frame(
+            """
+            SELECT c.id, c.name, c.region, c.icss, c.collaborative_type, c.governance_model,
+                c.decision_mechanisms, c.is_demo, c.created_at,
+                (SELECT count(*) FROM rounds r WHERE r.collaborative_id = c.id) AS rounds
+            FROM collaboratives c
+            WHERE ? OR NOT c.is_demo
+            ORDER BY c.is_demo, lower(c.name)
+            """,
+            [include_demo],
+        )
+
+    def profile_history(self, collaborative_id: int) -> pd.DataFrame:
+        return self._frame(
+            "SELECT * FROM collaborative_profile_history WHERE collaborative_id = ? "
+            "ORDER BY changed_at DESC",
+            [collaborative_id],
+        )
+
+    # -- members --
+
+    def add_member(self, collaborative_id: int, member: MemberInput, added_by: str) -> int:
+        def work(cursor: duckdb.DuckDBPyConnection) -> int:
+            require_collaborative(cursor, collaborative_id)
+            duplicate = cursor.execute(
+                "SELECT 1 FROM members WHERE collaborative_id = ? AND lower(organisation) = lower(?) "
+                "AND removed_at IS NULL",
+                [collaborative_id, member.organisation],
+            ).fetchone()
+            if duplicate:
+                raise InputError(f"{member.organisation} is already a member.")
+            (new_id,) = cursor.execute(
+                "INSERT INTO members (collaborative_id, organisation, organisation_type, added_at, "
+                "added_by) VALUES (?, ?, ?, ?, ?) RETURNING id",
+                [collaborative_id, member.organisation, member.organisation_type, utc_now(), added_by],
+            ).fetchone()
+            return int(new_id)
+
+        return self._write(work)
+
+    def remove_member(self, member_id: int, removed_by: str) -> None:
+        """Mark a member as having left; the record of its membership is kept."""
+
+        def work(cursor: duckdb.DuckDBPyConnection) -> None:
+            cursor.execute(
+                "UPDATE members SET removed_at = ?, removed_by = ? WHERE id = ? AND removed_at IS NULL",
+                [utc_now(), removed_by, member_id],
+            )
+
+        self._write(work)
+
+    def members(self, collaborative_id: int) -> pd.DataFrame:
+        return self._frame(
+            "SELECT id, organisation, organisation_type, added_at FROM members "
+            "WHERE collaborative_id = ? AND removed_at IS NULL ORDER BY lower(organisation)",
+            [collaborative_id],
+        )

@@ -1,0 +1,200 @@
+"""Loading and removing the synthetic demo peers in bulk."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import duckdb
+import pandas as pd
+
+from collab_assess.bank import QuestionBank
+from collab_assess.errors import InputError
+from collab_assess.models import name_key
+from collab_assess.store.banks import BankSnapshots
+from collab_assess.store.database import utc_now
+
+if TYPE_CHECKING:
+    from collab_assess.demo import DemoDataset
+
+
+class DemoData(BankSnapshots):
+    """Bulk load and removal of synthetic demo peers."""
+
+    def has_demo_data(self) -> bool:
+        return bool(self._one("SELECT count(*) FROM collaboratives WHERE is_demo")[0])
+
+    def is_empty(self) -> bool:
+        return not self._one("SELECT count(*) FROM collaboratives")[0]
+
+    def table_counts(self) -> dict[str, int]:
+        row = self._one(
+            """
+            SELECT (SELECT count(*) FROM collaboratives), (SELECT count(*) FROM members),
+                (SELECT count(*) FROM rounds), (SELECT count(*) FROM respondents),
+                (SELECT count(*) FROM answers), (SELECT count(*) FROM self_described_stages),
+                (SELECT count(*) FROM consensus_records), (SELECT count(*) FROM actions)
+            """
+        )
+        names = ["collaboratives", "members", "rounds", "respondents", "answers",
+                 "self_described_stages", "consensus_records", "actions"]
+        return dict(zip(names, map(int, row)))
+
+    def import_demo(self, dataset: "DemoDataset", bank: QuestionBank) -> dict[str, int]:
+        """Load synthetic demo peers in one transaction: all of it is saved, or none of it."""
+        self.register_bank(bank)
+        now = utc_now()
+
+        def reserve(cursor: duckdb.DuckDBPyConnection, sequence: str, keys: pd.Series) -> dict:
+            ids = cursor.execute(
+                "SELECT nextval(?) FROM range(?)", [sequence, len(keys)]
+            ).fetchall()
+            return dict(zip(keys, (int(row[0]) for row in ids)))
+
+        def insert(cursor: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
+            cursor.register("incoming_rows", frame)
+            cursor.execute(_BULK_INSERTS[table])
+            cursor.unregister("incoming_rows")
+
+        def work(cursor: duckdb.DuckDBPyConnection) -> dict[str, int]:
+            names = dataset.collaboratives["name"]
+            taken = cursor.execute(
+                "SELECT name FROM collaboratives WHERE name_key IN (SELECT unnest(?::VARCHAR[]))",
+                [[name_key(n) for n in names]],
+            ).fetchall()
+            if taken:
+                raise InputError(
+                    f"Demo data is already loaded ({taken[0][0]} exists). Remove it first with "
+                    "`collab-assess remove-demo`."
+                )
+            collaborative_ids = reserve(cursor, "collaborative_ids", dataset.collaboratives["key"])
+            round_ids = reserve(cursor, "round_ids", dataset.rounds["key"])
+            respondent_ids = reserve(cursor, "respondent_ids", dataset.respondents["key"])
+
+            collaboratives = dataset.collaboratives.assign(
+                id=dataset.collaboratives["key"].map(collaborative_ids),
+                name_key=names.map(name_key),
+                is_demo=True,
+                created_at=now,
+                created_by="demo generator",
+            ).drop(columns="key")
+            insert(cursor, "collaboratives", collaboratives)
+            insert(
+                cursor,
+                "collaborative_profile_history",
+                collaboratives.rename(columns={"id": "collaborative_id"})
+                .assign(changed_at=now, changed_by="demo generator")
+                .drop(columns=["name_key", "is_demo", "created_at", "created_by"]),
+            )
+            insert(
+                cursor,
+                "members",
+                dataset.members.assign(
+                    collaborative_id=dataset.members["collaborative_key"].map(collaborative_ids),
+                    added_at=now,
+                    added_by="demo generator",
+                ).drop(columns="collaborative_key"),
+            )
+            insert(
+                cursor,
+                "rounds",
+                dataset.rounds.assign(
+                    id=dataset.rounds["key"].map(round_ids),
+                    collaborative_id=dataset.rounds["collaborative_key"].map(collaborative_ids),
+                    bank_version=bank.version,
+                    created_at=now,
+                    created_by="demo generator",
+                ).drop(columns=["key", "collaborative_key"]),
+            )
+            insert(
+                cursor,
+                "respondents",
+                dataset.respondents.assign(
+                    id=dataset.respondents["key"].map(respondent_ids),
+                    round_id=dataset.respondents["round_key"].map(round_ids),
+                    created_at=now,
+                ).drop(columns=["key", "round_key"]),
+            )
+            keyed = {
+                "round_id": lambda f: f["round_key"].map(round_ids),
+                "respondent_id": lambda f: f["respondent_key"].map(respondent_ids),
+            }
+            insert(
+                cursor,
+                "answers",
+                dataset.answers.assign(
+                    **keyed, recorded_at=now, recorded_by="demo generator", source="demo"
+                ).drop(columns=["round_key", "respondent_key"]),
+            )
+            cursor.execute(
+                """
+                INSERT INTO answer_heads
+                SELECT round_id, respondent_id, statement_id, max(id) FROM answers
+                WHERE round_id IN (SELECT unnest(?::INTEGER[]))
+                GROUP BY ALL
+                """,
+                [list(round_ids.values())],
+            )
+            insert(
+                cursor,
+                "self_described_stages",
+                dataset.stages.assign(
+                    **keyed, recorded_at=now, recorded_by="demo generator"
+                ).drop(columns=["round_key", "respondent_key"]),
+            )
+            return {
+                "collaboratives": len(collaboratives),
+                "rounds": len(round_ids),
+                "respondents": len(respondent_ids),
+                "answers": len(dataset.answers),
+            }
+
+        return self._write(work)
+
+    def remove_demo(self) -> dict[str, int]:
+        """Delete every synthetic collaborative and everything recorded for it; real data is
+        untouched. Returns how many rows went from each table."""
+
+        def work(cursor: duckdb.DuckDBPyConnection) -> dict[str, int]:
+            removed: dict[str, int] = {}
+            for table, statement in _DEMO_DELETES:
+                removed[table] = int(cursor.execute(statement).fetchone()[0])
+            return removed
+
+        return self._write(work)
+
+
+# The demo loader's bulk inserts: rows come from a registered DataFrame, never from SQL text.
+_BULK_INSERTS = {
+    table: f"INSERT INTO {table} BY NAME SELECT * FROM incoming_rows"
+    for table in (
+        "collaboratives",
+        "collaborative_profile_history",
+        "members",
+        "rounds",
+        "respondents",
+        "answers",
+        "self_described_stages",
+    )
+}
+
+_DEMO_ROUNDS = (
+    "SELECT r.id FROM rounds r JOIN collaboratives c ON c.id = r.collaborative_id WHERE c.is_demo"
+)
+_DEMO_COLLABORATIVES = "SELECT id FROM collaboratives WHERE is_demo"
+
+# Children first, so nothing is ever left pointing at a deleted row.
+_DEMO_DELETES: tuple[tuple[str, str], ...] = tuple(
+    (table, f"DELETE FROM {table} WHERE {column} IN ({parents})")
+    for table, column, parents in (
+        ("answer_heads", "round_id", _DEMO_ROUNDS),
+        ("answers", "round_id", _DEMO_ROUNDS),
+        ("self_described_stages", "round_id", _DEMO_ROUNDS),
+        ("consensus_records", "round_id", _DEMO_ROUNDS),
+        ("actions", "round_id", _DEMO_ROUNDS),
+        ("respondents", "round_id", _DEMO_ROUNDS),
+        ("rounds", "id", _DEMO_ROUNDS),
+        ("members", "collaborative_id", _DEMO_COLLABORATIVES),
+        ("collaborative_profile_history", "collaborative_id", _DEMO_COLLABORATIVES),
+        ("collaboratives", "id", _DEMO_COLLABORATIVES),
+    )
+)

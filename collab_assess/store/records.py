@@ -1,0 +1,63 @@
+"""What the Store hands back for a single collaborative, round or respondent."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from collab_assess.models import CollaborativeProfile
+
+
+@dataclass(frozen=True)
+class Collaborative:
+    id: int
+    name: str
+    region: str | None
+    icss: tuple[str, ...]
+    collaborative_type: str | None
+    governance_model: str | None
+    decision_mechanisms: tuple[str, ...]
+    is_demo: bool
+
+    def profile(self) -> CollaborativeProfile:
+        return CollaborativeProfile(
+            name=self.name,
+            region=self.region,
+            icss=self.icss,
+            collaborative_type=self.collaborative_type,
+            governance_model=self.governance_model,
+            decision_mechanisms=self.decision_mechanisms,
+        )
+
+
+@dataclass(frozen=True)
+class Round:
+    id: int
+    collaborative_id: int
+    label: str
+    opens_on: date
+    closes_on: date | None
+    status: str
+    bank_version: int
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == "open"
+
+
+@dataclass(frozen=True)
+class Respondent:
+    id: int
+    round_id: int
+    role: str
+    organisation: str
+    display_name: str
+    number: int
+    """Order of joining within the round (1, 2, ...): shown instead of the database id, which
+    counts everyone in every collaborative."""
+
+    @property
+    def label(self) -> str:
+        who = self.display_name or f"Participant {self.number}"
+        where = f", {self.organisation}" if self.organisation else ""
+        return f"{who} ({self.role}{where})"

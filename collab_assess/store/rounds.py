@@ -1,0 +1,183 @@
+"""Assessment rounds and the people taking part in them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import duckdb
+import pandas as pd
+
+from collab_assess.bank import QuestionBank
+from collab_assess.errors import InputError, NotFoundError
+from collab_assess.models import RespondentInput, RoundInput
+from collab_assess.store.banks import BankSnapshots
+from collab_assess.store.checks import require_collaborative, require_open_round, require_round
+from collab_assess.store.database import utc_now
+from collab_assess.store.records import Respondent, Round
+
+
+class RoundRecords(BankSnapshots):
+    """Rounds and respondents."""
+
+    def open_round(
+        self, collaborative_id: int, details: RoundInput, bank: QuestionBank, opened_by: str
+    ) -> int:
+        """Open an assessment round that asks the statements of this bank version, for good."""
+        self.register_bank(bank)
+
+        def work(cursor: duckdb.DuckDBPyConnection) -> int:
+            require_collaborative(cursor, collaborative_id)
+            clash = cursor.execute(
+                "SELECT 1 FROM rounds WHERE collaborative_id = ? AND lower(label) = lower(?)",
+                [collaborative_id, details.label],
+            ).fetchone()
+            if clash:
+                raise InputError(f"This collaborative already has a round called '{details.label}'.")
+            (new_id,) = cursor.execute(
+                """
+                INSERT INTO rounds (collaborative_id, label, opens_on, closes_on, status,
+                    bank_version, created_at, created_by)
+                VALUES (?, ?, ?, ?, 'open', ?, ?, ?) RETURNING id
+                """,
+                [
+                    collaborative_id,
+                    details.label,
+                    details.opens_on,
+                    details.closes_on,
+                    bank.version,
+                    utc_now(),
+                    opened_by,
+                ],
+            ).fetchone()
+            return int(new_id)
+
+        return self._write(work)
+
+    def _set_round_status(self, round_id: int, status: str, who: str) -> None:
+        def work(cursor: duckdb.DuckDBPyConnection) -> None:
+            require_round(cursor, round_id)
+            closed_at = utc_now() if status == "closed" else None
+            cursor.execute(
+                "UPDATE rounds SET status = ?, closed_at = ?, closed_by = ? WHERE id = ?",
+                [status, closed_at, who if status == "closed" else None, round_id],
+            )
+
+        self._write(work)
+
+    def close_round(self, round_id: int, closed_by: str) -> None:
+        """Close a round: its answers are kept and can no longer be changed."""
+        self._set_round_status(round_id, "closed", closed_by)
+
+    def reopen_round(self, round_id: int, reopened_by: str) -> None:
+        self._set_round_status(round_id, "open", reopened_by)
+
+    def get_round(self, round_id: int) -> Round:
+        row = self._one(
+            "SELECT id, collaborative_id, label, opens_on, closes_on, status, bank_version "
+            "FROM rounds WHERE id = ?",
+            [round_id],
+        )
+        if row is None:
+            raise NotFoundError(f"There is no assessment round number {round_id}.")
+        return Round(*row)
+
+    def rounds(self, collaborative_id: int) -> pd.DataFrame:
+        """The collaborative's rounds, newest first, with how many people have taken part."""
+        return self._frame(
+            """
+            SELECT r.id, r.label, r.opens_on, r.closes_on, r.status, r.bank_version, r.created_at,
+                (SELECT count(*) FROM respondents p WHERE p.round_id = r.id) AS respondents
+            FROM rounds r WHERE r.collaborative_id = ?
+            ORDER BY r.opens_on DESC, r.id DESC
+            """,
+            [collaborative_id],
+        )
+
+    def all_rounds(self) -> pd.DataFrame:
+        """Every round with its collaborative's profile: the starting point for benchmarking."""
+        return self._frame(
+            """
+            SELECT r.id AS round_id, r.collaborative_id, r.label, r.opens_on, r.status,
+                r.bank_version, c.name AS collaborative, c.region, c.collaborative_type,
+                c.governance_model, c.is_demo
+            FROM rounds r JOIN collaboratives c ON c.id = r.collaborative_id
+            ORDER BY r.collaborative_id, r.opens_on, r.id
+            """
+        )
+
+    def rounds_with_scored_answers(self) -> list[int]:
+        rows = self._cursor().execute(
+            "SELECT DISTINCT round_id FROM current_answers WHERE level IS NOT NULL ORDER BY 1"
+        ).fetchall()
+        return [int(row[0]) for row in rows]
+
+    def data_version(self) -> tuple[int, ...]:
+        """Changes whenever anything that a score depends on is saved: a cheap cache key."""
+        row = self._one(
+            """
+            SELECT (SELECT coalesce(max(id), 0) FROM answers),
+                (SELECT count(*) FROM answers),
+                (SELECT coalesce(max(id), 0) FROM rounds),
+                (SELECT count(*) FROM rounds),
+                (SELECT coalesce(max(id), 0) FROM consensus_records),
+                (SELECT coalesce(max(id), 0) FROM self_described_stages),
+                (SELECT count(*) FROM collaboratives)
+            """
+        )
+        return tuple(int(value) for value in row)
+
+    def round_statements(self, round_ids: Sequence[int]) -> pd.DataFrame:
+        """The statements each round asks (from its bank snapshot): round_id, statement_id, area_id."""
+        return self._frame(
+            """
+            SELECT r.id AS round_id, s.statement_id, s.area_id, s.position
+            FROM rounds r JOIN bank_statements s ON s.bank_version = r.bank_version
+            WHERE r.id IN (SELECT unnest(?::INTEGER[]))
+            ORDER BY r.id, s.position
+            """,
+            [list(map(int, round_ids))],
+        )
+
+    # -- respondents --
+
+    def add_respondent(self, round_id: int, respondent: RespondentInput) -> int:
+        def work(cursor: duckdb.DuckDBPyConnection) -> int:
+            require_open_round(cursor, round_id)
+            (new_id,) = cursor.execute(
+                "INSERT INTO respondents (round_id, role, organisation, display_name, created_at) "
+                "VALUES (?, ?, ?, ?, ?) RETURNING id",
+                [
+                    round_id,
+                    respondent.role,
+                    respondent.organisation,
+                    respondent.display_name,
+                    utc_now(),
+                ],
+            ).fetchone()
+            return int(new_id)
+
+        return self._write(work)
+
+    def get_respondent(self, respondent_id: int) -> Respondent:
+        row = self._one(
+            """
+            SELECT id, round_id, role, organisation, display_name,
+                (SELECT count(*) FROM respondents earlier
+                 WHERE earlier.round_id = r.round_id AND earlier.id <= r.id) AS number
+            FROM respondents r WHERE id = ?
+            """,
+            [respondent_id],
+        )
+        if row is None:
+            raise NotFoundError(f"There is no respondent number {respondent_id}.")
+        return Respondent(*row)
+
+    def respondents(self, round_ids: Sequence[int]) -> pd.DataFrame:
+        return self._frame(
+            """
+            SELECT id AS respondent_id, round_id, role, organisation, display_name, created_at,
+                row_number() OVER (PARTITION BY round_id ORDER BY id) AS number
+            FROM respondents WHERE round_id IN (SELECT unnest(?::INTEGER[])) ORDER BY id
+            """,
+            [list(map(int, round_ids))],
+        )

@@ -1,0 +1,71 @@
+"""Consensus levels and actions agreed in workshops."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import duckdb
+import pandas as pd
+
+from collab_assess.models import ActionInput, ConsensusInput
+from collab_assess.store.checks import require_open_round, require_round, require_statement
+from collab_assess.store.database import Database, utc_now
+
+
+class WorkshopRecords(Database):
+    """Consensus records and actions."""
+
+    def record_consensus(self, round_id: int, statement_id: str, consensus: ConsensusInput) -> int:
+        def work(cursor: duckdb.DuckDBPyConnection) -> int:
+            bank_version = require_open_round(cursor, round_id)
+            require_statement(cursor, bank_version, statement_id)
+            (new_id,) = cursor.execute(
+                "INSERT INTO consensus_records (round_id, statement_id, level, rationale, "
+                "recorded_at, recorded_by) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+                [
+                    round_id,
+                    statement_id,
+                    consensus.level,
+                    consensus.rationale,
+                    utc_now(),
+                    consensus.recorded_by,
+                ],
+            ).fetchone()
+            return int(new_id)
+
+        return self._write(work)
+
+    def current_consensus(self, round_ids: Sequence[int]) -> pd.DataFrame:
+        return self._frame(
+            """
+            SELECT round_id, statement_id, level, rationale, recorded_at, recorded_by
+            FROM consensus_records WHERE round_id IN (SELECT unnest(?::INTEGER[]))
+            QUALIFY row_number() OVER (PARTITION BY round_id, statement_id ORDER BY id DESC) = 1
+            """,
+            [list(map(int, round_ids))],
+        )
+
+    def add_action(self, round_id: int, action: ActionInput) -> int:
+        def work(cursor: duckdb.DuckDBPyConnection) -> int:
+            require_round(cursor, round_id)
+            (new_id,) = cursor.execute(
+                "INSERT INTO actions (round_id, statement_id, area_id, description, owner, due_on, "
+                "status, recorded_at, recorded_by) VALUES (?, ?, ?, ?, ?, ?, 'open', ?, ?) "
+                "RETURNING id",
+                [
+                    round_id,
+                    action.statement_id,
+                    action.area_id,
+                    action.description,
+                    action.owner,
+                    action.due_on,
+                    utc_now(),
+                    action.recorded_by,
+                ],
+            ).fetchone()
+            return int(new_id)
+
+        return self._write(work)
+
+    def actions(self, round_id: int) -> pd.DataFrame:
+        return self._frame("SELECT * FROM actions WHERE round_id = ? ORDER BY id", [round_id])
