@@ -72,5 +72,14 @@ def stage_of(score: float) -> Level:
     raise AssertionError("the stage bands cover 1-4 without gaps")  # pragma: no cover
 
 
+def describe_bands() -> str:
+    """The stage bands in words, e.g. "Emerging from 1.00 to under 1.75, ..."."""
+    return ", ".join(
+        f"{band.stage.label} from {band.lower:.2f} to "
+        + (f"{band.upper:.2f}" if band.stage is Level.THRIVING else f"under {band.upper:.2f}")
+        for band in STAGE_BANDS
+    )
+
+
 def level_label(level: int) -> str:
     return f"{int(level)} {Level(int(level)).label}"

@@ -13,6 +13,7 @@ from collab_assess.charts import (
     stage_name,
 )
 from collab_assess.results import disagreements, information_gaps, round_results, weakest_statements
+from collab_assess.scale import describe_bands
 from collab_assess.scoring import DISAGREEMENT_GAP, INFORMATION_GAP_SHARE
 from pages.widgets.context import (
     SELF_ASSESSMENT_PAGE,
@@ -23,6 +24,13 @@ from pages.widgets.context import (
     round_picker,
     show_sidebar,
 )
+
+
+def show_statement_line(figure: str, row) -> None:
+    st.markdown(f"**{figure}** · {row.statement} "
+                f"<span style='color:#4C6272'>({row.statement_id}, {row.area})</span>",
+                unsafe_allow_html=True)
+
 
 store = app_store()
 keep_choices_in_address_bar()
@@ -116,9 +124,7 @@ with right:
 st.subheader("Weakest statements")
 st.caption("The ten lowest-scoring statements: a starting point for the action plan.")
 for row in weakest_statements(results).itertuples():
-    st.markdown(f"**{row.score:.1f}** · {row.statement} "
-                f"<span style='color:#4C6272'>({row.statement_id}, {row.area})</span>",
-                unsafe_allow_html=True)
+    show_statement_line(f"{row.score:.1f}", row)
 
 st.subheader("Where people disagree")
 split = disagreements(results)
@@ -153,17 +159,8 @@ else:
         f"At least {INFORMATION_GAP_SHARE:.0%} of respondents answered “Don't know” to these. The "
         "information may not be reaching everyone who needs it."
     )
-    st.dataframe(
-        gaps[["statement_id", "area", "statement", "dont_know_share"]],
-        hide_index=True,
-        column_config={
-            "statement_id": "Id",
-            "area": "Area",
-            "statement": st.column_config.TextColumn("Statement", width="large"),
-            "dont_know_share": st.column_config.ProgressColumn(
-                "Answered “Don't know”", format="percent", min_value=0, max_value=1),
-        },
-    )
+    for row in gaps.itertuples():
+        show_statement_line(f"{row.dont_know_share:.0%}", row)
 
 with st.expander("How scores are worked out"):
     st.markdown(
@@ -172,8 +169,7 @@ with st.expander("How scores are worked out"):
         "count.\n"
         "- An **area's score** is the average of its statements' scores; the **overall score** is the "
         "average of the area scores.\n"
-        "- The **stage** splits 1-4 into four equal bands: Emerging below 1.75, Developing from 1.75 "
-        "to below 2.5, Maturing from 2.5 to below 3.25, Thriving from 3.25.\n"
+        f"- The **stage** splits 1-4 into four equal bands: {describe_bands()}.\n"
         f"- **Disagreement**: answers {DISAGREEMENT_GAP} or more levels apart on one statement.\n"
         f"- **Information gap**: {INFORMATION_GAP_SHARE:.0%} or more of answers are “Don't know”."
     )

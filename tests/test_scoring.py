@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from collab_assess.scale import STAGE_BANDS, Level, stage_of
+from collab_assess.scale import STAGE_BANDS, Level, describe_bands, stage_of
 from collab_assess.scoring import (
     area_scores,
     area_scores_by_group,
@@ -176,6 +176,13 @@ def test_a_score_on_an_edge_is_not_pushed_below_it_by_rounding_noise():
 def test_bands_are_four_equal_widths_covering_one_to_four():
     assert [round(b.upper - b.lower, 9) for b in STAGE_BANDS] == [0.75] * 4
     assert STAGE_BANDS[0].lower == 1 and STAGE_BANDS[-1].upper == 4
+
+
+def test_bands_are_described_with_their_edges():
+    assert describe_bands() == (
+        "Emerging from 1.00 to under 1.75, Developing from 1.75 to under 2.50, "
+        "Maturing from 2.50 to under 3.25, Thriving from 3.25 to 4.00"
+    )
 
 
 @pytest.mark.parametrize("score", [0.99, 4.01, float("nan")])
