@@ -36,6 +36,8 @@ class RoundResults:
     by_role: pd.DataFrame
     respondent_completeness: pd.DataFrame
     area_completeness: pd.DataFrame
+    answers: pd.DataFrame
+    """Every respondent's current answers, as scored."""
 
     @property
     def has_scores(self) -> bool:
@@ -100,6 +102,7 @@ def round_results(store: Store, round_id: int) -> RoundResults:
         area_completeness=completeness_by_area(answers, asked, respondents).merge(
             area_names, on="area_id"
         ),
+        answers=answers,
     )
 
 

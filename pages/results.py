@@ -135,8 +135,8 @@ else:
         f"**{len(split)}** statement(s) had answers {DISAGREEMENT_GAP} or more levels apart. These "
         "are worth talking through: people may be seeing different parts of the collaborative."
     )
-    answers = store.current_answers([assessment_round.id])
     labelled = split.assign(label=split["statement_id"] + " " + split["statement"].str.slice(0, 60))
+    answers = results.answers
     st.altair_chart(
         level_distribution_chart(labelled, answers[answers["statement_id"].isin(split["statement_id"])]),
         width="stretch",

@@ -14,6 +14,18 @@ from collab_assess.store.database import Database, utc_now
 from collab_assess.store.records import Collaborative
 
 
+
+def _profile_details(profile: CollaborativeProfile) -> list:
+    """The profile's columns after its name, in table order: region, icss, collaborative_type,
+    governance_model, decision_mechanisms."""
+    return [
+        profile.region,
+        list(profile.icss),
+        profile.collaborative_type,
+        profile.governance_model,
+        list(profile.decision_mechanisms),
+    ]
+
 class CollaborativeRecords(Database):
     """Collaboratives and members."""
 
@@ -30,18 +42,8 @@ class CollaborativeRecords(Database):
                     governance_model, decision_mechanisms, is_demo, created_at, created_by)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
                 """,
-                [
-                    profile.name,
-                    name_key(profile.name),
-                    profile.region,
-                    list(profile.icss),
-                    profile.collaborative_type,
-                    profile.governance_model,
-                    list(profile.decision_mechanisms),
-                    is_demo,
-                    now,
-                    created_by,
-                ],
+                [profile.name, name_key(profile.name), *_profile_details(profile), is_demo, now,
+                 created_by],
             ).fetchone()
             self._record_profile(cursor, new_id, profile, now, created_by)
             return int(new_id)
@@ -72,17 +74,7 @@ class CollaborativeRecords(Database):
     ) -> None:
         cursor.execute(
             "INSERT INTO collaborative_profile_history VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                collaborative_id,
-                profile.name,
-                profile.region,
-                list(profile.icss),
-                profile.collaborative_type,
-                profile.governance_model,
-                list(profile.decision_mechanisms),
-                when,
-                who,
-            ],
+            [collaborative_id, profile.name, *_profile_details(profile), when, who],
         )
 
     def update_collaborative(
@@ -100,16 +92,7 @@ class CollaborativeRecords(Database):
                     collaborative_type = ?, governance_model = ?, decision_mechanisms = ?
                 WHERE id = ?
                 """,
-                [
-                    profile.name,
-                    name_key(profile.name),
-                    profile.region,
-                    list(profile.icss),
-                    profile.collaborative_type,
-                    profile.governance_model,
-                    list(profile.decision_mechanisms),
-                    collaborative_id,
-                ],
+                [profile.name, name_key(profile.name), *_profile_details(profile), collaborative_id],
             )
             self._record_profile(cursor, collaborative_id, profile, now, changed_by)
 

@@ -1,0 +1,147 @@
+"""What the Results page shows: rankings, flags, the self-described stage, peers and the baseline."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from collab_assess.bank import QuestionBank
+from collab_assess.benchmark import (
+    MIN_PEERS,
+    compare_with_baseline,
+    load_baseline,
+    peer_area_summary,
+    peer_scores,
+)
+from collab_assess.charts import LEVEL_COLOURS, area_chart, baseline_chart, role_heatmap
+from collab_assess.models import CollaborativeProfile, RespondentInput, RoundInput
+from collab_assess.results import (
+    disagreements,
+    information_gaps,
+    round_results,
+    self_described_stage,
+    weakest_statements,
+)
+from collab_assess.scale import Level
+from collab_assess.store import Store
+from tests.factories import answer
+
+
+def make_round(store: Store, bank: QuestionBank, name: str, levels_by_person: list[dict[str, object]],
+               opens_on: str = "2026-01-01", roles: list[str] | None = None) -> int:
+    """A collaborative (created if new) with a round in which each person gives the levels listed
+    (statement id -> level or 'dont_know'); statements not listed get level 2."""
+    existing = store.collaboratives()
+    match = existing[existing["name"] == name]
+    collaborative = int(match["id"].iloc[0]) if len(match) else store.create_collaborative(
+        CollaborativeProfile(name=name), "t")
+    round_id = store.open_round(collaborative, RoundInput(label=f"R {opens_on}", opens_on=opens_on),
+                                bank, "t")
+    for index, levels in enumerate(levels_by_person):
+        role = (roles or ["Executive director"] * len(levels_by_person))[index]
+        person = store.add_respondent(round_id, RespondentInput(role=role))
+        for statement in bank.statements:
+            value = levels.get(statement.id, 2)
+            if isinstance(value, str):
+                store.record_answer(round_id, person, statement.id, answer(unscored=value))
+            else:
+                store.record_answer(round_id, person, statement.id, answer(value))
+    return round_id
+
+
+def test_results_rank_flag_and_explain(store: Store, small_bank: QuestionBank):
+    round_id = make_round(store, small_bank, "Mine", [
+        {"PB-1": 1, "SG-1": 4, "DS-1": "dont_know"},
+        {"PB-1": 1, "SG-1": 1, "DS-1": 3},
+        {"PB-1": 1, "SG-1": 4, "DS-1": 3},
+    ], roles=["Executive director", "Non-executive director", "Non-executive director"])
+    results = round_results(store, round_id)
+
+    assert weakest_statements(results, 1)["statement_id"].tolist() == ["PB-1"]
+    assert disagreements(results)["statement_id"].tolist() == ["SG-1"]
+    assert information_gaps(results)["statement_id"].tolist() == ["DS-1"]
+    assert results.respondents == 3
+    assert results.stage is Level.DEVELOPING
+    assert set(results.by_role["role"]) == {"Executive director", "Non-executive director"}
+    sg = results.by_role[(results.by_role["area_id"] == "SG")].set_index("role")["score"]
+    assert sg["Executive director"] == pytest.approx((4 + 2 + 2) / 3)
+    assert sg["Non-executive director"] == pytest.approx((2.5 + 2 + 2) / 3)  # median of 1 and 4
+
+
+@pytest.mark.parametrize(("stages", "expected"), [
+    ([3, 3, 1], Level.MATURING), ([2, 3], Level.DEVELOPING), ([4], Level.THRIVING), ([], None)])
+def test_self_described_stage_is_the_lower_median(stages, expected):
+    assert self_described_stage(pd.Series(stages, dtype="float64")) == expected
+
+
+def test_peers_are_other_collaboratives_on_their_latest_scored_round(store: Store,
+                                                                     small_bank: QuestionBank):
+    mine = make_round(store, small_bank, "Mine", [{}])
+    make_round(store, small_bank, "Peer", [{s.id: 1 for s in small_bank.statements}],
+               opens_on="2025-01-01")
+    make_round(store, small_bank, "Peer", [{s.id: 4 for s in small_bank.statements}],
+               opens_on="2026-01-01")
+    mine_collaborative = store.get_round(mine).collaborative_id
+    peers = peer_scores(store, exclude_collaborative_id=mine_collaborative)
+    assert peers.count == 1
+    assert peers.overall["collaborative"].tolist() == ["Peer"]
+    assert peers.overall["score"].tolist() == [4.0]  # the 2026 round, not the 2025 one
+    assert not peers.enough
+
+
+def test_peer_figures_need_at_least_five_peers(store: Store, small_bank: QuestionBank):
+    for n in range(MIN_PEERS):
+        make_round(store, small_bank, f"Peer {n}", [{s.id: n % 4 + 1 for s in small_bank.statements}])
+    peers = peer_scores(store)
+    assert peers.count == MIN_PEERS and peers.enough
+    summary = peer_area_summary(peers).set_index("area_id")
+    assert summary.loc["PB", "peers"] == MIN_PEERS
+    assert summary.loc["PB", "peer_q1"] <= summary.loc["PB", "peer_median"] <= summary.loc["PB", "peer_q3"]
+
+
+def test_comparison_with_the_baseline(store: Store, small_bank: QuestionBank):
+    for n, level in enumerate([1, 1, 2, 3, 4, 2]):
+        make_round(store, small_bank, f"Peer {n}", [{s.id: level for s in small_bank.statements}])
+    baseline = load_baseline()
+    comparison = compare_with_baseline(2.6, Level.MATURING, peer_scores(store), baseline)
+    assert comparison.national_early_share == 0.70
+    assert not comparison.is_early
+    assert comparison.peer_early_share == pytest.approx(4 / 6)
+    assert comparison.share_of_peers_below == pytest.approx(4 / 6)
+    with pytest.raises(ValueError):
+        compare_with_baseline(0.5, Level.EMERGING, peer_scores(store), baseline)
+
+
+def test_baseline_file_names_its_source_and_early_stages():
+    baseline = load_baseline()
+    assert baseline.share == 0.70
+    assert "004_038cedfb7b8e7b4e.txt" in baseline.source
+    assert baseline.early_stages == (Level.EMERGING, Level.DEVELOPING)
+    assert baseline.early_stage_names == "Emerging or Developing"
+
+
+# -- charts ---------------------------------------------------------------------------------------
+
+AREAS = pd.DataFrame({"area_id": ["PB", "DS"], "area": ["Partnership building", "Data sharing"],
+                      "group": ["core capability", "enabler"], "score": [2.5, 1.5],
+                      "area_position": [0, 1]})
+
+
+def test_area_chart_draws_the_peer_band_only_when_there_are_peers():
+    alone = area_chart(AREAS).to_dict()
+    assert "peer_median" not in str(alone)
+    peers = pd.DataFrame({"area_id": ["PB", "DS"], "peer_median": [2.0, 2.0],
+                          "peer_q1": [1.5, 1.5], "peer_q3": [3.0, 2.2]})
+    spec = area_chart(AREAS, peers).to_dict()
+    assert "peer_median" in str(spec) and "peer_q1" in str(spec)
+    assert spec["layer"][0]["encoding"]["x"]["scale"]["domain"] == [1, 4]
+
+
+def test_charts_use_colour_blind_safe_colours():
+    okabe_ito = {"#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000"}
+    assert set(LEVEL_COLOURS) <= okabe_ito
+    spec = str(baseline_chart(0.7, 0.65, "Emerging or Developing").to_dict())
+    assert "#E69F00" in spec and "#0072B2" in spec
+    heat = role_heatmap(pd.DataFrame({"area": ["A"], "area_position": [0], "role": ["R"],
+                                      "score": [2.0]})).to_dict()
+    assert "viridis" in str(heat)
