@@ -4,7 +4,7 @@ import streamlit as st
 
 st.set_page_config(
     page_title="collab-assess",
-    page_icon=":material/diversity_3:",
+    page_icon="🤝",  # an emoji needs no download, so the icon shows offline too
     layout="wide",
     initial_sidebar_state="expanded",
 )

@@ -17,7 +17,12 @@ from typing import TypeVar
 from collab_assess.bank import load_current_bank
 from collab_assess.benchmark import peer_scores
 from collab_assess.demo import generate_demo
-from collab_assess.models import AnswerInput, CollaborativeProfile, RespondentInput, RoundInput
+from collab_assess.models import (
+    AnswerInput,
+    CollaborativeProfile,
+    RespondentInput,
+    RoundInput,
+)
 from collab_assess.results import round_results
 from collab_assess.store import Store
 

@@ -1,8 +1,8 @@
 """Peers and the national baseline: how a collaborative compares with others.
 
-Peers are the other collaboratives in the database, each judged on its latest round that has any
-scored answer. Peer figures are shown only when at least MIN_PEERS peers contribute, so no single
-collaborative can be picked out of an aggregate.
+Peers are the other collaboratives in the database, each judged on its latest round in which at
+least half the statements have a score. Peer figures are shown only when at least MIN_PEERS peers
+contribute, so no single collaborative can be picked out of an aggregate.
 """
 
 from __future__ import annotations
@@ -19,6 +19,8 @@ from collab_assess.scoring import area_scores, overall_scores, statement_scores
 from collab_assess.store import Store
 
 MIN_PEERS = 5
+MIN_PEER_COMPLETENESS = 0.5
+"""A peer counts only when at least this share of its latest round's statements have a score."""
 BASELINE_FILE = Path(__file__).resolve().parent.parent / "data" / "baseline.toml"
 
 
@@ -61,30 +63,39 @@ class PeerScores:
         return len(self.overall)
 
     @property
+    def synthetic(self) -> int:
+        """How many of the peers are synthetic demo collaboratives."""
+        return int(self.overall["is_demo"].sum())
+
+    @property
     def enough(self) -> bool:
         return self.count >= MIN_PEERS
 
 
-def latest_scored_rounds(store: Store, exclude_collaborative_id: int | None = None) -> pd.DataFrame:
+def peer_scores(store: Store, exclude_collaborative_id: int | None = None) -> PeerScores:
+    """Each other collaborative's latest round in which at least MIN_PEER_COMPLETENESS of the
+    statements have a score (a round barely started says little about a peer)."""
     rounds = store.all_rounds()
     rounds = rounds[rounds["collaborative_id"] != exclude_collaborative_id]
-    answered = store.rounds_with_scored_answers()
-    rounds = rounds[rounds["round_id"].isin(answered)]
-    return rounds.sort_values(["opens_on", "round_id"]).groupby("collaborative_id").tail(1)
-
-
-def peer_scores(store: Store, exclude_collaborative_id: int | None = None) -> PeerScores:
-    rounds = latest_scored_rounds(store, exclude_collaborative_id)
     round_ids = rounds["round_id"].tolist()
     statements = statement_scores(
         store.current_answers(round_ids),
         store.round_statements(round_ids),
         store.current_consensus(round_ids),
     )
-    profile = rounds[["round_id", "collaborative_id", "collaborative", "region", "is_demo"]]
-    areas = area_scores(statements).merge(profile, on="round_id")
-    overall = overall_scores(area_scores(statements)).merge(profile, on="round_id")
-    return PeerScores(areas=areas, overall=overall.dropna(subset=["score"]))
+    scored_share = statements.groupby("round_id")["score"].apply(lambda s: s.notna().mean())
+    complete_enough = scored_share[scored_share >= MIN_PEER_COMPLETENESS].index
+    latest = (
+        rounds[rounds["round_id"].isin(complete_enough)]
+        .sort_values(["opens_on", "round_id"])
+        .groupby("collaborative_id")
+        .tail(1)
+    )
+    statements = statements[statements["round_id"].isin(latest["round_id"])]
+    profile = latest[["round_id", "collaborative_id", "collaborative", "region", "is_demo"]]
+    areas = area_scores(statements)
+    overall = overall_scores(areas).merge(profile, on="round_id")
+    return PeerScores(areas=areas.merge(profile, on="round_id"), overall=overall)
 
 
 def peer_area_summary(peers: PeerScores) -> pd.DataFrame:

@@ -25,8 +25,19 @@ import numpy as np
 import pandas as pd
 
 from collab_assess.bank import QuestionBank
-from collab_assess.reference import DECISION_MECHANISMS, GOVERNANCE_MODELS, ICSS_BY_REGION
-from collab_assess.scale import HIGHEST_LEVEL, LOWEST_LEVEL, STAGE_BANDS, Level, Unscored, stage_of
+from collab_assess.reference import (
+    DECISION_MECHANISMS,
+    GOVERNANCE_MODELS,
+    ICSS_BY_REGION,
+)
+from collab_assess.scale import (
+    HIGHEST_LEVEL,
+    LOWEST_LEVEL,
+    STAGE_BANDS,
+    Level,
+    Unscored,
+    stage_of,
+)
 
 DEMO_PREFIX = "Synthetic: "
 DEMO_SEED = 2022

@@ -117,6 +117,7 @@ MIGRATIONS: tuple[Migration, ...] = (
                 role VARCHAR NOT NULL,
                 organisation VARCHAR NOT NULL,
                 display_name VARCHAR NOT NULL,
+                resume_code VARCHAR NOT NULL UNIQUE,
                 created_at TIMESTAMP NOT NULL
             )
             """,

@@ -69,9 +69,14 @@ _Model = TypeVar("_Model", bound=BaseModel)
 
 
 def _friendly(detail: dict[str, Any]) -> str:
-    field = detail["loc"][0] if detail["loc"] else ""
-    label = FIELD_LABELS.get(str(field), str(field) or "Input")
+    message = str(detail["msg"]).removeprefix("Value error, ")
+    if not detail["loc"]:  # a rule about several fields together
+        return message[:1].upper() + message[1:]
+    field = detail["loc"][0]
+    label = FIELD_LABELS.get(str(field), str(field))
     kind = detail["type"]
+    if detail.get("input") is None and kind != "missing":
+        return f"{label}: please choose or fill this in."
     if kind == "string_too_short":
         return f"{label} cannot be empty."
     if kind == "string_too_long":
@@ -79,7 +84,6 @@ def _friendly(detail: dict[str, Any]) -> str:
         return f"{label} is too long: keep it to {limit} characters or fewer."
     if kind == "missing":
         return f"{label} is required."
-    message = str(detail["msg"]).removeprefix("Value error, ")
     return f"{label}: {message}"
 
 

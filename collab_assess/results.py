@@ -43,6 +43,15 @@ class RoundResults:
     def has_scores(self) -> bool:
         return self.overall is not None
 
+    @property
+    def statements_scored(self) -> int:
+        return int(self.statements["score"].notna().sum())
+
+    @property
+    def provisional(self) -> bool:
+        """Fewer than half the statements have a score: the headline may move a lot."""
+        return self.statements_scored < len(self.statements) / 2
+
 
 def bank_tables(bank: QuestionBank) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The bank's statements and areas as tables, in the bank's order."""
@@ -106,10 +115,23 @@ def round_results(store: Store, round_id: int) -> RoundResults:
     )
 
 
-def weakest_statements(results: RoundResults, count: int = 10) -> pd.DataFrame:
-    """The lowest-scoring statements first; ties keep the bank's order."""
+WEAKEST_ORDER = ["score", "q1", "mean", "position"]
+"""Lowest score first; among equal scores, the one with more low answers (lower quartile, then lower
+average level) first, so a cut-off through a tie is not just the bank's order."""
+
+
+def weakest_statements(results: RoundResults) -> pd.DataFrame:
+    """Every statement with a score, weakest first (see WEAKEST_ORDER)."""
     scored = results.statements.dropna(subset=["score"])
-    return scored.sort_values(["score", "position"], kind="stable").head(count)
+    return scored.sort_values(WEAKEST_ORDER, kind="stable", na_position="last")
+
+
+def tied_beyond(ranked: pd.DataFrame, count: int) -> int:
+    """How many statements after the first `count` share the last shown statement's score."""
+    if len(ranked) <= count:
+        return 0
+    cut_score = ranked["score"].iloc[count - 1]
+    return int((ranked["score"].iloc[count:] == cut_score).sum())
 
 
 def disagreements(results: RoundResults) -> pd.DataFrame:
@@ -122,3 +144,31 @@ def information_gaps(results: RoundResults) -> pd.DataFrame:
     """Statements many respondents could not answer ("Don't know"), most unknown first."""
     flagged = results.statements[results.statements["information_gap"]]
     return flagged.sort_values(["dont_know_share", "position"], ascending=[False, True])
+
+
+def target_gaps(results: RoundResults) -> pd.DataFrame:
+    """Statements where respondents set a target: the median target, how many set one, and the gap
+    between that and today's score, biggest gap first."""
+    answers = results.answers.assign(
+        target_level=pd.to_numeric(results.answers["target_level"], errors="coerce")
+    ).dropna(subset=["target_level"])
+    if answers.empty:
+        return pd.DataFrame(columns=["statement_id", "target", "targets_set", "score", "gap"])
+    grouped = answers.groupby("statement_id")["target_level"]
+    table = pd.DataFrame({"target": grouped.median(), "targets_set": grouped.size()}).reset_index()
+    table = table.merge(
+        results.statements[["statement_id", "statement", "area", "score", "position"]],
+        on="statement_id",
+    )
+    table["gap"] = table["target"] - table["score"]
+    return table.sort_values(["gap", "position"], ascending=[False, True], ignore_index=True)
+
+
+def evidence_notes(results: RoundResults) -> pd.DataFrame:
+    """The evidence or rationale people gave, by statement in bank order, with the answering role
+    (never the name)."""
+    notes = results.answers[results.answers["note"].fillna("").str.strip() != ""]
+    notes = notes[["statement_id", "role", "level", "unscored", "note"]].merge(
+        results.statements[["statement_id", "statement", "area", "position"]], on="statement_id"
+    )
+    return notes.sort_values(["position", "role"], ignore_index=True)

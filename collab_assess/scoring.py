@@ -63,6 +63,7 @@ def statement_scores(
         {
             "levels_given": levels.size(),
             "median": levels.median(),
+            "mean": levels.mean(),
             "low": levels.min(),
             "high": levels.max(),
             "q1": levels.quantile(0.25),

@@ -7,7 +7,12 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from collab_assess.models import CollaborativeProfile, MemberInput, RoundInput, validated
+from collab_assess.models import (
+    CollaborativeProfile,
+    MemberInput,
+    RoundInput,
+    validated,
+)
 from collab_assess.reference import ORGANISATION_TYPES
 from collab_assess.setup import default_round_label, icss_outside_region
 from pages.widgets.context import (
@@ -62,10 +67,10 @@ with members_tab:
             hide_index=True,
             column_config={"organisation": "Organisation", "organisation_type": "Type"},
         )
-    with st.form("add-member", clear_on_submit=True):
+    with st.form("add-member"):
         st.markdown("**Add a member organisation**")
-        organisation = st.text_input("Organisation name")
-        organisation_type = st.selectbox("Organisation type", ORGANISATION_TYPES)
+        organisation = st.text_input("Organisation name", key="member-name")
+        organisation_type = st.selectbox("Organisation type", ORGANISATION_TYPES, key="member-type")
         add = st.form_submit_button("Add member")
     if add:
         save_and_rerun(
@@ -75,6 +80,7 @@ with members_tab:
                 actor(),
             ),
             f"Added {organisation.strip()}.",
+            clear=("member-name", "member-type"),
         )
     if not members.empty:
         with st.expander("Record that a member has left"):
@@ -115,6 +121,9 @@ with rounds_tab:
                      icon=":material/arrow_forward:")
         names = dict(zip(rounds["id"], rounds["label"]))
         statuses = dict(zip(rounds["id"], rounds["status"]))
+        if (rounds["status"] == "open").sum() > 1:
+            st.info("More than one round is open. People joining the self-assessment are sent to "
+                    "the newest; close rounds you have finished with.", icon=":material/info:")
         with st.expander("Close or reopen a round"):
             picked = st.selectbox("Round", rounds["id"].tolist(), format_func=names.get,
                                   key="round-to-change")
@@ -125,17 +134,20 @@ with rounds_tab:
             elif st.button("Reopen this round"):
                 save_and_rerun(lambda: store.reopen_round(picked, actor()), f"Reopened {names[picked]}.")
 
-    with st.form("open-round", clear_on_submit=True):
+    with st.form("open-round"):
         st.markdown("**Open a new round**")
         suggestion = default_round_label(date.today())
         label = st.text_input(
             "Round name",
+            key="round-label",
             value="" if suggestion in set(rounds["label"]) else suggestion,
             placeholder="e.g. Board workshop March 2027",
             help="For example 'Board workshop March 2027' or 'Annual review 2027'.",
         )
-        opens_on = st.date_input("Opening date", value=date.today(), format="DD/MM/YYYY")
-        closes_on = st.date_input("Closing date (optional)", value=None, format="DD/MM/YYYY")
+        opens_on = st.date_input("Opening date", value=date.today(), format="DD/MM/YYYY",
+                                 key="round-opens")
+        closes_on = st.date_input("Closing date (optional)", value=None, format="DD/MM/YYYY",
+                                  key="round-closes")
         st.caption(f"New rounds ask the statements of question bank version {bank.version}.")
         open_it = st.form_submit_button("Open round", type="primary")
     if open_it:
@@ -147,4 +159,5 @@ with rounds_tab:
                 actor(),
             ),
             f"Opened {label.strip()}.",
+            clear=("round-label", "round-opens", "round-closes"),
         )

@@ -2,18 +2,35 @@
 
 from __future__ import annotations
 
+from textwrap import shorten
+
+import pandas as pd
 import streamlit as st
 
-from collab_assess.benchmark import MIN_PEERS, compare_with_baseline, load_baseline, peer_area_summary
+from collab_assess.benchmark import (
+    MIN_PEERS,
+    compare_with_baseline,
+    load_baseline,
+    peer_area_summary,
+)
 from collab_assess.charts import (
     area_chart,
     baseline_chart,
     level_distribution_chart,
+    readable,
     role_heatmap,
     stage_name,
 )
-from collab_assess.results import disagreements, information_gaps, round_results, weakest_statements
-from collab_assess.scale import describe_bands
+from collab_assess.results import (
+    disagreements,
+    evidence_notes,
+    information_gaps,
+    round_results,
+    target_gaps,
+    tied_beyond,
+    weakest_statements,
+)
+from collab_assess.scale import describe_bands, level_label
 from collab_assess.scoring import DISAGREEMENT_GAP, INFORMATION_GAP_SHARE
 from pages.widgets.context import (
     SELF_ASSESSMENT_PAGE,
@@ -72,12 +89,20 @@ described.metric(
     "How respondents describe it",
     stage_name(results.self_described),
     f"{sum(results.self_described_counts.values())} gave a view" if results.self_described_counts
-    else "no views yet",
+    else "nobody has said yet",
     delta_color="off",
     delta_arrow="off",
     help="The middle of respondents' own one-word descriptions of the collaborative's stage.",
 )
 people.metric("People who took part", results.respondents)
+
+coverage = (f"{results.statements_scored} of {len(results.statements)} statements have a score so "
+            "far")
+if results.provisional:
+    st.warning(f"Provisional: only {coverage}. The stage may change a lot as more answers come in.",
+               icon=":material/hourglass_top:")
+else:
+    st.caption(f"{coverage.capitalize()}.")
 
 early_text = (
     f"is at an **early stage** ({stage_name(results.stage)})" if comparison.is_early
@@ -91,13 +116,14 @@ st.markdown(
 # -- areas against peers --------------------------------------------------------------------------
 st.subheader("Area by area")
 peer_summary = peer_area_summary(peers) if peers.enough else None
-st.altair_chart(area_chart(results.areas, peer_summary), width="stretch")
+st.altair_chart(readable(area_chart(results.areas, peer_summary)), width="stretch")
+peers_described = f"{peers.count} peer collaboratives" + (
+    f", **{peers.synthetic} of them synthetic demo data**" if peers.synthetic else "")
 if peers.enough:
-    demo_note = " (synthetic demo peers)" if peers.overall["is_demo"].all() else ""
-    st.caption(
-        f"Bars: your area scores. Grey band: the middle half of {peers.count} peer "
-        f"collaboratives{demo_note}; black tick: the peer median. Peers are judged on their latest "
-        "round."
+    st.markdown(
+        f"Green bars: your area scores. Grey band: the middle half of {peers_described}; black "
+        "tick: their median. Each peer is judged on its latest round with at least half its "
+        "statements answered."
     )
 else:
     st.caption(f"Peer comparison appears once at least {MIN_PEERS} other collaboratives have "
@@ -108,23 +134,34 @@ st.subheader("Against the national picture")
 left, right = st.columns([3, 2])
 with left:
     st.altair_chart(
-        baseline_chart(baseline.share, comparison.peer_early_share, baseline.early_stage_names),
+        readable(baseline_chart(baseline.share, comparison.peer_early_share, baseline.early_stage_names,
+                       peer_label="Peers here" + (" (synthetic)" if peers.synthetic == peers.count
+                                                  else ""))),
         width="stretch",
     )
 with right:
     if comparison.share_of_peers_below is not None:
         st.markdown(
             f"Your overall score is higher than **{comparison.share_of_peers_below:.0%}** of the "
-            f"{comparison.peers} peers here."
+            f"{peers_described}."
         )
     st.caption(f"{baseline.finding} Reported in {baseline.reported_in}. 'Early' here means "
                f"{baseline.early_stage_names} on this tool's scale.")
 
 # -- statements -----------------------------------------------------------------------------------
 st.subheader("Weakest statements")
-st.caption("The ten lowest-scoring statements: a starting point for the action plan.")
-for row in weakest_statements(results).itertuples():
+ranked = weakest_statements(results)
+SHOWN = 10
+st.caption("The lowest-scoring statements: a starting point for the action plan. Among equal "
+           "scores, the one with more low answers comes first.")
+for row in ranked.head(SHOWN).itertuples():
     show_statement_line(f"{row.score:.1f}", row)
+more = tied_beyond(ranked, SHOWN)
+if more:
+    st.markdown(f"**{more} more** statement(s) also scored {ranked['score'].iloc[SHOWN - 1]:.1f}.")
+with st.expander(f"All {len(ranked)} statements with a score, weakest first"):
+    for row in ranked.iloc[SHOWN:].itertuples():
+        show_statement_line(f"{row.score:.1f}", row)
 
 st.subheader("Where people disagree")
 split = disagreements(results)
@@ -135,10 +172,12 @@ else:
         f"**{len(split)}** statement(s) had answers {DISAGREEMENT_GAP} or more levels apart. These "
         "are worth talking through: people may be seeing different parts of the collaborative."
     )
-    labelled = split.assign(label=split["statement_id"] + " " + split["statement"].str.slice(0, 60))
+    labelled = split.assign(label=[f"{sid} {shorten(text, 70, placeholder='…')}"
+                                   for sid, text in zip(split["statement_id"], split["statement"])])
     answers = results.answers
     st.altair_chart(
-        level_distribution_chart(labelled, answers[answers["statement_id"].isin(split["statement_id"])]),
+        readable(level_distribution_chart(
+            labelled, answers[answers["statement_id"].isin(split["statement_id"])])),
         width="stretch",
     )
 
@@ -146,7 +185,7 @@ st.subheader("How each role sees each area")
 if results.by_role["role"].nunique() < 2:
     st.markdown("Only one role has answered so far, so there is nothing to compare yet.")
 else:
-    st.altair_chart(role_heatmap(results.by_role), width="stretch")
+    st.altair_chart(readable(role_heatmap(results.by_role)), width="stretch")
     st.caption("Each cell is the area score worked out from that role's answers alone. Large "
                "differences along a row show a gap in how roles see the same area.")
 
@@ -160,7 +199,26 @@ else:
         "information may not be reaching everyone who needs it."
     )
     for row in gaps.itertuples():
-        show_statement_line(f"{row.dont_know_share:.0%}", row)
+        show_statement_line(f"{row.dont_know} of {row.answers} people", row)
+
+st.subheader("Targets and evidence")
+gaps_to_target = target_gaps(results)
+if gaps_to_target.empty:
+    st.markdown("Nobody has set a target level yet. Targets can be added beside any answer in the "
+                "self-assessment.")
+else:
+    st.markdown("Where people want the collaborative to be in a year, against where it is now "
+                "(the middle of the targets given), largest gap first:")
+    for row in gaps_to_target.head(10).itertuples():
+        now = f"{row.score:.1f}" if pd.notna(row.score) else "not scored"
+        show_statement_line(f"now {now} → target {row.target:.1f}", row)
+notes = evidence_notes(results)
+with st.expander(f"Evidence and rationale given ({len(notes)} notes)"):
+    if notes.empty:
+        st.markdown("No notes yet.")
+    for row in notes.itertuples():
+        answer_given = level_label(int(row.level)) if pd.notna(row.level) else "Don't know / N/A"
+        st.markdown(f"**{row.statement_id}** ({row.role}, {answer_given}): {row.note}")
 
 with st.expander("How scores are worked out"):
     st.markdown(

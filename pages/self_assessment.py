@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from collab_assess.errors import NotFoundError
 from collab_assess.models import RespondentInput, validated
 from collab_assess.reference import RESPONDENT_ROLES
 from collab_assess.walk import progress, resume_step, unanswered
@@ -13,7 +14,10 @@ from pages.widgets.context import (
     RESULTS_PAGE,
     app_store,
     choose,
+    choose_respondent,
     chosen,
+    current_respondent,
+    flash,
     keep_choices_in_address_bar,
     require_collaborative,
     round_picker,
@@ -38,6 +42,13 @@ if rounds.empty:
     st.page_link(COLLABORATIVE_PAGE, label="Open a round", icon=":material/add_circle:")
     st.stop()
 
+if collaborative.is_demo:
+    st.warning("This is a synthetic demo collaborative: made-up data, for trying the tool.",
+               icon=":material/science:")
+open_rounds = rounds[rounds["status"] == "open"]
+if len(open_rounds) > 1:
+    st.info(f"{len(open_rounds)} rounds are open at once. Check you are answering in the right one: "
+            "answers in different rounds are scored separately.", icon=":material/info:")
 assessment_round = round_picker(store, collaborative, rounds)
 bank = store.bank(assessment_round.bank_version)
 if not assessment_round.is_open:
@@ -45,32 +56,30 @@ if not assessment_round.is_open:
                icon=":material/lock:")
 
 # -- who is answering ---------------------------------------------------------------------------
-respondents = store.respondents([assessment_round.id])
-respondent_id = chosen("respondent_id")
-if respondent_id not in set(respondents["respondent_id"]):
-    respondent_id = None
+respondent = current_respondent(store, assessment_round.id)
 
-if respondent_id is None:
+if respondent is None:
     st.subheader("Who is answering?")
     st.markdown(
-        "Your answers are shown to others only as part of the group's results, by role. Your name "
-        "is optional."
+        "Others see your answers only as part of the group's results, by role. Your name is "
+        "optional. When you start you get a **resume code**: it brings you back to your own "
+        "answers, from any device."
     )
     returning, new = st.columns(2, gap="large")
     with returning:
         st.markdown("**Carry on where you stopped**")
-        if respondents.empty:
-            st.caption("Nobody has started this round yet.")
-        else:
-            labels = {
-                row.respondent_id: f"{row.display_name or f'Participant {row.number}'} "
-                f"({row.role}{', ' + row.organisation if row.organisation else ''})"
-                for row in respondents.itertuples()
-            }
-            me = st.selectbox("I am", list(labels), format_func=labels.get, index=None,
-                              placeholder="Choose yourself")
-            if st.button("Continue", disabled=me is None):
-                choose("respondent_id", me)
+        with st.form("resume"):
+            typed_code = st.text_input("Your resume code", placeholder="e.g. ABCD-EFGH",
+                                       help="Shown when you first started, and in your page's "
+                                       "address as ?who=…")
+            carry_on = st.form_submit_button("Continue")
+        if carry_on:
+            try:
+                choose_respondent(store.find_respondent(assessment_round.id, typed_code))
+            except NotFoundError as error:
+                st.error(str(error), icon=":material/error:")
+            else:
+                choose("area_index", None)
                 st.rerun()
     with new:
         st.markdown("**Start for the first time**")
@@ -94,13 +103,16 @@ if respondent_id is None:
                         validated(RespondentInput, role=role, organisation=organisation,
                                   display_name=display_name),
                     )
-                    choose("respondent_id", new_id)
+                    me = store.get_respondent(new_id)
+                    choose_respondent(me)
                     choose("area_index", None)
+                    flash("info", f"Your resume code is **{me.resume_code}**. Note it down: it brings "
+                          "you back to your answers from any device. Each answer is saved the "
+                          "moment you choose it.")
 
-                save_and_rerun(add_me, "You're in. Each answer is saved the moment you choose it.")
+                save_and_rerun(add_me, "You're in.")
     st.stop()
 
-respondent = store.get_respondent(respondent_id)
 answers = store.current_answers([assessment_round.id])
 mine = answers[answers["respondent_id"] == respondent.id].set_index("statement_id")
 answered_ids = set(mine.index)
@@ -109,8 +121,9 @@ walk = progress(bank, answered_ids)
 with st.sidebar:
     st.caption("Answering as")
     st.markdown(f"**{respondent.label}**")
+    st.caption(f"Your resume code: **{respondent.resume_code}**")
     if st.button("Not you? Switch person", icon=":material/switch_account:"):
-        choose("respondent_id", None)
+        choose_respondent(None)
         choose("area_index", None)
         st.rerun()
 

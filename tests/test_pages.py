@@ -38,9 +38,11 @@ def seeded(app_db: Path) -> dict:
         respondent = store.add_respondent(round_id, RespondentInput(role="Clinical lead"))
         for statement in bank.statements_in("PB") + bank.statements_in("PD"):
             store.record_answer(round_id, respondent, statement.id, answer(2))
+        code = store.get_respondent(respondent).resume_code
     finally:
         store.close()
-    return {"collaborative": collaborative, "round": round_id, "respondent": respondent, "bank": bank}
+    return {"collaborative": collaborative, "round": round_id, "respondent": respondent, "bank": bank,
+            "code": code}
 
 
 def app(page: str | None = None, **choices) -> AppTest:
@@ -157,6 +159,7 @@ def test_a_new_respondent_joins_and_each_answer_is_saved_as_given(seeded, app_db
     assert_no_exception(test)
     me = test.session_state["respondent_id"]
     assert me != seeded["respondent"]
+    assert "Your resume code is **" in texts(test.info)
     assert test.header[0].value == "Partnership building"  # a new respondent starts at area 1
 
     first = seeded["bank"].statements_in("PB")[0]
@@ -173,13 +176,38 @@ def test_a_returning_respondent_resumes_at_the_first_unanswered_area(seeded):
     """A browser refresh loses the session; the address bar brings the respondent back."""
     test = AppTest.from_file(APP, default_timeout=TIMEOUT)
     test.query_params.update(c=str(seeded["collaborative"]), round=str(seeded["round"]),
-                             who=str(seeded["respondent"]))
+                             who=seeded["code"])
     test.switch_page("pages/self_assessment.py").run()
     assert_no_exception(test)
     bank = seeded["bank"]
     assert test.header[0].value == bank.areas[2].name  # PB and PD were answered
     answered = len(bank.statements_in("PB")) + len(bank.statements_in("PD"))
     assert test.get("progress")[0].proto.text.startswith(f"{answered} of {len(bank.statements)}")
+
+
+def test_others_are_never_listed_and_a_resume_code_brings_you_back(seeded):
+    test = app("self_assessment", collaborative_id=seeded["collaborative"])
+    assert not [box for box in test.selectbox if box.label == "I am"]
+    assert "Clinical lead" not in texts(test.markdown)
+    code_box = next(box for box in test.text_input if box.label == "Your resume code")
+    code_box.input("ZZZZ-ZZZZ")
+    next(b for b in test.button if b.label == "Continue").click()
+    test.run()
+    assert "No one in this round has that resume code" in texts(test.error)
+    code_box = next(box for box in test.text_input if box.label == "Your resume code")
+    code_box.input(seeded["code"].lower().replace("-", " "))
+    next(b for b in test.button if b.label == "Continue").click()
+    test.run()
+    assert_no_exception(test)
+    assert test.session_state["respondent_id"] == seeded["respondent"]
+    assert test.query_params["who"] == seeded["code"]
+
+
+def test_a_row_number_in_the_address_does_not_open_someone_elses_answers(seeded):
+    test = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    test.query_params.update(c=str(seeded["collaborative"]), who=str(seeded["respondent"]))
+    test.switch_page("pages/self_assessment.py").run()
+    assert test.subheader[0].value == "Who is answering?"
 
 
 def test_earlier_answers_are_shown_when_going_back(seeded):
@@ -228,7 +256,8 @@ def test_results_compare_with_peers_and_the_baseline(seeded, app_db):
     charts = test.get("vega_lite_chart")
     assert len(charts) >= 2  # areas with peers, and the national picture
     assert "peer_median" in charts[0].proto.spec
-    assert "synthetic demo peers" in texts(test.caption)
+    assert "64 peer collaboratives, **64 of them synthetic demo data**" in texts(test.markdown)
+    assert "Provisional: only 9 of 46 statements have a score so far" in texts(test.warning)
 
 
 def test_results_without_peers_say_why_there_is_no_comparison(seeded):

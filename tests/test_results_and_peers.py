@@ -20,6 +20,7 @@ from collab_assess.results import (
     information_gaps,
     round_results,
     self_described_stage,
+    tied_beyond,
     weakest_statements,
 )
 from collab_assess.scale import Level
@@ -57,7 +58,7 @@ def test_results_rank_flag_and_explain(store: Store, small_bank: QuestionBank):
     ], roles=["Executive director", "Non-executive director", "Non-executive director"])
     results = round_results(store, round_id)
 
-    assert weakest_statements(results, 1)["statement_id"].tolist() == ["PB-1"]
+    assert weakest_statements(results)["statement_id"].tolist()[0] == "PB-1"
     assert disagreements(results)["statement_id"].tolist() == ["SG-1"]
     assert information_gaps(results)["statement_id"].tolist() == ["DS-1"]
     assert results.respondents == 3
@@ -66,6 +67,20 @@ def test_results_rank_flag_and_explain(store: Store, small_bank: QuestionBank):
     sg = results.by_role[(results.by_role["area_id"] == "SG")].set_index("role")["score"]
     assert sg["Executive director"] == pytest.approx((4 + 2 + 2) / 3)
     assert sg["Non-executive director"] == pytest.approx((2.5 + 2 + 2) / 3)  # median of 1 and 4
+
+
+def test_ties_among_the_weakest_put_more_low_answers_first(store: Store, small_bank: QuestionBank):
+    # SG-2 and DS-3 both have median 2; DS-3 has more people at level 1.
+    round_id = make_round(store, small_bank, "Ties", [
+        {**{s.id: 3 for s in small_bank.statements}, "SG-2": 2, "DS-3": 1},
+        {**{s.id: 3 for s in small_bank.statements}, "SG-2": 2, "DS-3": 2},
+        {**{s.id: 3 for s in small_bank.statements}, "SG-2": 3, "DS-3": 2},
+    ])
+    ranked = weakest_statements(round_results(store, round_id))
+    assert ranked["statement_id"].tolist()[:2] == ["DS-3", "SG-2"]
+    assert tied_beyond(ranked, 1) == 1
+    assert tied_beyond(ranked, 2) == 0
+    assert tied_beyond(ranked.head(3), 5) == 0
 
 
 @pytest.mark.parametrize(("stages", "expected"), [
@@ -134,14 +149,46 @@ def test_area_chart_draws_the_peer_band_only_when_there_are_peers():
                           "peer_q1": [1.5, 1.5], "peer_q3": [3.0, 2.2]})
     spec = area_chart(AREAS, peers).to_dict()
     assert "peer_median" in str(spec) and "peer_q1" in str(spec)
-    assert spec["layer"][0]["encoding"]["x"]["scale"]["domain"] == [1, 4]
+    assert all(layer["encoding"]["x"].get("scale", {"domain": [1, 4]})["domain"] == [1, 4]
+               for layer in spec["layer"] if "x" in layer["encoding"])
+    assert "(not yet scored)" not in str(spec)
+
+
+def test_area_chart_names_unscored_areas_instead_of_printing_null():
+    areas = AREAS.assign(score=[2.5, float("nan")])
+    spec = str(area_chart(areas).to_dict())
+    assert "Data sharing  (not yet scored)" in spec and "Partnership building  2.5" in spec
+    assert "null" not in spec.replace("None", "")
 
 
 def test_charts_use_colour_blind_safe_colours():
     okabe_ito = {"#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000"}
     assert set(LEVEL_COLOURS) <= okabe_ito
     spec = str(baseline_chart(0.7, 0.65, "Emerging or Developing").to_dict())
-    assert "#E69F00" in spec and "#0072B2" in spec
+    assert "#E69F00" in spec and "#56B4E9" in spec
+    assert "#009E73" in str(area_chart(AREAS).to_dict())
     heat = role_heatmap(pd.DataFrame({"area": ["A"], "area_position": [0], "role": ["R"],
                                       "score": [2.0]})).to_dict()
     assert "viridis" in str(heat)
+
+
+def test_targets_and_evidence_are_gathered_without_names(store: Store, small_bank: QuestionBank):
+    from collab_assess.results import evidence_notes, target_gaps
+
+    collaborative = store.create_collaborative(CollaborativeProfile(name="T"), "t")
+    round_id = store.open_round(collaborative, RoundInput(label="R", opens_on="2026-01-01"),
+                                small_bank, "t")
+    ann = store.add_respondent(round_id, RespondentInput(role="Clinical lead", display_name="Ann"))
+    bob = store.add_respondent(round_id, RespondentInput(role="Executive director"))
+    store.record_answer(round_id, ann, "PB-1", answer(1, target_level=3, note="No plan yet"))
+    store.record_answer(round_id, bob, "PB-1", answer(2, target_level=4))
+    store.record_answer(round_id, ann, "SG-1", answer(3, target_level=3))
+    results = round_results(store, round_id)
+
+    gaps = target_gaps(results)
+    assert gaps["statement_id"].tolist() == ["PB-1", "SG-1"]
+    assert gaps.loc[0, ["target", "targets_set", "score", "gap"]].tolist() == [3.5, 2, 1.5, 2.0]
+    notes = evidence_notes(results)
+    assert notes[["statement_id", "role", "note"]].values.tolist() == [
+        ["PB-1", "Clinical lead", "No plan yet"]]
+    assert "Ann" not in notes.to_string()

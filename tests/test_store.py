@@ -261,8 +261,8 @@ def test_respondent_from_another_round_is_refused(store: Store, open_round: int,
     [
         ({"level": 5}, "Level: Input should be less than or equal to 4"),
         ({"level": 0}, "Level: Input should be greater than or equal to 1"),
-        ({"level": 2, "unscored": "dont_know"}, "choose exactly one"),
-        ({}, "choose exactly one"),
+        ({"level": 2, "unscored": "dont_know"}, "Choose exactly one"),
+        ({}, "Choose exactly one"),
         ({"level": 2, "target_level": 7}, "Target level"),
         ({"level": 2, "note": "x" * 4001}, "Evidence or rationale is too long"),
     ],
@@ -311,3 +311,17 @@ def test_respondents_can_only_join_open_rounds(store: Store, open_round: int):
         store.add_respondent(open_round, RespondentInput(role="Clinical lead"))
     with pytest.raises(InputError, match="'Astronaut' is not a known role"):
         validated(RespondentInput, role="Astronaut")
+
+
+def test_resume_codes_find_only_their_own_respondent(store: Store, open_round: int, respondent: int):
+    from collab_assess.resume_code import normalise_resume_code
+
+    me = store.get_respondent(respondent)
+    assert normalise_resume_code(me.resume_code) == me.resume_code
+    assert store.find_respondent(open_round, me.resume_code.lower().replace("-", "")).id == respondent
+    other = store.add_respondent(open_round, RespondentInput(role="Clinical lead"))
+    assert store.get_respondent(other).resume_code != me.resume_code
+    for wrong in ("", "ABCD", str(respondent), "0000-0000", "ZZZZ-ZZZZ"):
+        with pytest.raises(NotFoundError, match="No one in this round has that resume code"):
+            store.find_respondent(open_round, wrong)
+    assert "resume_code" not in store.respondents([open_round]).columns

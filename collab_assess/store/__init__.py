@@ -12,7 +12,12 @@ from __future__ import annotations
 
 from collab_assess.store.answers import AnswerRecords
 from collab_assess.store.collaboratives import CollaborativeRecords
-from collab_assess.store.database import DB_ENV_VAR, DEFAULT_DB_PATH, default_db_path, utc_now
+from collab_assess.store.database import (
+    DB_ENV_VAR,
+    DEFAULT_DB_PATH,
+    default_db_path,
+    utc_now,
+)
 from collab_assess.store.demo_data import DemoData
 from collab_assess.store.records import Collaborative, Respondent, Round
 from collab_assess.store.rounds import RoundRecords

@@ -14,7 +14,6 @@ from collab_assess.store.database import Database, utc_now
 from collab_assess.store.records import Collaborative
 
 
-
 def _profile_details(profile: CollaborativeProfile) -> list:
     """The profile's columns after its name, in table order: region, icss, collaborative_type,
     governance_model, decision_mechanisms."""

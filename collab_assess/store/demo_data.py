@@ -10,6 +10,7 @@ import pandas as pd
 from collab_assess.bank import QuestionBank
 from collab_assess.errors import InputError
 from collab_assess.models import name_key
+from collab_assess.resume_code import new_resume_code
 from collab_assess.store.banks import BankSnapshots
 from collab_assess.store.database import utc_now
 
@@ -111,6 +112,7 @@ class DemoData(BankSnapshots):
                 dataset.respondents.assign(
                     id=dataset.respondents["key"].map(respondent_ids),
                     round_id=dataset.respondents["round_key"].map(round_ids),
+                    resume_code=[new_resume_code() for _ in range(len(dataset.respondents))],
                     created_at=now,
                 ).drop(columns=["key", "round_key"]),
             )

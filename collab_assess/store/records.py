@@ -52,6 +52,7 @@ class Respondent:
     role: str
     organisation: str
     display_name: str
+    resume_code: str
     number: int
     """Order of joining within the round (1, 2, ...): shown instead of the database id, which
     counts everyone in every collaborative."""

@@ -10,8 +10,13 @@ import pandas as pd
 from collab_assess.bank import QuestionBank
 from collab_assess.errors import InputError, NotFoundError
 from collab_assess.models import RespondentInput, RoundInput
+from collab_assess.resume_code import new_resume_code, normalise_resume_code
 from collab_assess.store.banks import BankSnapshots
-from collab_assess.store.checks import require_collaborative, require_open_round, require_round
+from collab_assess.store.checks import (
+    require_collaborative,
+    require_open_round,
+    require_round,
+)
 from collab_assess.store.database import utc_now
 from collab_assess.store.records import Respondent, Round
 
@@ -105,12 +110,6 @@ class RoundRecords(BankSnapshots):
             """
         )
 
-    def rounds_with_scored_answers(self) -> list[int]:
-        rows = self._cursor().execute(
-            "SELECT DISTINCT round_id FROM current_answers WHERE level IS NOT NULL ORDER BY 1"
-        ).fetchall()
-        return [int(row[0]) for row in rows]
-
     def data_version(self) -> tuple[int, ...]:
         """Changes whenever anything that a score depends on is saved: a cheap cache key."""
         row = self._one(
@@ -144,13 +143,14 @@ class RoundRecords(BankSnapshots):
         def work(cursor: duckdb.DuckDBPyConnection) -> int:
             require_open_round(cursor, round_id)
             (new_id,) = cursor.execute(
-                "INSERT INTO respondents (round_id, role, organisation, display_name, created_at) "
-                "VALUES (?, ?, ?, ?, ?) RETURNING id",
+                "INSERT INTO respondents (round_id, role, organisation, display_name, resume_code, "
+                "created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
                 [
                     round_id,
                     respondent.role,
                     respondent.organisation,
                     respondent.display_name,
+                    new_resume_code(),
                     utc_now(),
                 ],
             ).fetchone()
@@ -158,21 +158,34 @@ class RoundRecords(BankSnapshots):
 
         return self._write(work)
 
+    _RESPONDENT = """
+        SELECT id, round_id, role, organisation, display_name, resume_code,
+            (SELECT count(*) FROM respondents earlier
+             WHERE earlier.round_id = r.round_id AND earlier.id <= r.id) AS number
+        FROM respondents r
+    """
+
     def get_respondent(self, respondent_id: int) -> Respondent:
-        row = self._one(
-            """
-            SELECT id, round_id, role, organisation, display_name,
-                (SELECT count(*) FROM respondents earlier
-                 WHERE earlier.round_id = r.round_id AND earlier.id <= r.id) AS number
-            FROM respondents r WHERE id = ?
-            """,
-            [respondent_id],
-        )
+        row = self._one(self._RESPONDENT + " WHERE id = ?", [respondent_id])
         if row is None:
             raise NotFoundError(f"There is no respondent number {respondent_id}.")
         return Respondent(*row)
 
+    def find_respondent(self, round_id: int, typed_code: str) -> Respondent:
+        """The respondent in this round with this resume code (typed in any case, with or without
+        the dash)."""
+        code = normalise_resume_code(typed_code)
+        row = self._one(self._RESPONDENT + " WHERE round_id = ? AND resume_code = ?",
+                        [round_id, code]) if code else None
+        if row is None:
+            raise NotFoundError(
+                "No one in this round has that resume code. Check it (it looks like ABCD-EFGH), or "
+                "start again as a new participant."
+            )
+        return Respondent(*row)
+
     def respondents(self, round_ids: Sequence[int]) -> pd.DataFrame:
+        """Who is taking part in each round (never their resume codes)."""
         return self._frame(
             """
             SELECT id AS respondent_id, round_id, role, organisation, display_name, created_at,

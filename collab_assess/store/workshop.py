@@ -8,7 +8,11 @@ import duckdb
 import pandas as pd
 
 from collab_assess.models import ActionInput, ConsensusInput
-from collab_assess.store.checks import require_open_round, require_round, require_statement
+from collab_assess.store.checks import (
+    require_open_round,
+    require_round,
+    require_statement,
+)
 from collab_assess.store.database import Database, utc_now
 
 

@@ -15,7 +15,13 @@ from collab_assess.errors import CollabAssessError
 from collab_assess.models import NOTE_MAX, StageInput, validated
 from collab_assess.scale import LEVELS, level_label
 from collab_assess.store import Respondent, Round, Store
-from collab_assess.walk import ANSWER_OPTIONS, answer_from, option_captions, option_label, option_of
+from collab_assess.walk import (
+    ANSWER_OPTIONS,
+    answer_from,
+    option_captions,
+    option_label,
+    option_of,
+)
 from pages.widgets.context import flash
 
 NO_TARGET = 0

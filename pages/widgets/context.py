@@ -14,8 +14,13 @@ import streamlit as st
 
 from collab_assess.bank import QuestionBank, bank_directory, load_current_bank
 from collab_assess.benchmark import PeerScores, peer_scores
-from collab_assess.errors import BankError, CollabAssessError, DatabaseError, NotFoundError
-from collab_assess.store import Collaborative, Round, Store, default_db_path
+from collab_assess.errors import (
+    BankError,
+    CollabAssessError,
+    DatabaseError,
+    NotFoundError,
+)
+from collab_assess.store import Collaborative, Respondent, Round, Store, default_db_path
 
 PAGES_DIRECTORY = Path(__file__).resolve().parent.parent
 APP_SCRIPT = PAGES_DIRECTORY.parent / "app.py"
@@ -25,7 +30,11 @@ SELF_ASSESSMENT_PAGE = str(PAGES_DIRECTORY / "self_assessment.py")
 RESULTS_PAGE = str(PAGES_DIRECTORY / "results.py")
 
 # Session keys and the address-bar parameter each is mirrored to.
-CHOICES = {"collaborative_id": "c", "round_id": "round", "respondent_id": "who", "area_index": "area"}
+CHOICES = {"collaborative_id": "c", "round_id": "round", "area_index": "area"}
+# The respondent is carried by their resume code, never their row number, so nobody can reach
+# someone else's answers by editing the address.
+RESPONDENT_CODE = "respondent_code"
+RESPONDENT_PARAM = "who"
 ANONYMOUS_USER = "app user"
 
 
@@ -115,17 +124,46 @@ def choose(name: str, value: int | None) -> None:
 def choose_collaborative(collaborative_id: int | None) -> None:
     """Switch collaborative; the round, respondent and place in the walk belong to the old one."""
     if collaborative_id != chosen("collaborative_id"):
-        for name in ("round_id", "respondent_id", "area_index"):
+        choose_respondent(None)
+        for name in ("round_id", "area_index"):
             choose(name, None)
     choose("collaborative_id", collaborative_id)
 
 
 def keep_choices_in_address_bar() -> None:
     """Page switches clear the address bar's parameters; put the session's choices back."""
-    for name, param in CHOICES.items():
+    for name, param in {**CHOICES, RESPONDENT_CODE: RESPONDENT_PARAM}.items():
         value = st.session_state.get(name)
         if value is not None and st.query_params.get(param) != str(value):
             st.query_params[param] = str(value)
+
+
+def choose_respondent(respondent: Respondent | None) -> None:
+    st.session_state["respondent_id"] = respondent.id if respondent else None
+    st.session_state[RESPONDENT_CODE] = respondent.resume_code if respondent else None
+    if respondent is None:
+        st.query_params.pop(RESPONDENT_PARAM, None)
+    else:
+        st.query_params[RESPONDENT_PARAM] = respondent.resume_code
+
+
+def current_respondent(store: Store, round_id: int) -> Respondent | None:
+    """The person answering in this round: from the session, or from the resume code in the
+    address after a refresh."""
+    respondent_id = st.session_state.get("respondent_id")
+    if respondent_id is not None:
+        respondent = store.get_respondent(respondent_id)
+        return respondent if respondent.round_id == round_id else None
+    code = st.query_params.get(RESPONDENT_PARAM)
+    if not code:
+        return None
+    try:
+        respondent = store.find_respondent(round_id, str(code))
+    except NotFoundError:
+        st.query_params.pop(RESPONDENT_PARAM, None)
+        return None
+    choose_respondent(respondent)
+    return respondent
 
 
 def current_collaborative(store: Store) -> Collaborative | None:
@@ -136,6 +174,8 @@ def current_collaborative(store: Store) -> Collaborative | None:
         return store.get_collaborative(collaborative_id)
     except NotFoundError:
         choose_collaborative(None)
+        st.warning("The link you followed points to a collaborative that is not in this database "
+                   "(it may have been removed).", icon=":material/link_off:")
         return None
 
 
@@ -182,7 +222,7 @@ def round_picker(store: Store, collaborative: Collaborative, rounds: pd.DataFram
     )
     if picked != selected.id:
         choose("round_id", picked)
-        choose("respondent_id", None)
+        choose_respondent(None)
         choose("area_index", None)
         selected = store.get_round(picked)
     return selected
@@ -214,12 +254,15 @@ def flash(kind: str, message: str) -> None:
     st.session_state.setdefault("flash", []).append((kind, message))
 
 
-def save_and_rerun(action, success: str) -> None:
-    """Run a save; on success rerun the page with a message, on failure show why (nothing saved)."""
+def save_and_rerun(action, success: str, clear: tuple[str, ...] = ()) -> None:
+    """Run a save; on success empty the named inputs and rerun the page with a message. On failure
+    show why (nothing was saved) and keep what was typed, so it can be corrected."""
     try:
         action()
     except CollabAssessError as error:
         st.error(str(error), icon=":material/error:")
     else:
+        for key in clear:
+            st.session_state.pop(key, None)
         flash("success", success)
         st.rerun()

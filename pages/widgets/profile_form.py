@@ -28,9 +28,9 @@ def profile_fields(current: CollaborativeProfile | None, key: str) -> dict[str, 
     name = st.text_input(
         "Name of the collaborative",
         value="" if current.name == "placeholder" else current.name,
-        max_chars=NAME_MAX,
         key=f"{key}-name",
-        help="The name members know it by, e.g. 'Northshire Acute Provider Collaborative'.",
+        help=f"The name members know it by, e.g. 'Northshire Acute Provider Collaborative' "
+        f"({NAME_MAX} characters at most).",
     )
     region_options = [NOT_SET, *REGIONS]
     region = st.selectbox(

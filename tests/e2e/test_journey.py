@@ -201,7 +201,8 @@ def test_new_lead_sets_up_assesses_and_sees_results(page, app_server, screenshot
     progress_line(page, 0, total).wait_for()
     area_heading(page, bank.areas[0].name).wait_for()
     wait_until_idle(page)
-    respondent_id = int(parse_qs(urlparse(page.url).query)["who"][0])
+    resume_code = parse_qs(urlparse(page.url).query)["who"][0]
+    assert page.get_by_text(f"Your resume code is {resume_code}").count() >= 1
 
     # 4. Answer the first areas, then one statement of the next, and reload the browser.
     answered = 0
@@ -274,7 +275,7 @@ def test_new_lead_sets_up_assesses_and_sees_results(page, app_server, screenshot
     people = page.locator('[data-testid="stMetric"]').filter(has_text="People who took part")
     assert people.locator('[data-testid="stMetricValue"]').inner_text().strip() == "1"
     if app_server.peers_loaded:
-        page.get_by_text("synthetic demo peers").first.wait_for()
+        page.get_by_text("of them synthetic demo data").first.wait_for()
     else:
         page.get_by_text(re.compile(r"^Peer comparison appears once at least")).wait_for()
     screenshot(page, "results")
@@ -283,6 +284,8 @@ def test_new_lead_sets_up_assesses_and_sees_results(page, app_server, screenshot
     # 8. The database holds exactly what was given (DuckDB allows one process: stop the app).
     app_server.stop()
     with duckdb.connect(str(app_server.db_path), read_only=True) as connection:
+        (respondent_id,) = connection.execute(
+            "SELECT id FROM respondents WHERE resume_code = ?", [resume_code]).fetchone()
         rows = connection.execute(
             "SELECT statement_id, level, unscored FROM current_answers WHERE respondent_id = ?",
             [respondent_id],
