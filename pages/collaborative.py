@@ -24,6 +24,7 @@ from pages.widgets.context import (
     keep_choices_in_address_bar,
     require_collaborative,
     save_and_rerun,
+    show_demo_warning,
     show_flash,
     show_sidebar,
 )
@@ -36,9 +37,7 @@ collaborative = require_collaborative(store)
 show_sidebar(collaborative)
 
 st.title(collaborative.name)
-if collaborative.is_demo:
-    st.warning("This is a synthetic demo collaborative: made-up data, for trying the tool.",
-               icon=":material/science:")
+show_demo_warning(collaborative)
 show_flash()
 
 

@@ -39,6 +39,7 @@ from pages.widgets.context import (
     keep_choices_in_address_bar,
     require_collaborative,
     round_picker,
+    show_demo_warning,
     show_sidebar,
 )
 
@@ -56,8 +57,7 @@ show_sidebar(collaborative)
 
 st.title("Results")
 st.caption(collaborative.name)
-if collaborative.is_demo:
-    st.warning("Synthetic demo collaborative: made-up data.", icon=":material/science:")
+show_demo_warning(collaborative)
 
 rounds = store.rounds(collaborative.id)
 if rounds.empty:

@@ -22,6 +22,7 @@ from pages.widgets.context import (
     require_collaborative,
     round_picker,
     save_and_rerun,
+    show_demo_warning,
     show_flash,
     show_sidebar,
 )
@@ -42,9 +43,7 @@ if rounds.empty:
     st.page_link(COLLABORATIVE_PAGE, label="Open a round", icon=":material/add_circle:")
     st.stop()
 
-if collaborative.is_demo:
-    st.warning("This is a synthetic demo collaborative: made-up data, for trying the tool.",
-               icon=":material/science:")
+show_demo_warning(collaborative)
 open_rounds = rounds[rounds["status"] == "open"]
 if len(open_rounds) > 1:
     st.info(f"{len(open_rounds)} rounds are open at once. Check you are answering in the right one: "

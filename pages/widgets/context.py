@@ -244,6 +244,12 @@ def show_sidebar(collaborative: Collaborative | None) -> None:
             st.badge("Synthetic demo data", icon=":material/science:", color="orange")
 
 
+def show_demo_warning(collaborative: Collaborative) -> None:
+    if collaborative.is_demo:
+        st.warning("This is a synthetic demo collaborative: made-up data, for trying the tool.",
+                   icon=":material/science:")
+
+
 def show_flash() -> None:
     """Messages left by a callback (which runs before the page is drawn) for the page to show."""
     for kind, message in st.session_state.pop("flash", []):
