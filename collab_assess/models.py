@@ -208,6 +208,39 @@ class AnswerInput(_Input):
         return self
 
 
+class AnswerChange(_Input):
+    """What a respondent changed on one answer: the choice (a level, or Don't know / Not
+    applicable), the target level, or the note. Only the fields given are changed; the Store takes
+    the rest from the answer as it is saved now, so a stale page can never put back an old value
+    the respondent did not touch."""
+
+    level: LevelNumber | None = None
+    unscored: Unscored | None = None
+    target_level: LevelNumber | None = None
+    note: Note = ""
+    recorded_by: Name
+    source: str = "self-assessment"
+
+    @property
+    def changes_choice(self) -> bool:
+        return bool({"level", "unscored"} & self.model_fields_set)
+
+    def applied_to(self, saved: dict[str, Any] | None) -> AnswerInput:
+        """The whole answer after this change, on top of the saved one (None if there is none)."""
+        if saved is None and not self.changes_choice:
+            raise InputError("Choose a level for this statement before adding a target or a note.")
+        merged = dict(saved or {})
+        if self.changes_choice:
+            merged.update(level=self.level, unscored=self.unscored)
+        for field in ("target_level", "note"):
+            if field in self.model_fields_set:
+                merged[field] = getattr(self, field)
+        merged.update(recorded_by=self.recorded_by, source=self.source)
+        return validated(AnswerInput, **{key: merged.get(key) for key in
+                                         ("level", "unscored", "target_level", "recorded_by",
+                                          "source")}, note=merged.get("note") or "")
+
+
 class StageInput(_Input):
     stage: LevelNumber
     recorded_by: Name

@@ -10,6 +10,7 @@ from collab_assess.bank import QuestionBank
 from collab_assess.models import CollaborativeProfile, RoundInput, validated
 from collab_assess.reference import ICSS_BY_REGION
 from collab_assess.store import Store
+from collab_assess.text import as_text
 
 
 def default_round_label(today: date) -> str:
@@ -29,7 +30,7 @@ class SetUp:
     collaborative_id: int
     round_id: int | None
     summary: str
-    """What was done, in a sentence or two to show the user."""
+    """What was done, in a sentence or two of Markdown (user text escaped) to show the user."""
 
 
 def set_up_collaborative(
@@ -47,11 +48,11 @@ def set_up_collaborative(
     profile = validated(CollaborativeProfile, **profile_values)
     collaborative_id = store.create_collaborative(profile, created_by)
     round_id = None
-    summary = [f"Created **{profile.name}**"]
+    summary = [f"Created **{as_text(profile.name)}**"]
     if open_first_round:
         details = validated(RoundInput, label=default_round_label(today), opens_on=today)
         round_id = store.open_round(collaborative_id, details, bank, created_by)
-        summary[0] += f" and opened its first assessment round, '{details.label}'"
+        summary[0] += f" and opened its first assessment round, '{as_text(details.label)}'"
     summary[0] += "."
     summary += [f"{ics} lies outside the {profile.region} region." for ics in icss_outside_region(profile)]
     return SetUp(collaborative_id, round_id, " ".join(summary))

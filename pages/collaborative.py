@@ -8,6 +8,8 @@ import pandas as pd
 import streamlit as st
 
 from collab_assess.models import (
+    LABEL_MAX,
+    NAME_MAX,
     CollaborativeProfile,
     MemberInput,
     RoundInput,
@@ -15,19 +17,23 @@ from collab_assess.models import (
 )
 from collab_assess.reference import ORGANISATION_TYPES
 from collab_assess.setup import default_round_label, icss_outside_region
+from collab_assess.text import as_text
 from pages.widgets.context import (
     SELF_ASSESSMENT_PAGE,
     actor,
     app_store,
     current_bank,
     flash,
+    form_key,
     keep_choices_in_address_bar,
     require_collaborative,
+    round_picker,
     save_and_rerun,
     show_demo_warning,
     show_flash,
     show_sidebar,
 )
+from pages.widgets.invitation import show_invitation, show_round_progress
 from pages.widgets.profile_form import profile_fields
 
 store = app_store()
@@ -36,12 +42,16 @@ keep_choices_in_address_bar()
 collaborative = require_collaborative(store)
 show_sidebar(collaborative)
 
-st.title(collaborative.name)
+st.title(as_text(collaborative.name))
 show_demo_warning(collaborative)
 show_flash()
 
 
-profile_tab, members_tab, rounds_tab = st.tabs(["Profile", "Member organisations", "Assessment rounds"])
+# A key makes the tabs remember which one was open when a save reruns the page.
+profile_tab, members_tab, rounds_tab, invite_tab = st.tabs(
+    ["Profile", "Member organisations", "Assessment rounds", "Invite and track"],
+    key=f"collaborative-tabs-{collaborative.id}",
+)
 
 with profile_tab:
     with st.form("edit-profile"):
@@ -52,7 +62,7 @@ with profile_tab:
             profile = validated(CollaborativeProfile, **values)
             store.update_collaborative(collaborative.id, profile, actor())
             for ics in icss_outside_region(profile):
-                flash("info", f"{ics} lies outside the {profile.region} region.")
+                flash("info", f"{as_text(ics)} lies outside the {as_text(profile.region)} region.")
 
         save_and_rerun(save_profile, "Profile saved. Earlier versions are kept in its history.")
 
@@ -68,8 +78,13 @@ with members_tab:
         )
     with st.form("add-member"):
         st.markdown("**Add a member organisation**")
-        organisation = st.text_input("Organisation name", key="member-name")
-        organisation_type = st.selectbox("Organisation type", ORGANISATION_TYPES, key="member-type")
+        organisation = st.text_input(
+            "Organisation name", key=form_key("member", "name"),
+            help=f"The organisation's full name, up to {NAME_MAX} characters. Members can be any "
+            "kind of organisation, not only NHS trusts.",
+        )
+        organisation_type = st.selectbox("Organisation type", ORGANISATION_TYPES,
+                                         key=form_key("member", "type"))
         add = st.form_submit_button("Add member")
     if add:
         save_and_rerun(
@@ -78,8 +93,8 @@ with members_tab:
                 validated(MemberInput, organisation=organisation, organisation_type=organisation_type),
                 actor(),
             ),
-            f"Added {organisation.strip()}.",
-            clear=("member-name", "member-type"),
+            f"Added {as_text(organisation.strip())}.",
+            empty_form="member",
         )
     if not members.empty:
         with st.expander("Record that a member has left"):
@@ -87,7 +102,7 @@ with members_tab:
                 "Member organisation", members["id"].tolist(),
                 format_func=dict(zip(members["id"], members["organisation"])).get,
             )
-            if st.button("Mark as left"):
+            if st.button("Mark as left"):  # the names in the box are shown as plain text
                 save_and_rerun(lambda: store.remove_member(leaving, actor()),
                        "Recorded. The organisation's past membership stays on record.")
 
@@ -129,24 +144,27 @@ with rounds_tab:
             if statuses[picked] == "open":
                 st.caption("Closing keeps every answer but stops anyone changing them.")
                 if st.button("Close this round"):
-                    save_and_rerun(lambda: store.close_round(picked, actor()), f"Closed {names[picked]}.")
+                    save_and_rerun(lambda: store.close_round(picked, actor()),
+                                   f"Closed {as_text(names[picked])}.")
             elif st.button("Reopen this round"):
-                save_and_rerun(lambda: store.reopen_round(picked, actor()), f"Reopened {names[picked]}.")
+                save_and_rerun(lambda: store.reopen_round(picked, actor()),
+                               f"Reopened {as_text(names[picked])}.")
 
     with st.form("open-round"):
         st.markdown("**Open a new round**")
         suggestion = default_round_label(date.today())
         label = st.text_input(
             "Round name",
-            key="round-label",
+            key=form_key("round", "label"),
             value="" if suggestion in set(rounds["label"]) else suggestion,
             placeholder="e.g. Board workshop March 2027",
-            help="For example 'Board workshop March 2027' or 'Annual review 2027'.",
+            help=f"For example 'Board workshop March 2027' or 'Annual review 2027' (up to "
+            f"{LABEL_MAX} characters).",
         )
         opens_on = st.date_input("Opening date", value=date.today(), format="DD/MM/YYYY",
-                                 key="round-opens")
+                                 key=form_key("round", "opens"))
         closes_on = st.date_input("Closing date (optional)", value=None, format="DD/MM/YYYY",
-                                  key="round-closes")
+                                  key=form_key("round", "closes"))
         st.caption(f"New rounds ask the statements of question bank version {bank.version}.")
         open_it = st.form_submit_button("Open round", type="primary")
     if open_it:
@@ -157,6 +175,15 @@ with rounds_tab:
                 bank,
                 actor(),
             ),
-            f"Opened {label.strip()}.",
-            clear=("round-label", "round-opens", "round-closes"),
+            f"Opened {as_text(label.strip())}.",
+            empty_form="round",
         )
+
+with invite_tab:
+    rounds = store.rounds(collaborative.id)
+    if rounds.empty:
+        st.info("Open an assessment round first; then invite people to it here.")
+    else:
+        invited_round = round_picker(store, collaborative, rounds, label="Round to invite people to")
+        show_invitation(collaborative, invited_round)
+        show_round_progress(store, invited_round)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from collab_assess.errors import NotFoundError
-from collab_assess.models import RespondentInput, validated
+from collab_assess.models import NAME_MAX, RespondentInput, validated
+from collab_assess.text import as_text
 from collab_assess.reference import RESPONDENT_ROLES
 from collab_assess.walk import progress, resume_step, unanswered
 from pages.widgets.answer_widgets import show_stage_question, show_statement
@@ -20,26 +21,30 @@ from pages.widgets.context import (
     flash,
     keep_choices_in_address_bar,
     require_collaborative,
+    resume_as,
+    resume_from_address,
     round_picker,
     save_and_rerun,
     show_demo_warning,
     show_flash,
     show_sidebar,
 )
-from pages.widgets.scroll import request_scroll_to_top, scroll_to_top_if_requested
+from pages.widgets.scroll import request_scroll_to, request_scroll_to_top, scroll_if_requested
 
 store = app_store()
-keep_choices_in_address_bar()
+resume_from_address(store)
+keep_choices_in_address_bar(with_resume_code=True)
 collaborative = require_collaborative(store)
 show_sidebar(collaborative)
 
 st.title("Self-assessment")
-scroll_to_top_if_requested()
+scroll_if_requested()
 show_flash()
 
 rounds = store.rounds(collaborative.id)
 if rounds.empty:
-    st.info(f"{collaborative.name} has no assessment round yet. Open one on the Collaborative page.")
+    st.info(f"{as_text(collaborative.name)} has no assessment round yet. Open one on the "
+            "Collaborative page.")
     st.page_link(COLLABORATIVE_PAGE, label="Open a round", icon=":material/add_circle:")
     st.stop()
 
@@ -60,25 +65,25 @@ respondent = current_respondent(store, assessment_round.id)
 if respondent is None:
     st.subheader("Who is answering?")
     st.markdown(
-        "Others see your answers only as part of the group's results, by role. Your name is "
-        "optional. When you start you get a **resume code**: it brings you back to your own "
-        "answers, from any device."
+        "Others see your answers only as part of the group's results, by role, and a role is "
+        "shown on its own only when at least three people gave it. Your name is optional. When "
+        "you start you get a **resume code**: it brings you back to your own answers, from any "
+        "device."
     )
     returning, new = st.columns(2, gap="large")
     with returning:
         st.markdown("**Carry on where you stopped**")
         with st.form("resume"):
             typed_code = st.text_input("Your resume code", placeholder="e.g. ABCD-EFGH",
-                                       help="Shown when you first started, and in your page's "
-                                       "address as ?who=…")
+                                       help="Shown when you first started. It works in any "
+                                       "round you answered in.")
             carry_on = st.form_submit_button("Continue")
         if carry_on:
             try:
-                choose_respondent(store.find_respondent(assessment_round.id, typed_code))
+                resume_as(store, store.find_respondent(typed_code))
             except NotFoundError as error:
                 st.error(str(error), icon=":material/error:")
             else:
-                choose("area_index", None)
                 st.rerun()
     with new:
         st.markdown("**Start for the first time**")
@@ -90,9 +95,12 @@ if respondent is None:
                     "Your role", list(RESPONDENT_ROLES), index=None, placeholder="Choose your role",
                     help="  \n".join(f"**{role}**: {text}" for role, text in RESPONDENT_ROLES.items()),
                 )
-                organisation = st.text_input("Your organisation (optional)")
+                organisation = st.text_input(
+                    "Your organisation (optional)",
+                    help=f"Up to {NAME_MAX} characters. Used only to describe who took part.")
                 display_name = st.text_input(
-                    "Your name (optional)", help="Leave blank to take part anonymously."
+                    "Your name (optional)",
+                    help=f"Up to {NAME_MAX} characters. Leave blank to take part anonymously.",
                 )
                 start = st.form_submit_button("Start the assessment", type="primary")
             if start:
@@ -108,6 +116,7 @@ if respondent is None:
                     flash("info", f"Your resume code is **{me.resume_code}**. Note it down: it brings "
                           "you back to your answers from any device. Each answer is saved the "
                           "moment you choose it.")
+                    request_scroll_to_top()
 
                 save_and_rerun(add_me, "You're in.")
     st.stop()
@@ -119,18 +128,42 @@ walk = progress(bank, answered_ids)
 
 with st.sidebar:
     st.caption("Answering as")
-    st.markdown(f"**{respondent.label}**")
+    st.markdown(f"**{as_text(respondent.label)}**")
     st.caption(f"Your resume code: **{respondent.resume_code}**")
     if st.button("Not you? Switch person", icon=":material/switch_account:"):
         choose_respondent(None)
         choose("area_index", None)
         st.rerun()
 
+# On a phone the sidebar starts closed, so the code is shown here too.
+with st.container(border=True):
+    st.markdown(f"Your resume code: **{respondent.resume_code}**")
+    st.caption("It brings you back to your own answers from any device. This page's address "
+               "contains it, so keep the address to yourself: to invite colleagues, send them the "
+               "invitation link from the Collaborative page instead.")
+
 review_step = len(bank.areas)
+finished_step = review_step + 1
 step = chosen("area_index")
-if step is None or not 0 <= step <= review_step:
+if step is None or not 0 <= step <= finished_step:
     step = resume_step(bank, answered_ids)
     choose("area_index", step)
+
+if step == finished_step:
+    st.header("Thank you", anchor=False)
+    if walk.complete:
+        st.success("You have answered every statement, and every answer is saved. You can close "
+                   "this page.", icon=":material/task_alt:")
+    else:
+        st.warning(f"Your answers are saved. {walk.total - walk.answered} statement(s) are still "
+                   "unanswered: they do not count against the collaborative, and you can come "
+                   "back to them with your resume code while the round is open.",
+                   icon=":material/pending:")
+    st.page_link(RESULTS_PAGE, label="See the results so far", icon=":material/bar_chart:")
+    if st.button("Change an answer", icon=":material/edit:"):
+        choose("area_index", review_step)
+        st.rerun()
+    st.stop()
 
 st.progress(walk.share, text=f"{walk.answered} of {walk.total} statements answered")
 
@@ -144,28 +177,28 @@ def step_name(index: int) -> str:
             f"{walk.statements_by_area[area.id]}){mark}")
 
 
+def go_to(index: int) -> None:
+    choose("area_index", index)
+    request_scroll_to_top()
+    st.rerun()
+
+
 jump = st.selectbox("Go to", range(review_step + 1), index=step, format_func=step_name,
                     key=f"jump-{respondent.id}-{step}",
                     help="Areas marked ✓ are fully answered. You can come back to any area.")
 if jump != step:
-    choose("area_index", jump)
-    request_scroll_to_top()
-    st.rerun()
+    go_to(jump)
 
 
 def step_buttons(position: str) -> None:
     back, _, forward = st.columns([1, 2, 1])
     if step > 0 and back.button("← Previous area", key=f"back-{position}", width="stretch"):
-        choose("area_index", step - 1)
-        request_scroll_to_top()
-        st.rerun()
+        go_to(step - 1)
     if step < review_step and forward.button(
         "Next area →" if step < review_step - 1 else "Review and finish →",
         key=f"next-{position}", type="primary", width="stretch",
     ):
-        choose("area_index", step + 1)
-        request_scroll_to_top()
-        st.rerun()
+        go_to(step + 1)
 
 
 if step < review_step:
@@ -182,20 +215,26 @@ else:
     missing = unanswered(bank, answered_ids)
     if missing:
         st.warning(f"{len(missing)} statement(s) still need an answer. Choose “Don't know” if you "
-                   "cannot judge one.", icon=":material/pending:")
+                   "cannot judge one. Select a statement to go straight to it.",
+                   icon=":material/pending:")
+        area_numbers = {area.id: index for index, area in enumerate(bank.areas)}
         for statement in missing:
-            area_index = [a.id for a in bank.areas].index(statement.area)
             if st.button(f"{statement.id}: {statement.statement}", key=f"goto-{statement.id}",
                          icon=":material/edit:"):
-                choose("area_index", area_index)
+                choose("area_index", area_numbers[statement.area])
+                request_scroll_to(f"statement-{statement.id}")
                 st.rerun()
     else:
-        st.success("You have answered every statement. Thank you.", icon=":material/task_alt:")
+        st.success("You have answered every statement.", icon=":material/task_alt:")
 
     st.subheader("Overall, what stage is the collaborative at?")
     stages = store.self_described_stages([assessment_round.id])
     my_stage = stages.loc[stages["respondent_id"] == respondent.id, "stage"]
     show_stage_question(store, assessment_round, respondent,
                         int(my_stage.iloc[0]) if len(my_stage) else None)
-    st.page_link(RESULTS_PAGE, label="See the results", icon=":material/bar_chart:")
+    st.subheader("Finish")
+    st.markdown("Your answers are already saved. Finish when you are done; you can come back "
+                "with your resume code while the round is open.")
+    if st.button("Finish", type="primary", icon=":material/done_all:", key="finish"):
+        go_to(finished_step)
     step_buttons("review")

@@ -7,7 +7,9 @@ from datetime import date
 import streamlit as st
 
 from collab_assess.errors import CollabAssessError
+from collab_assess.models import NAME_MAX
 from collab_assess.setup import set_up_collaborative
+from collab_assess.text import as_text
 from pages.widgets.context import (
     COLLABORATIVE_PAGE,
     SELF_ASSESSMENT_PAGE,
@@ -64,7 +66,7 @@ with choose_column:
         choose_collaborative(picked)
         st.rerun()
     if current is not None:
-        st.markdown(f"You are working on **{current.name}**. Next:")
+        st.markdown(f"You are working on **{as_text(current.name)}**. Next:")
         st.page_link(SELF_ASSESSMENT_PAGE, label="Start or resume the self-assessment",
                      icon=":material/arrow_forward:")
         st.page_link(COLLABORATIVE_PAGE, label="See its profile and assessment rounds",
@@ -84,8 +86,8 @@ with create_column, (
         )
         your_name = st.text_input(
             "Your name (optional)",
-            help="Recorded beside what you set up, so others know who to ask. Leave it blank to "
-            "stay anonymous.",
+            help=f"Recorded beside what you set up, so others know who to ask (up to {NAME_MAX} "
+            "characters). Leave it blank to stay anonymous.",
         )
         submitted = st.form_submit_button("Create collaborative", type="primary")
     if submitted:
@@ -97,7 +99,7 @@ with create_column, (
                 today=date.today(),
             )
         except CollabAssessError as error:
-            st.error(str(error), icon=":material/error:")
+            st.error(as_text(error), icon=":material/error:")
         else:
             choose_collaborative(result.collaborative_id)
             choose("round_id", result.round_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -54,8 +55,13 @@ def app(page: str | None = None, **choices) -> AppTest:
     return test.run()
 
 
+def shown(markdown: str) -> str:
+    """Markdown source as a reader sees it: backslash escapes removed (user text is escaped)."""
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown)
+
+
 def texts(elements) -> str:
-    return " ".join(str(element.value) for element in elements)
+    return " ".join(shown(str(element.value)) for element in elements)
 
 
 def reopen(app_db: Path) -> Store:
@@ -193,7 +199,7 @@ def test_others_are_never_listed_and_a_resume_code_brings_you_back(seeded):
     code_box.input("ZZZZ-ZZZZ")
     next(b for b in test.button if b.label == "Continue").click()
     test.run()
-    assert "No one in this round has that resume code" in texts(test.error)
+    assert "That resume code is not recognised" in texts(test.error)
     code_box = next(box for box in test.text_input if box.label == "Your resume code")
     code_box.input(seeded["code"].lower().replace("-", " "))
     next(b for b in test.button if b.label == "Continue").click()

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import duckdb
 import pandas as pd
 
-from collab_assess.models import AnswerInput, StageInput
+from collab_assess.models import AnswerChange, AnswerInput, StageInput
 from collab_assess.store.checks import (
     require_open_round,
     require_respondent_in_round,
@@ -22,45 +22,88 @@ class AnswerRecords(Database):
     def record_answer(
         self, round_id: int, respondent_id: int, statement_id: str, answer: AnswerInput
     ) -> int:
-        """Save an answer as a new row and make it the current one. Returns the answer's id.
+        """Save a whole answer as a new row and make it the current one. Returns the answer's id.
 
         Once this returns, the answer is committed to disk."""
-        now = utc_now()
 
         def work(cursor: duckdb.DuckDBPyConnection) -> int:
-            bank_version = require_open_round(cursor, round_id)
-            require_respondent_in_round(cursor, respondent_id, round_id)
-            require_statement(cursor, bank_version, statement_id)
-            (answer_id,) = cursor.execute(
-                """
-                INSERT INTO answers (round_id, respondent_id, statement_id, level, unscored,
-                    target_level, note, recorded_at, recorded_by, source)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
-                """,
-                [
-                    round_id,
-                    respondent_id,
-                    statement_id,
-                    answer.level,
-                    answer.unscored.value if answer.unscored else None,
-                    answer.target_level,
-                    answer.note,
-                    now,
-                    answer.recorded_by,
-                    answer.source,
-                ],
-            ).fetchone()
-            cursor.execute(
-                """
-                INSERT INTO answer_heads VALUES (?, ?, ?, ?)
-                ON CONFLICT (round_id, respondent_id, statement_id)
-                DO UPDATE SET answer_id = excluded.answer_id
-                """,
-                [round_id, respondent_id, statement_id, answer_id],
-            )
-            return int(answer_id)
+            return self._insert_answer(cursor, round_id, respondent_id, statement_id, answer)
 
         return self._write(work)
+
+    def change_answer(
+        self, round_id: int, respondent_id: int, statement_id: str, change: AnswerChange
+    ) -> int:
+        """Save what the respondent changed (choice, target or note) on top of the answer as it is
+        stored at this moment, as a new row. Fields the change does not name keep their stored
+        values, so a page showing an out-of-date answer cannot put an old value back.
+
+        Returns the new answer's id; once this returns, it is committed to disk."""
+
+        def work(cursor: duckdb.DuckDBPyConnection) -> int:
+            saved = self._saved_answer(cursor, round_id, respondent_id, statement_id)
+            answer = change.applied_to(saved)
+            return self._insert_answer(cursor, round_id, respondent_id, statement_id, answer)
+
+        return self._write(work)
+
+    @staticmethod
+    def _saved_answer(
+        cursor: duckdb.DuckDBPyConnection, round_id: int, respondent_id: int, statement_id: str
+    ) -> dict | None:
+        row = cursor.execute(
+            """
+            SELECT a.level, a.unscored, a.target_level, a.note
+            FROM answer_heads h JOIN answers a ON a.id = h.answer_id
+            WHERE h.round_id = ? AND h.respondent_id = ? AND h.statement_id = ?
+            """,
+            [round_id, respondent_id, statement_id],
+        ).fetchone()
+        if row is None:
+            return None
+        return dict(zip(("level", "unscored", "target_level", "note"), row))
+
+    @staticmethod
+    def _insert_answer(
+        cursor: duckdb.DuckDBPyConnection,
+        round_id: int,
+        respondent_id: int,
+        statement_id: str,
+        answer: AnswerInput,
+    ) -> int:
+        bank_version = require_open_round(cursor, round_id)
+        require_respondent_in_round(cursor, respondent_id, round_id)
+        require_statement(cursor, bank_version, statement_id)
+        (answer_id,) = cursor.execute(
+            """
+            INSERT INTO answers (round_id, respondent_id, statement_id, level, unscored,
+                target_level, note, recorded_at, recorded_by, source)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
+            """,
+            [
+                round_id,
+                respondent_id,
+                statement_id,
+                answer.level,
+                answer.unscored.value if answer.unscored else None,
+                answer.target_level,
+                answer.note,
+                utc_now(),
+                answer.recorded_by,
+                answer.source,
+            ],
+        ).fetchone()
+        # Writing the head row makes two saves of one answer at once conflict, so the Store
+        # retries the loser and the answer that commits last is the current one.
+        cursor.execute(
+            """
+            INSERT INTO answer_heads VALUES (?, ?, ?, ?)
+            ON CONFLICT (round_id, respondent_id, statement_id)
+            DO UPDATE SET answer_id = excluded.answer_id
+            """,
+            [round_id, respondent_id, statement_id, answer_id],
+        )
+        return int(answer_id)
 
     def current_answers(self, round_ids: Sequence[int]) -> pd.DataFrame:
         """The current answer of every respondent to every statement they answered, with the

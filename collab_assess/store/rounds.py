@@ -171,18 +171,60 @@ class RoundRecords(BankSnapshots):
             raise NotFoundError(f"There is no respondent number {respondent_id}.")
         return Respondent(*row)
 
-    def find_respondent(self, round_id: int, typed_code: str) -> Respondent:
-        """The respondent in this round with this resume code (typed in any case, with or without
-        the dash)."""
+    def find_respondent(self, typed_code: str) -> Respondent:
+        """The respondent with this resume code (typed in any case, with or without the dash),
+        whichever round or collaborative their answers are in: codes are unique across the
+        database, so a code always leads back to its owner's own answers."""
         code = normalise_resume_code(typed_code)
-        row = self._one(self._RESPONDENT + " WHERE round_id = ? AND resume_code = ?",
-                        [round_id, code]) if code else None
+        row = self._one(self._RESPONDENT + " WHERE resume_code = ?", [code]) if code else None
         if row is None:
             raise NotFoundError(
-                "No one in this round has that resume code. Check it (it looks like ABCD-EFGH), or "
-                "start again as a new participant."
+                "That resume code is not recognised. Check it (it looks like ABCD-EFGH), or "
+                "start as a new participant."
             )
         return Respondent(*row)
+
+    def participation(self, round_id: int) -> pd.DataFrame:
+        """Per role: how many people have joined the round, how many have answered at least one
+        statement, and how many have answered them all. Counts only, never who."""
+        return self._frame(
+            """
+            WITH asked AS (
+                SELECT count(*) AS statements
+                FROM rounds r JOIN bank_statements s ON s.bank_version = r.bank_version
+                WHERE r.id = ?
+            ), per_person AS (
+                SELECT p.id, p.role, count(h.answer_id) AS answered
+                FROM respondents p
+                LEFT JOIN answer_heads h ON h.respondent_id = p.id AND h.round_id = p.round_id
+                WHERE p.round_id = ?
+                GROUP BY p.id, p.role
+            )
+            SELECT role, count(*) AS joined,
+                count(*) FILTER (WHERE answered > 0) AS started,
+                count(*) FILTER (WHERE answered >= (SELECT statements FROM asked)) AS finished
+            FROM per_person GROUP BY role ORDER BY role
+            """,
+            [round_id, round_id],
+        )
+
+    def area_coverage(self, round_id: int) -> pd.DataFrame:
+        """Per area of the round's bank: its statements, the people taking part, and how many
+        answers they have given there (Don't know and Not applicable count as answers)."""
+        return self._frame(
+            """
+            SELECT s.area_id, count(DISTINCT s.statement_id) AS statements,
+                (SELECT count(*) FROM respondents p WHERE p.round_id = r.id) AS respondents,
+                count(h.answer_id) AS answered, min(s.position) AS position
+            FROM rounds r
+            JOIN bank_statements s ON s.bank_version = r.bank_version
+            LEFT JOIN answer_heads h ON h.round_id = r.id AND h.statement_id = s.statement_id
+            WHERE r.id = ?
+            GROUP BY r.id, s.area_id
+            ORDER BY position
+            """,
+            [round_id],
+        )
 
     def respondents(self, round_ids: Sequence[int]) -> pd.DataFrame:
         """Who is taking part in each round (never their resume codes)."""

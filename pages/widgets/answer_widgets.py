@@ -1,8 +1,11 @@
 """One statement on screen: its choices, an optional target level and evidence note.
 
-Every change is saved by its callback the moment it is made. If a save fails (say the round has just
-been closed), the widget is put back to what is actually saved and the reason is shown, so the screen
-never shows an answer the database does not hold.
+Every change is saved by its callback the moment it is made, and only the field that changed: the
+Store builds the new answer on what is saved at that moment, so a page left open in another tab can
+never put back a value its user did not touch. Before drawing, each widget is set to what is saved;
+if that moved since this page last drew it (another tab or device saved it), the page says so. If a
+save fails (say the round has just been closed), the widget goes back to what is saved and the reason
+is shown, so the screen never shows an answer the database does not hold.
 """
 
 from __future__ import annotations
@@ -12,46 +15,86 @@ import streamlit as st
 
 from collab_assess.bank import Statement
 from collab_assess.errors import CollabAssessError
-from collab_assess.models import NOTE_MAX, StageInput, validated
+from collab_assess.models import NOTE_MAX, AnswerChange, StageInput, validated
 from collab_assess.scale import LEVELS, level_label
 from collab_assess.store import Respondent, Round, Store
-from collab_assess.walk import (
-    ANSWER_OPTIONS,
-    answer_from,
-    option_captions,
-    option_label,
-    option_of,
-)
+from collab_assess.text import clipped
+from collab_assess.walk import ANSWER_OPTIONS, option_captions, option_label, option_of
 from pages.widgets.context import flash
 
 NO_TARGET = 0
+FIELDS = ("choice", "target", "note")
+FIELD_NAMES = {"choice": "answer", "target": "target", "note": "evidence note"}
 
 
 def _keys(respondent: Respondent, statement: Statement) -> dict[str, str]:
     stem = f"{respondent.round_id}-{respondent.id}-{statement.id}"
-    return {"choice": f"choice-{stem}", "target": f"target-{stem}", "note": f"note-{stem}"}
+    return {field: f"{field}-{stem}" for field in FIELDS}
 
 
-def _save(store: Store, respondent: Respondent, statement: Statement, saved: dict) -> None:
-    keys = _keys(respondent, statement)
+def _shown(key: str) -> str:
+    """Where the page remembers the saved value a widget was last set to."""
+    return f"{key}-saved"
+
+
+def _saved_values(current: pd.Series | None) -> dict:
+    target = current["target_level"] if current is not None else None
+    return {
+        "choice": option_of(current),
+        "target": int(target) if target is not None and pd.notna(target) else NO_TARGET,
+        "note": str(current["note"]) if current is not None else "",
+    }
+
+
+def _show_saved(keys: dict[str, str], saved: dict) -> list[str]:
+    """Set each widget to the saved value before it is drawn. Returns the fields whose saved value
+    had changed under a widget that was showing something else (saved from another tab)."""
+    changed_elsewhere = []
     state = st.session_state
-    option = state.get(keys["choice"])
-    if option is None:
+    for field, key in keys.items():
+        value = saved[field]
+        if key in state and state.get(_shown(key)) == value:
+            continue  # unchanged since last drawn: keep whatever the widget shows
+        if key in state and _shown(key) in state and state[key] != value:
+            changed_elsewhere.append(field)
+        state[key] = value
+        state[_shown(key)] = value
+    return changed_elsewhere
+
+
+def _change_from(field: str, value) -> dict:
+    if field == "choice":
+        is_level = isinstance(value, int)
+        return {"level": value if is_level else None, "unscored": None if is_level else value}
+    if field == "target":
+        return {"target_level": value or None}
+    return {"note": value}
+
+
+def _save(store: Store, respondent: Respondent, statement: Statement, field: str) -> None:
+    key = _keys(respondent, statement)[field]
+    state = st.session_state
+    value = state.get(key)
+    if field == "choice" and value is None:
         return
-    target = state.get(keys["target"], saved["target"]) or None
-    note = state.get(keys["note"], saved["note"])
+    if field == "note":
+        value, cut = clipped(value or "", NOTE_MAX)
+        if cut:
+            flash("warning", f"Your note on {statement.id} was {NOTE_MAX + cut:,} characters long; "
+                  f"the first {NOTE_MAX:,} were saved and the last {cut:,} were not. Shorten it, "
+                  "or put the rest in a note on another statement.")
     try:
-        store.record_answer(
-            respondent.round_id,
-            respondent.id,
-            statement.id,
-            answer_from(option, target, note, respondent.label, "self-assessment"),
+        store.change_answer(
+            respondent.round_id, respondent.id, statement.id,
+            validated(AnswerChange, **_change_from(field, value), recorded_by=respondent.label,
+                      source="self-assessment"),
         )
     except CollabAssessError as error:
-        state[keys["choice"]] = saved["choice"]
-        state[keys["target"]] = saved["target"] or NO_TARGET
-        state[keys["note"]] = saved["note"]
+        state[key] = state.get(_shown(key))
         flash("error", f"{statement.id} was not saved: {error}")
+    else:
+        state[key] = value
+        state[_shown(key)] = value
 
 
 def show_statement(
@@ -59,27 +102,27 @@ def show_statement(
     current: pd.Series | None,
 ) -> None:
     keys = _keys(respondent, statement)
-    saved = {
-        "choice": option_of(current),
-        "target": int(current["target_level"]) if current is not None
-        and pd.notna(current["target_level"]) else None,
-        "note": str(current["note"]) if current is not None else "",
-    }
+    saved = _saved_values(current)
+    changed_elsewhere = _show_saved(keys, saved)
     locked = not assessment_round.is_open
-    with st.container(border=True):
+    callback = {"on_change": _save, "disabled": locked}
+    # The key gives the container a CSS class, so the review list can scroll straight to it.
+    with st.container(border=True, key=f"statement-{statement.id}"):
         st.caption(statement.id)
-        st.markdown(f"##### {statement.statement}")
+        st.markdown(f"### {statement.statement}")
+        if changed_elsewhere:
+            what = " and ".join(FIELD_NAMES[field] for field in changed_elsewhere)
+            st.info(f"Your {what} here was changed in another tab or on another device. This "
+                    "shows what is saved now.", icon=":material/sync:")
         choice = st.radio(
             f"How mature is this today? ({statement.id})",
             ANSWER_OPTIONS,
-            index=ANSWER_OPTIONS.index(saved["choice"]) if saved["choice"] is not None else None,
             format_func=option_label,
             captions=option_captions(statement),
             key=keys["choice"],
             help=statement.help,
-            on_change=_save,
-            args=(store, respondent, statement, saved),
-            disabled=locked,
+            args=(store, respondent, statement, "choice"),
+            **callback,
         )
         if choice is None:
             st.caption("Not answered yet.")
@@ -89,23 +132,19 @@ def show_statement(
             st.selectbox(
                 f"Where should this be in a year? ({statement.id})",
                 [NO_TARGET, *(int(level) for level in LEVELS)],
-                index=saved["target"] or NO_TARGET,
                 format_func=lambda v: "No target set" if v == NO_TARGET else level_label(v),
                 key=keys["target"],
-                on_change=_save,
-                args=(store, respondent, statement, saved),
-                disabled=locked,
+                args=(store, respondent, statement, "target"),
+                **callback,
             )
             st.text_area(
-                f"Evidence or rationale ({statement.id})",
-                value=saved["note"],
-                max_chars=NOTE_MAX,
+                f"Evidence or rationale, up to {NOTE_MAX:,} characters ({statement.id})",
                 key=keys["note"],
-                on_change=_save,
-                args=(store, respondent, statement, saved),
-                disabled=locked,
+                args=(store, respondent, statement, "note"),
                 placeholder="What shows this? e.g. a board paper, an agreed plan, a recent example.",
-                help="Saved when you click outside the box.",
+                help=f"Saved when you click outside the box. Up to {NOTE_MAX:,} characters: anything "
+                "longer is cut to fit, and you are told.",
+                **callback,
             )
 
 

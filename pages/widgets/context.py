@@ -20,7 +20,9 @@ from collab_assess.errors import (
     DatabaseError,
     NotFoundError,
 )
+from collab_assess.resume_code import normalise_resume_code
 from collab_assess.store import Collaborative, Respondent, Round, Store, default_db_path
+from collab_assess.text import as_text
 
 PAGES_DIRECTORY = Path(__file__).resolve().parent.parent
 APP_SCRIPT = PAGES_DIRECTORY.parent / "app.py"
@@ -52,7 +54,7 @@ def _current_bank(bank_dir: str) -> QuestionBank:
 
 
 def _stop_with(error: CollabAssessError) -> None:
-    st.error(str(error).replace("\n", "  \n"), icon=":material/error:")
+    st.error(as_text(error), icon=":material/error:")
     st.stop()
 
 
@@ -130,12 +132,21 @@ def choose_collaborative(collaborative_id: int | None) -> None:
     choose("collaborative_id", collaborative_id)
 
 
-def keep_choices_in_address_bar() -> None:
-    """Page switches clear the address bar's parameters; put the session's choices back."""
-    for name, param in {**CHOICES, RESPONDENT_CODE: RESPONDENT_PARAM}.items():
+def keep_choices_in_address_bar(*, with_resume_code: bool = False) -> None:
+    """Page switches clear the address bar's parameters; put the session's choices back.
+
+    The resume code goes only into the address of the Self-assessment page, which only its owner
+    sees: every other page's address can be copied and shared without handing over anyone's
+    answers (with_resume_code=False also takes a pasted code out of the address)."""
+    for name, param in CHOICES.items():
         value = st.session_state.get(name)
         if value is not None and st.query_params.get(param) != str(value):
             st.query_params[param] = str(value)
+    code = st.session_state.get(RESPONDENT_CODE)
+    if not with_resume_code:
+        st.query_params.pop(RESPONDENT_PARAM, None)
+    elif code and st.query_params.get(RESPONDENT_PARAM) != code:
+        st.query_params[RESPONDENT_PARAM] = code
 
 
 def choose_respondent(respondent: Respondent | None) -> None:
@@ -147,23 +158,41 @@ def choose_respondent(respondent: Respondent | None) -> None:
         st.query_params[RESPONDENT_PARAM] = respondent.resume_code
 
 
-def current_respondent(store: Store, round_id: int) -> Respondent | None:
-    """The person answering in this round: from the session, or from the resume code in the
-    address after a refresh."""
-    respondent_id = st.session_state.get("respondent_id")
-    if respondent_id is not None:
-        respondent = store.get_respondent(respondent_id)
-        return respondent if respondent.round_id == round_id else None
+def resume_as(store: Store, respondent: Respondent) -> None:
+    """Take the person back to their own answers, in whichever collaborative and round they are."""
+    assessment_round = store.get_round(respondent.round_id)
+    choose_collaborative(assessment_round.collaborative_id)
+    choose("round_id", assessment_round.id)
+    choose("area_index", None)
+    choose_respondent(respondent)
+
+
+def resume_from_address(store: Store) -> None:
+    """A resume code in the address (its owner's bookmark, or a refresh) brings its owner back."""
     code = st.query_params.get(RESPONDENT_PARAM)
-    if not code:
-        return None
+    if not code or normalise_resume_code(str(code)) == st.session_state.get(RESPONDENT_CODE):
+        return
     try:
-        respondent = store.find_respondent(round_id, str(code))
+        respondent = store.find_respondent(str(code))
     except NotFoundError:
         st.query_params.pop(RESPONDENT_PARAM, None)
+        flash("warning", "The resume code in that address is not recognised, so no answers were "
+              "opened. Type your code below, or start as a new participant.")
+        return
+    resume_as(store, respondent)
+
+
+def current_respondent(store: Store, round_id: int) -> Respondent | None:
+    """The person answering in this round, if this session has one."""
+    respondent_id = st.session_state.get("respondent_id")
+    if respondent_id is None:
         return None
-    choose_respondent(respondent)
-    return respondent
+    try:
+        respondent = store.get_respondent(respondent_id)
+    except NotFoundError:
+        choose_respondent(None)
+        return None
+    return respondent if respondent.round_id == round_id else None
 
 
 def current_collaborative(store: Store) -> Collaborative | None:
@@ -239,7 +268,7 @@ def show_sidebar(collaborative: Collaborative | None) -> None:
             st.caption("No collaborative chosen yet.")
             return
         st.caption("Working on")
-        st.markdown(f"**{collaborative.name}**")
+        st.markdown(f"**{as_text(collaborative.name)}**")
         if collaborative.is_demo:
             st.badge("Synthetic demo data", icon=":material/science:", color="orange")
 
@@ -260,15 +289,23 @@ def flash(kind: str, message: str) -> None:
     st.session_state.setdefault("flash", []).append((kind, message))
 
 
-def save_and_rerun(action, success: str, clear: tuple[str, ...] = ()) -> None:
-    """Run a save; on success empty the named inputs and rerun the page with a message. On failure
+def form_key(form: str, field: str) -> str:
+    """The key of a field in a form that empties after each successful save: every save gives the
+    form a new version, so its widgets start again empty (Streamlit keeps a widget's value for as
+    long as its key is unchanged)."""
+    return f"{form}-{st.session_state.get(f'{form}-version', 0)}-{field}"
+
+
+def save_and_rerun(action, success: str, empty_form: str | None = None) -> None:
+    """Run a save; on success empty the named form and rerun the page with a message. On failure
     show why (nothing was saved) and keep what was typed, so it can be corrected."""
     try:
         action()
     except CollabAssessError as error:
-        st.error(str(error), icon=":material/error:")
+        st.error(as_text(error), icon=":material/error:")
     else:
-        for key in clear:
-            st.session_state.pop(key, None)
+        if empty_form:
+            version = f"{empty_form}-version"
+            st.session_state[version] = st.session_state.get(version, 0) + 1
         flash("success", success)
         st.rerun()

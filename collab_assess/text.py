@@ -1,0 +1,26 @@
+"""User-typed text shown as text: names, labels and notes must never become links, images or markup.
+
+Streamlit's text elements (st.markdown, st.caption, st.title, st.success and friends, widget labels)
+read their argument as Markdown. Text a user typed goes through `as_text` first, which escapes every
+character Markdown could act on, so `**bold** [link](http://x) ![img](http://x/p.png)` is shown just
+as it was typed and no reader's browser fetches anything.
+"""
+
+from __future__ import annotations
+
+import string
+
+# CommonMark lets any ASCII punctuation be escaped with a backslash; escaping all of it also covers
+# Streamlit's own additions ($ for maths, :colour[...] and :material/icon: directives).
+_ESCAPES = str.maketrans({character: "\\" + character for character in string.punctuation})
+
+
+def as_text(value: object) -> str:
+    """`value` escaped for any Markdown-reading Streamlit element, line breaks kept."""
+    lines = str(value).replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return "  \n".join(line.translate(_ESCAPES) for line in lines)
+
+
+def clipped(value: str, limit: int) -> tuple[str, int]:
+    """`value` cut to `limit` characters, and how many characters were cut off (0 if none)."""
+    return value[:limit], max(0, len(value) - limit)

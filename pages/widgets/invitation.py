@@ -1,0 +1,73 @@
+"""The lead's tools for a round: an invitation to share (link and QR code), and how far it has got."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from collab_assess.invitations import invitation_link, qr_code_png
+from collab_assess.round_progress import THIN_AREA_SHARE, round_progress
+from collab_assess.store import Collaborative, Round, Store
+from collab_assess.text import as_text
+
+
+def show_invitation(collaborative: Collaborative, assessment_round: Round) -> None:
+    st.subheader("Invite people")
+    if not assessment_round.is_open:
+        st.info("This round is closed, so nobody new can join it. Reopen it on the Assessment "
+                "rounds tab, or open a new round.", icon=":material/lock:")
+        return
+    link = invitation_link(st.context.url, collaborative.id, assessment_round.id)
+    st.markdown(f"Send this link to everyone who should answer in "
+                f"**{as_text(assessment_round.label)}**. It opens the start of the "
+                "self-assessment and carries nobody's answers, so it is safe to email or show "
+                "on a slide. Each person gets their own resume code when they start.")
+    st.code(link, language=None, wrap_lines=True)
+    picture, words = st.columns([1, 2])
+    qr_png = qr_code_png(link)
+    picture.image(qr_png, caption="Scan to join this round", width=220)
+    words.download_button("Download the QR code (PNG)", qr_png, file_name="invitation-qr.png",
+                          mime="image/png", icon=":material/download:")
+    words.caption("Do not share the address of your own Self-assessment page: it holds your "
+                  "resume code, which opens your answers.")
+
+
+def show_round_progress(store: Store, assessment_round: Round) -> None:
+    st.subheader("Progress")
+    progress = round_progress(store, assessment_round.id, store.bank(assessment_round.bank_version))
+    if progress.joined == 0:
+        st.markdown("Nobody has joined this round yet.")
+        return
+    st.markdown(f"**{progress.joined}** people have joined; **{progress.finished}** have answered "
+                "every statement. Counts only: nobody is named.")
+    st.dataframe(
+        progress.by_role,
+        hide_index=True,
+        column_config={
+            "role": "Role",
+            "joined": st.column_config.NumberColumn("Joined", help="Said who they are and got a "
+                                                    "resume code."),
+            "started": st.column_config.NumberColumn("Started", help="Answered at least one "
+                                                     "statement."),
+            "finished": st.column_config.NumberColumn("Finished", help="Answered every statement "
+                                                      "(Don't know counts as an answer)."),
+        },
+    )
+    thin = progress.thin_areas
+    if thin:
+        st.markdown(f"**Thin areas** (fewer than {THIN_AREA_SHARE:.0%} of the possible answers "
+                    "given): " + "; ".join(thin) + ". Results there rest on few answers.")
+    else:
+        st.markdown("Every area has at least half of its possible answers.")
+    st.dataframe(
+        progress.areas.drop(columns="thin"),
+        hide_index=True,
+        column_config={
+            "area": "Area",
+            "statements": st.column_config.NumberColumn("Statements"),
+            "answered": st.column_config.NumberColumn("Answers given"),
+            "possible": st.column_config.NumberColumn(
+                "Possible answers", help="Statements in the area times people who have joined."),
+            "coverage": st.column_config.ProgressColumn(
+                "Share answered", format="percent", min_value=0.0, max_value=1.0),
+        },
+    )
