@@ -41,6 +41,11 @@ Label = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, ma
 OptionalName = Annotated[str, StringConstraints(strip_whitespace=True, max_length=NAME_MAX)]
 Note = Annotated[str, StringConstraints(strip_whitespace=True, max_length=NOTE_MAX)]
 LevelNumber = Annotated[int, Field(ge=LOWEST_LEVEL, le=HIGHEST_LEVEL)]
+RECORDED_BY_MAX = 3 * NAME_MAX
+RecordedBy = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=RECORDED_BY_MAX)
+]
+"""Who made a change: room for a respondent's whole label (name, role and organisation)."""
 
 FIELD_LABELS = {
     "name": "Name",
@@ -193,7 +198,7 @@ class AnswerInput(_Input):
     unscored: Unscored | None = None
     target_level: LevelNumber | None = None
     note: Note = ""
-    recorded_by: Name
+    recorded_by: RecordedBy
     source: str = "self-assessment"
 
     @field_validator("source")
@@ -218,7 +223,7 @@ class AnswerChange(_Input):
     unscored: Unscored | None = None
     target_level: LevelNumber | None = None
     note: Note = ""
-    recorded_by: Name
+    recorded_by: RecordedBy
     source: str = "self-assessment"
 
     @property
@@ -243,13 +248,13 @@ class AnswerChange(_Input):
 
 class StageInput(_Input):
     stage: LevelNumber
-    recorded_by: Name
+    recorded_by: RecordedBy
 
 
 class ConsensusInput(_Input):
     level: LevelNumber
     rationale: Note = ""
-    recorded_by: Name
+    recorded_by: RecordedBy
 
 
 class ActionInput(_Input):
@@ -258,4 +263,4 @@ class ActionInput(_Input):
     due_on: date | None = None
     statement_id: str | None = None
     area_id: str | None = None
-    recorded_by: Name
+    recorded_by: RecordedBy

@@ -108,3 +108,16 @@ def test_participation_counts_joined_started_and_finished_by_role(
     assert coverage.loc[first_area, "answered"] == 3 + 1  # all of finished's, one of started's
     assert coverage.loc[first_area, "respondents"] == 3
     assert coverage["statements"].sum() == len(small_bank.statements)
+
+
+def test_a_respondent_with_the_longest_name_and_organisation_can_still_answer(
+    store: Store, open_round: int
+):
+    from collab_assess.models import NAME_MAX
+
+    person = store.add_respondent(open_round, RespondentInput(
+        role="Non-executive director", organisation="O" * NAME_MAX, display_name="N" * NAME_MAX))
+    label = store.get_respondent(person).label
+    assert len(label) > NAME_MAX
+    store.change_answer(open_round, person, "PB-1", AnswerChange(level=2, recorded_by=label))
+    assert current(store, open_round, person, "PB-1")["recorded_by"] == label

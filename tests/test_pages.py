@@ -12,6 +12,7 @@ from collab_assess.bank import BANK_DIR_ENV_VAR, load_current_bank
 from collab_assess.demo import generate_demo
 from collab_assess.models import CollaborativeProfile, RespondentInput, RoundInput
 from collab_assess.store import DB_ENV_VAR, Store
+from collab_assess.text import WORD_JOINER
 from tests.factories import answer, bank_data
 from tests.test_bank import to_toml
 
@@ -57,7 +58,7 @@ def app(page: str | None = None, **choices) -> AppTest:
 
 def shown(markdown: str) -> str:
     """Markdown source as a reader sees it: backslash escapes removed (user text is escaped)."""
-    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown)
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown).replace(WORD_JOINER, "")
 
 
 def texts(elements) -> str:

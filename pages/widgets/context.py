@@ -105,14 +105,15 @@ def cached_peer_scores(exclude_collaborative_id: int | None) -> PeerScores:
 
 
 def chosen(name: str) -> int | None:
-    """A choice from the session, or from the address bar after a refresh."""
-    if st.session_state.get(name) is not None:
-        return st.session_state[name]
+    """A choice from the address bar, else from the session.
+
+    The address wins: every choice is written to both, so they differ only when the browser's Back
+    or Forward button has put an earlier address back (Streamlit reruns the page with it), and
+    then the earlier place is the one the person asked for."""
     raw = st.query_params.get(CHOICES[name])
     if raw is not None and str(raw).isdigit():
         st.session_state[name] = int(raw)
-        return int(raw)
-    return None
+    return st.session_state.get(name)
 
 
 def choose(name: str, value: int | None) -> None:
@@ -139,7 +140,7 @@ def keep_choices_in_address_bar(*, with_resume_code: bool = False) -> None:
     sees: every other page's address can be copied and shared without handing over anyone's
     answers (with_resume_code=False also takes a pasted code out of the address)."""
     for name, param in CHOICES.items():
-        value = st.session_state.get(name)
+        value = chosen(name)
         if value is not None and st.query_params.get(param) != str(value):
             st.query_params[param] = str(value)
     code = st.session_state.get(RESPONDENT_CODE)

@@ -245,7 +245,7 @@ def test_new_lead_sets_up_assesses_and_sees_results(page, app_server, screenshot
     assert answered == total
 
     # 6. Review and finish: nothing left, then the lead's own view of the stage.
-    page.get_by_text("You have answered every statement. Thank you.").wait_for()
+    page.get_by_text("You have answered every statement.", exact=True).wait_for()
     assert page.get_by_text("still need an answer").count() == 0
     assert answered_so_far(page, total) == total
     stage_group = page.get_by_role("radiogroup", name="In a word, how would you describe it today?")
@@ -254,10 +254,14 @@ def test_new_lead_sets_up_assesses_and_sees_results(page, app_server, screenshot
     assert stage_group.get_by_role("radio", name=level_label(OWN_VIEW)).is_checked()
     assert_no_app_error(page)
     screenshot(page, "review and finish")
+    page.get_by_role("button", name="Finish", exact=True).click()
+    page.get_by_role("heading", name="Thank you", level=2).wait_for()
+    page.get_by_text("You have answered every statement, and every answer is saved.").wait_for()
 
     # 7. Results: the area chart and the overall stage.
     go_to_sidebar_page(page, "Results")
     page.get_by_role("heading", name=re.compile(r"^Results"), level=1).wait_for()
+    assert "who" not in parse_qs(urlparse(page.url).query), "a shareable address holds a code"
     page.locator('[data-testid="stMain"]').get_by_text(COLLABORATIVE).first.wait_for()
     overall = page.locator('[data-testid="stMetric"]').filter(has_text="Overall stage")
     overall.wait_for()
