@@ -191,6 +191,12 @@ class RespondentInput(_Input):
         return _one_of(value, RESPONDENT_ROLES, "role")
 
 
+class ActorInput(_Input):
+    """The name someone gives for the record beside what they change (optional)."""
+
+    display_name: OptionalName = ""
+
+
 class AnswerInput(_Input):
     """One answer to one statement: a level of 1-4, or Don't know / Not applicable."""
 

@@ -7,7 +7,7 @@ from datetime import date
 import streamlit as st
 
 from collab_assess.errors import CollabAssessError
-from collab_assess.models import NAME_MAX
+from collab_assess.models import NAME_MAX, ActorInput, validated
 from collab_assess.setup import set_up_collaborative
 from collab_assess.text import as_text
 from pages.widgets.context import (
@@ -91,16 +91,17 @@ with create_column, (
         )
         submitted = st.form_submit_button("Create collaborative", type="primary")
     if submitted:
-        if your_name.strip():
-            st.session_state["actor_name"] = your_name.strip()
         try:
+            named = validated(ActorInput, display_name=your_name).display_name
             result = set_up_collaborative(
-                store, bank, values, open_first_round=open_first_round, created_by=actor(),
-                today=date.today(),
+                store, bank, values, open_first_round=open_first_round,
+                created_by=named or actor(), today=date.today(),
             )
         except CollabAssessError as error:
             st.error(as_text(error), icon=":material/error:")
         else:
+            if named:
+                st.session_state["actor_name"] = named
             choose_collaborative(result.collaborative_id)
             choose("round_id", result.round_id)
             flash("success", result.summary)

@@ -225,3 +225,15 @@ def test_adding_a_member_empties_the_form(two_rounds, app_db):
     assert next(t for t in test.text_input if t.label == "Organisation name").value == ""
     assert reopen(app_db).members(two_rounds["collaborative"])["organisation"].tolist() == [
         "Westmoor Community Trust"]
+
+
+def test_a_name_over_the_limit_is_refused_with_a_message_and_kept_in_the_box(app_db):
+    test = app()
+    test.text_input(key="create-name").input("Westmoor")
+    too_long = "N" * 121
+    next(t for t in test.text_input if t.label == "Your name (optional)").input(too_long)
+    test.button[0].click()
+    test.run()
+    assert "Your name is too long: keep it to 120 characters or fewer." in texts(test.error)
+    assert next(t for t in test.text_input if t.label == "Your name (optional)").value == too_long
+    assert reopen(app_db).collaboratives().empty
