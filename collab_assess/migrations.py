@@ -199,4 +199,71 @@ MIGRATIONS: tuple[Migration, ...] = (
     ),
 )
 
+MIGRATIONS += (
+    Migration(
+        2,
+        "facilitated workshops: their statements, state and participants; action status history",
+        (
+            "CREATE SEQUENCE workshop_ids START 1",
+            # One row per workshop: where it is (position and phase) and a version that goes up
+            # with every change the participants' screens must follow.
+            """
+            CREATE TABLE workshops (
+                id INTEGER PRIMARY KEY DEFAULT nextval('workshop_ids'),
+                round_id INTEGER NOT NULL,
+                join_code VARCHAR NOT NULL UNIQUE,
+                title VARCHAR NOT NULL,
+                position INTEGER NOT NULL,
+                phase VARCHAR NOT NULL
+                    CHECK (phase IN ('waiting', 'voting', 'closed', 'revealed', 'ended')),
+                version INTEGER NOT NULL,
+                created_at TIMESTAMP NOT NULL,
+                created_by VARCHAR NOT NULL,
+                changed_at TIMESTAMP NOT NULL,
+                changed_by VARCHAR NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE workshop_statements (
+                workshop_id INTEGER NOT NULL,
+                position INTEGER NOT NULL,
+                statement_id VARCHAR NOT NULL,
+                PRIMARY KEY (workshop_id, position)
+            )
+            """,
+            # A participant is a respondent of the workshop's round. Each vote updates its voter's
+            # row and each end of voting updates every row of the workshop, so a vote racing the
+            # close conflicts with it: whichever commits second is retried and sees the first.
+            """
+            CREATE TABLE workshop_participants (
+                respondent_id INTEGER PRIMARY KEY,
+                workshop_id INTEGER NOT NULL,
+                joined_at TIMESTAMP NOT NULL,
+                ballot_gate BIGINT NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE workshop_events (
+                workshop_id INTEGER NOT NULL,
+                version INTEGER NOT NULL,
+                position INTEGER NOT NULL,
+                phase VARCHAR NOT NULL,
+                changed_at TIMESTAMP NOT NULL,
+                changed_by VARCHAR NOT NULL,
+                PRIMARY KEY (workshop_id, version)
+            )
+            """,
+            """
+            CREATE TABLE action_updates (
+                action_id BIGINT NOT NULL,
+                status VARCHAR NOT NULL,
+                changed_at TIMESTAMP NOT NULL,
+                changed_by VARCHAR NOT NULL
+            )
+            """,
+            "CREATE INDEX workshop_participants_by_workshop ON workshop_participants (workshop_id)",
+        ),
+    ),
+)
+
 LATEST_VERSION = MIGRATIONS[-1].version

@@ -34,6 +34,7 @@ from collab_assess.scale import HIGHEST_LEVEL, LOWEST_LEVEL, Unscored
 NAME_MAX = 120
 LABEL_MAX = 80
 NOTE_MAX = 4000
+ACTION_MAX = 1000
 ANSWER_SOURCES = ("self-assessment", "workshop", "import", "demo")
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=NAME_MAX)]
@@ -68,6 +69,13 @@ FIELD_LABELS = {
     "recorded_by": "Recorded by",
     "source": "Source",
     "stage": "Stage",
+    "title": "Workshop name",
+    "statement_ids": "Statements to cover",
+    "description": "Action",
+    "owner": "Owner",
+    "due_on": "Due date",
+    "rationale": "Rationale",
+    "status": "Status",
 }
 
 _Model = TypeVar("_Model", bound=BaseModel)
@@ -263,10 +271,35 @@ class ConsensusInput(_Input):
     recorded_by: RecordedBy
 
 
+class WorkshopInput(_Input):
+    title: Label
+    statement_ids: tuple[str, ...] = Field(min_length=1)
+    started_by: RecordedBy
+
+    @field_validator("statement_ids")
+    @classmethod
+    def _no_repeats(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(value))
+
+
+ACTION_STATUSES = ("open", "in progress", "done", "dropped")
+
+
 class ActionInput(_Input):
-    description: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]
+    description: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=ACTION_MAX)]
     owner: OptionalName = ""
     due_on: date | None = None
     statement_id: str | None = None
     area_id: str | None = None
     recorded_by: RecordedBy
+
+
+class ActionStatusInput(_Input):
+    status: str
+    changed_by: RecordedBy
+
+    @field_validator("status")
+    @classmethod
+    def _known_status(cls, value: str) -> str:
+        return _one_of(value, ACTION_STATUSES, "action status")

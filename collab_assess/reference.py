@@ -133,4 +133,5 @@ RESPONDENT_ROLES: dict[str, str] = {
         "Someone from a partner outside the member trusts, such as an ICB, council or charity."
     ),
     "Other": "Anyone else taking part.",
+    "Prefer not to say": "You would rather not give your role.",
 }

@@ -22,6 +22,7 @@ from collab_assess.store.demo_data import DemoData
 from collab_assess.store.records import Collaborative, Respondent, Round
 from collab_assess.store.rounds import RoundRecords
 from collab_assess.store.workshop import WorkshopRecords
+from collab_assess.store.workshops import WorkshopSessions
 
 __all__ = [
     "DB_ENV_VAR",
@@ -35,7 +36,7 @@ __all__ = [
 ]
 
 
-class Store(RoundRecords, DemoData, CollaborativeRecords, AnswerRecords, WorkshopRecords):
+class Store(RoundRecords, DemoData, CollaborativeRecords, WorkshopSessions, WorkshopRecords):
     """Every read and write of collab-assess data goes through one of these methods."""
 
     @classmethod

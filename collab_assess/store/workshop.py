@@ -7,7 +7,8 @@ from collections.abc import Sequence
 import duckdb
 import pandas as pd
 
-from collab_assess.models import ActionInput, ConsensusInput
+from collab_assess.errors import NotFoundError
+from collab_assess.models import ActionInput, ActionStatusInput, ConsensusInput
 from collab_assess.store.checks import (
     require_open_round,
     require_round,
@@ -73,3 +74,20 @@ class WorkshopRecords(Database):
 
     def actions(self, round_id: int) -> pd.DataFrame:
         return self._frame("SELECT * FROM actions WHERE round_id = ? ORDER BY id", [round_id])
+
+    def update_action_status(self, action_id: int, change: ActionStatusInput) -> None:
+        """Change an action's status; every earlier status stays in action_updates."""
+        now = utc_now()
+
+        def work(cursor: duckdb.DuckDBPyConnection) -> None:
+            if not cursor.execute("SELECT 1 FROM actions WHERE id = ?", [action_id]).fetchone():
+                raise NotFoundError(f"There is no action number {action_id}.")
+            cursor.execute("UPDATE actions SET status = ? WHERE id = ?", [change.status, action_id])
+            cursor.execute("INSERT INTO action_updates VALUES (?, ?, ?, ?)",
+                           [action_id, change.status, now, change.changed_by])
+
+        self._write(work)
+
+    def action_history(self, action_id: int) -> pd.DataFrame:
+        return self._frame("SELECT * FROM action_updates WHERE action_id = ? ORDER BY changed_at",
+                           [action_id])

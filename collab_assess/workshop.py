@@ -1,0 +1,188 @@
+"""The rules of a facilitated board workshop: its phases, what the facilitator may do in each, and
+the live tally of the room's votes.
+
+A workshop walks through chosen statements one at a time. On each, the facilitator opens voting,
+closes it, and only then reveals the results, so early votes cannot sway later ones. Votes are
+answers in the workshop's round (source "workshop"), so the round's results include them.
+"""
+
+from __future__ import annotations
+
+import math
+import secrets
+from dataclasses import dataclass
+from enum import StrEnum
+
+import pandas as pd
+
+from collab_assess.errors import InputError
+from collab_assess.resume_code import ALPHABET
+from collab_assess.scale import LEVELS, Unscored, level_label
+
+JOIN_CODE_LENGTH = 6
+MIN_ROLE_VOTERS = 3
+"""A role's own split is shown only when at least this many of its people voted."""
+SPLIT_GAP = 2
+"""The room is flagged as split when votes are this many levels apart or more."""
+
+
+class Phase(StrEnum):
+    WAITING = "waiting"
+    """The statement is on screen; voting has not opened."""
+    VOTING = "voting"
+    CLOSED = "closed"
+    """Voting has closed; the results are still hidden."""
+    REVEALED = "revealed"
+    ENDED = "ended"
+
+    @property
+    def describe(self) -> str:
+        return {
+            "waiting": "Voting not open yet",
+            "voting": "Voting is open",
+            "closed": "Voting closed, results hidden",
+            "revealed": "Results shown",
+            "ended": "Workshop ended",
+        }[self.value]
+
+
+class Move(StrEnum):
+    OPEN = "open"
+    CLOSE = "close"
+    REVEAL = "reveal"
+    GO_TO = "go_to"
+    END = "end"
+
+
+class WorkshopStateError(InputError):
+    """A facilitator's step that does not fit the workshop's state (or a stale screen's step)."""
+
+
+def new_join_code() -> str:
+    """A short code to type from a slide: no letters or digits that are easy to misread."""
+    return "".join(secrets.choice(ALPHABET) for _ in range(JOIN_CODE_LENGTH))
+
+
+def normalise_join_code(typed: str) -> str | None:
+    letters = "".join((typed or "").split()).replace("-", "").upper()
+    if len(letters) != JOIN_CODE_LENGTH or any(c not in ALPHABET for c in letters):
+        return None
+    return letters
+
+
+@dataclass(frozen=True)
+class Workshop:
+    id: int
+    round_id: int
+    collaborative_id: int
+    join_code: str
+    title: str
+    position: int
+    phase: Phase
+    version: int
+    statement_ids: tuple[str, ...]
+
+    @property
+    def statement_id(self) -> str:
+        return self.statement_ids[self.position]
+
+    @property
+    def is_live(self) -> bool:
+        return self.phase is not Phase.ENDED
+
+
+def next_state(workshop: Workshop, move: Move, position: int | None = None) -> tuple[Phase, int]:
+    """Where the facilitator's step takes the workshop, or WorkshopStateError saying why not."""
+    phase = workshop.phase
+    if phase is Phase.ENDED:
+        raise WorkshopStateError("This workshop has ended. Start a new one to vote again.")
+    if move is Move.OPEN:
+        if phase is Phase.VOTING:
+            raise WorkshopStateError("Voting is already open on this statement.")
+        return Phase.VOTING, workshop.position
+    if move is Move.CLOSE:
+        if phase is not Phase.VOTING:
+            raise WorkshopStateError("Voting is not open, so there is nothing to close.")
+        return Phase.CLOSED, workshop.position
+    if move is Move.REVEAL:
+        if phase is not Phase.CLOSED:
+            raise WorkshopStateError(
+                "Close voting before revealing the results, so early votes cannot sway later ones."
+                if phase is Phase.VOTING else "There are no closed votes to reveal yet."
+            )
+        return Phase.REVEALED, workshop.position
+    if move is Move.GO_TO:
+        if position is None or not 0 <= position < len(workshop.statement_ids):
+            raise WorkshopStateError("There is no statement there in this workshop.")
+        return Phase.WAITING, position
+    return Phase.ENDED, workshop.position
+
+
+def ends_voting(before: Phase, after: Phase) -> bool:
+    return before is Phase.VOTING and after is not Phase.VOTING
+
+
+CHOICES = [*(level_label(level) for level in LEVELS), Unscored.DONT_KNOW.label]
+
+
+@dataclass(frozen=True)
+class Tally:
+    """The room's votes on the statement on screen. Counts only: never who voted what."""
+
+    participants: int
+    voted: int
+    counts: pd.DataFrame
+    """choice (the four levels then Don't know), votes: always all five rows."""
+    median: float | None
+    split: bool
+    roles: pd.DataFrame
+    """role, choice, votes: only roles with at least MIN_ROLE_VOTERS voters."""
+    roles_hidden: int
+    """Voters whose role had too few voters to be shown on its own."""
+
+
+def _choice_of(level, unscored) -> str | None:
+    if level is not None and not pd.isna(level):
+        return level_label(int(level))
+    if unscored == Unscored.DONT_KNOW.value:
+        return Unscored.DONT_KNOW.label
+    return None  # Not applicable is not offered in a workshop
+
+
+def room_is_split(levels: list[int]) -> bool:
+    """Two or more levels between the lowest and highest vote."""
+    return bool(levels) and max(levels) - min(levels) >= SPLIT_GAP
+
+
+def tally(rows: pd.DataFrame) -> Tally:
+    """The live tally from the store's rows: role, level, unscored, joined, votes (see
+    Store.workshop_tally_rows)."""
+    joined = int(rows["joined"].sum())
+    votes = rows[rows["votes"] > 0].copy()
+    votes["choice"] = [_choice_of(level, unscored)
+                       for level, unscored in zip(votes["level"], votes["unscored"])]
+    votes = votes.dropna(subset=["choice"])
+    counts = votes.groupby("choice")["votes"].sum().reindex(CHOICES, fill_value=0)
+    counts = counts.rename_axis("choice").reset_index()
+    levels = [int(level) for level, n in zip(votes["level"], votes["votes"])
+              if not pd.isna(level) for _ in range(int(n))]
+    voters_by_role = votes.groupby("role")["votes"].sum()
+    shown_roles = voters_by_role[voters_by_role >= MIN_ROLE_VOTERS].index
+    roles = votes[votes["role"].isin(shown_roles)][["role", "choice", "votes"]]
+    return Tally(
+        participants=joined,
+        voted=int(votes["votes"].sum()),
+        counts=counts.astype({"votes": "int64"}),
+        median=float(pd.Series(levels).median()) if levels else None,
+        split=room_is_split(levels),
+        roles=roles.reset_index(drop=True),
+        roles_hidden=int(voters_by_role[voters_by_role < MIN_ROLE_VOTERS].sum()),
+    )
+
+
+def median_label(median: float | None) -> str:
+    if median is None:
+        return "no levels given"
+    if median == math.floor(median):
+        return level_label(int(median))
+    return f"{median:.1f}, between {level_label(math.floor(median))} and {level_label(math.ceil(median))}"
