@@ -29,3 +29,13 @@ def qr_code_png(link: str, scale: int = 8) -> bytes:
     buffer = io.BytesIO()
     segno.make(link, error="m").save(buffer, kind="png", scale=scale, border=2)
     return buffer.getvalue()
+
+
+JOIN_PATH = "join"
+
+
+def join_link(page_url: str | None, join_code: str) -> str:
+    """The address participants open to join a workshop (the code is filled in for them)."""
+    scheme, host, path, _, _ = urlsplit(page_url or "/")
+    page = urlunsplit((scheme, host, path or "/", "", ""))
+    return f"{urljoin(page, JOIN_PATH)}?{urlencode({'code': join_code})}"

@@ -39,3 +39,14 @@ def _escaped(line: str) -> str:
 def clipped(value: str, limit: int) -> tuple[str, int]:
     """`value` cut to `limit` characters, and how many characters were cut off (0 if none)."""
     return value[:limit], max(0, len(value) - limit)
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: object) -> object:
+    """Text that a spreadsheet would run as a formula (it starts with =, +, -, @, a tab or a
+    carriage return) gets a leading apostrophe, so it opens as the text it is."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value

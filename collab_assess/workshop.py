@@ -141,7 +141,7 @@ class Tally:
     """Voters whose role had too few voters to be shown on its own."""
 
 
-def _choice_of(level, unscored) -> str | None:
+def choice_of(level, unscored) -> str | None:
     if level is not None and not pd.isna(level):
         return level_label(int(level))
     if unscored == Unscored.DONT_KNOW.value:
@@ -159,7 +159,7 @@ def tally(rows: pd.DataFrame) -> Tally:
     Store.workshop_tally_rows)."""
     joined = int(rows["joined"].sum())
     votes = rows[rows["votes"] > 0].copy()
-    votes["choice"] = [_choice_of(level, unscored)
+    votes["choice"] = [choice_of(level, unscored)
                        for level, unscored in zip(votes["level"], votes["unscored"])]
     votes = votes.dropna(subset=["choice"])
     counts = votes.groupby("choice")["votes"].sum().reindex(CHOICES, fill_value=0)

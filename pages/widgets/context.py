@@ -22,6 +22,7 @@ from collab_assess.errors import (
 )
 from collab_assess.resume_code import normalise_resume_code
 from collab_assess.store import Collaborative, Respondent, Round, Store, default_db_path
+from collab_assess.store.shared import shared_store
 from collab_assess.text import as_text
 
 PAGES_DIRECTORY = Path(__file__).resolve().parent.parent
@@ -30,9 +31,13 @@ START_PAGE = str(PAGES_DIRECTORY / "start.py")
 COLLABORATIVE_PAGE = str(PAGES_DIRECTORY / "collaborative.py")
 SELF_ASSESSMENT_PAGE = str(PAGES_DIRECTORY / "self_assessment.py")
 RESULTS_PAGE = str(PAGES_DIRECTORY / "results.py")
+WORKSHOP_PAGE = str(PAGES_DIRECTORY / "workshop.py")
+JOIN_PAGE = str(PAGES_DIRECTORY / "join.py")
+WORKSHOP_SUMMARY_PAGE = str(PAGES_DIRECTORY / "workshop_summary.py")
 
 # Session keys and the address-bar parameter each is mirrored to.
-CHOICES = {"collaborative_id": "c", "round_id": "round", "area_index": "area"}
+CHOICES = {"collaborative_id": "c", "round_id": "round", "area_index": "area",
+           "workshop_id": "workshop"}
 # The respondent is carried by their resume code, never their row number, so nobody can reach
 # someone else's answers by editing the address.
 RESPONDENT_CODE = "respondent_code"
@@ -43,7 +48,7 @@ ANONYMOUS_USER = "app user"
 @st.cache_resource(show_spinner="Opening the database…")
 def _open_store(path: str, bank_dir: str) -> Store:
     bank = load_current_bank(Path(bank_dir))  # a broken bank stops here, naming its faults
-    store = Store(path)
+    store = shared_store(path)
     store.register_bank(bank)
     return store
 
@@ -128,7 +133,7 @@ def choose_collaborative(collaborative_id: int | None) -> None:
     """Switch collaborative; the round, respondent and place in the walk belong to the old one."""
     if collaborative_id != chosen("collaborative_id"):
         choose_respondent(None)
-        for name in ("round_id", "area_index"):
+        for name in ("round_id", "area_index", "workshop_id"):
             choose(name, None)
     choose("collaborative_id", collaborative_id)
 

@@ -1,6 +1,6 @@
 """Fixtures for the real-browser tests: a running app on a fresh database, Chromium, screenshots.
 
-The app runs as its own process (`streamlit run app.py`) on a free loopback port, with
+The app runs as its own process (`streamlit run serve.py`, as `make run` does) on a free loopback port, with
 COLLAB_ASSESS_DB pointing at a new temporary file, so these tests never touch data/.
 
 Demo peers are optional. Choose with the environment variable COLLAB_E2E_DEMO_PEERS:
@@ -64,7 +64,7 @@ def _free_port() -> int:
 
 @dataclass
 class AppServer:
-    """A running `streamlit run app.py`; `stop()` ends it so the database file can be opened."""
+    """A running `streamlit run serve.py`; `stop()` ends it so the database file can be opened."""
 
     url: str
     db_path: Path
@@ -138,7 +138,7 @@ def app_server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPath
     log_path = workdir / "streamlit.log"
     log_file = open(log_path, "w")  # noqa: SIM115 - closed by AppServer.stop()
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py",
+        [sys.executable, "-m", "streamlit", "run", "serve.py",
          "--server.port", str(port), "--server.address", "127.0.0.1",
          "--server.headless", "true", "--browser.gatherUsageStats", "false"],
         cwd=REPO_ROOT,

@@ -1,0 +1,29 @@
+"""Join a workshop: a participant's page, made for a phone. No account, no name."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from pages.widgets.context import app_store, show_flash
+from pages.widgets.workshop_participant import (
+    current_participant,
+    follow_facilitator,
+    show_join_form,
+    show_participant_view,
+)
+
+store = app_store()
+me = current_participant(store)
+if me is None:
+    st.title("Join a workshop")
+    show_flash()
+    st.markdown("Type the code on the big screen. You stay anonymous: your votes are counted, "
+                "never shown with your name.")
+    show_join_form(store)
+    st.stop()
+
+workshop = store.participant_workshop(me.id)
+show_flash()
+st.caption("Keep this page open. Its address is your seat: reopen it to carry on with your votes.")
+show_participant_view(store, workshop, me, store.bank(store.get_round(workshop.round_id).bank_version))
+follow_facilitator(workshop)

@@ -1,0 +1,287 @@
+"""The facilitator's screen: set up a workshop, show how to join, step through the statements, the
+live results, and record what the room agreed."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+
+from collab_assess.bank import QuestionBank
+from collab_assess.errors import CollabAssessError, NotFoundError
+from collab_assess.invitations import join_link, qr_code_png
+from collab_assess.models import (
+    ACTION_MAX,
+    LABEL_MAX,
+    NAME_MAX,
+    NOTE_MAX,
+    ActionInput,
+    ConsensusInput,
+    WorkshopInput,
+    validated,
+)
+from collab_assess.scale import LEVELS, level_label
+from collab_assess.store import Collaborative, Store
+from collab_assess.text import as_text
+from collab_assess.workshop import (
+    MIN_ROLE_VOTERS,
+    Move,
+    Phase,
+    Workshop,
+    median_label,
+    tally,
+)
+from collab_assess.workshop_charts import vote_chart
+from pages.widgets.context import (
+    COLLABORATIVE_PAGE,
+    WORKSHOP_SUMMARY_PAGE,
+    actor,
+    choose,
+    chosen,
+    flash,
+    form_key,
+    round_picker,
+    save_and_rerun,
+)
+
+LIVE_REFRESH_SECONDS = 1.5
+"""How often the facilitator's live count refreshes while voting is open."""
+IDLE_REFRESH_SECONDS = 4.0
+"""...and otherwise, so people joining still show up."""
+
+PRESENTER_STYLE = """
+<style>
+  [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+  [data-testid="stHeader"] { display: none; }
+  [data-testid="stMain"] { font-size: 1.35rem; }
+  [data-testid="stMain"] h1 { font-size: 3rem; }
+  [data-testid="stMain"] h2 { font-size: 2.4rem; line-height: 1.25; }
+  [data-testid="stMain"] p, [data-testid="stMain"] li { font-size: 1.35rem; }
+  [data-testid="stMainBlockContainer"] { padding-top: 1.5rem; max-width: 100%; }
+</style>
+"""
+
+
+def current_workshop(store: Store, collaborative: Collaborative) -> Workshop | None:
+    """The workshop chosen (in the address, so a closed laptop comes back to it), if it belongs
+    to this collaborative."""
+    workshop_id = chosen("workshop_id")
+    if workshop_id is None:
+        return None
+    try:
+        workshop = store.get_workshop(workshop_id)
+    except NotFoundError:
+        choose("workshop_id", None)
+        return None
+    if workshop.collaborative_id != collaborative.id:
+        choose("workshop_id", None)
+        return None
+    return workshop
+
+
+def show_setup(store: Store, collaborative: Collaborative, bank_for) -> None:
+    """Pick up a running workshop, or start one on an open round."""
+    rounds = store.rounds(collaborative.id)
+    open_rounds = rounds[rounds["status"] == "open"]
+    if open_rounds.empty:
+        st.info("A workshop needs an open assessment round: its votes become answers in that "
+                "round. Open one on the Collaborative page.", icon=":material/info:")
+        st.page_link(COLLABORATIVE_PAGE, label="Open a round", icon=":material/add_circle:")
+        return
+    assessment_round = round_picker(store, collaborative, open_rounds,
+                                    label="Round the votes belong to")
+    earlier = store.workshops([assessment_round.id])
+    if not earlier.empty:
+        st.subheader("Workshops in this round")
+        for row in earlier.itertuples():
+            status = "ended" if row.phase == Phase.ENDED.value else "running"
+            line, button = st.columns([4, 1], vertical_alignment="center")
+            line.markdown(f"**{as_text(row.title)}** · {status} · {row.participants} joined · "
+                          f"{row.statements} statements")
+            if button.button("Open" if status == "ended" else "Carry on", key=f"open-{row.id}"):
+                choose("workshop_id", int(row.id))
+                st.rerun()
+
+    st.subheader("Start a workshop")
+    bank: QuestionBank = bank_for(assessment_round.bank_version)
+    area_names = {area.id: area.name for area in bank.areas}
+    with st.form("start-workshop"):
+        title = st.text_input(
+            f"Workshop name (up to {LABEL_MAX} characters)", key=form_key("workshop", "title"),
+            value=f"Board workshop {date.today():%d %B %Y}")
+        areas = st.multiselect(
+            "Areas to cover", list(area_names), format_func=area_names.get,
+            key=form_key("workshop", "areas"), placeholder="Choose one or more areas",
+            help="Every statement in the chosen areas is covered, in the question bank's order. "
+            "A one-hour board session usually covers one or two areas.")
+        picked = st.multiselect(
+            "Or only these statements (optional)", [s.id for s in bank.statements],
+            format_func=lambda sid: f"{sid}: {bank.statements_by_id[sid].statement}",
+            key=form_key("workshop", "statements"), placeholder="All in the chosen areas",
+            help="Add single statements from any area, for example the ones people disagreed "
+            "on in the self-assessment.")
+        start = st.form_submit_button("Start the workshop", type="primary")
+    if start:
+        chosen_ids = [s.id for area in areas for s in bank.statements_in(area)] + picked
+
+        def start_it() -> None:
+            workshop_id = store.start_workshop(assessment_round.id, validated(
+                WorkshopInput, title=title, statement_ids=tuple(chosen_ids), started_by=actor()))
+            choose("workshop_id", workshop_id)
+
+        save_and_rerun(start_it, "Workshop started. Put the join code on the big screen.",
+                       empty_form="workshop")
+
+
+def show_join_panel(workshop: Workshop) -> None:
+    link = join_link(st.context.url, workshop.join_code)
+    words, picture = st.columns([3, 1], vertical_alignment="center")
+    with words:
+        st.markdown(f"Join on your phone or laptop at **{link.split('?')[0]}**, or scan the code.")
+        # Spaced out, to read from the back of the room.
+        st.metric("Code to join", " ".join(workshop.join_code))
+        st.caption("No account needed, and votes are anonymous: nobody, the facilitator "
+                   "included, sees who voted what.")
+    picture.image(qr_code_png(link), caption="Scan to join", width=200)
+
+
+def show_statement(workshop: Workshop, bank: QuestionBank) -> None:
+    statement = bank.statements_by_id[workshop.statement_id]
+    area = bank.areas_by_id[statement.area]
+    st.caption(f"Statement {workshop.position + 1} of {len(workshop.statement_ids)} · "
+               f"{area.name} · {statement.id}")
+    st.header(statement.statement, anchor=False)
+    st.markdown("  \n".join(f"**{level_label(level)}**: {statement.levels.for_level(int(level))}"
+                            for level in LEVELS))
+
+
+def _step(store: Store, workshop: Workshop, move: Move, position: int | None = None) -> None:
+    try:
+        store.move_workshop(workshop.id, workshop.version, move, actor(), position)
+    except CollabAssessError as error:
+        flash("error", str(error))
+    st.rerun()
+
+
+def show_controls(store: Store, workshop: Workshop) -> None:
+    if workshop.phase is Phase.ENDED:
+        st.info("This workshop has ended. Its votes, agreed levels and actions are kept in the "
+                "round.", icon=":material/flag:")
+        return
+    st.markdown(f"**Now:** {workshop.phase.describe}")
+    last = len(workshop.statement_ids) - 1
+    back, vote, reveal, forward = st.columns(4)
+    if back.button("← Previous", disabled=workshop.position == 0, width="stretch"):
+        _step(store, workshop, Move.GO_TO, workshop.position - 1)
+    if workshop.phase is Phase.VOTING:
+        if vote.button("Close voting", type="primary", width="stretch",
+                       icon=":material/how_to_vote:"):
+            _step(store, workshop, Move.CLOSE)
+    elif vote.button("Open voting" if workshop.phase is Phase.WAITING else "Open voting again",
+                     type="primary", width="stretch", icon=":material/how_to_vote:"):
+        _step(store, workshop, Move.OPEN)
+    if reveal.button("Reveal results", disabled=workshop.phase is not Phase.CLOSED,
+                     width="stretch", icon=":material/visibility:",
+                     help="Results stay hidden until voting closes, so early votes cannot sway "
+                     "later ones."):
+        _step(store, workshop, Move.REVEAL)
+    if forward.button("Next →", disabled=workshop.position == last, width="stretch"):
+        _step(store, workshop, Move.GO_TO, workshop.position + 1)
+
+
+def show_live_results(store: Store, workshop: Workshop) -> None:
+    every = LIVE_REFRESH_SECONDS if workshop.phase is Phase.VOTING else IDLE_REFRESH_SECONDS
+
+    @st.fragment(run_every=every if workshop.is_live else None)
+    def live() -> None:
+        if store.get_workshop(workshop.id).version != workshop.version:
+            st.rerun()  # moved on from another screen: redraw everything
+        room = tally(store.workshop_tally_rows(workshop.id))
+        st.metric("Votes", f"{room.voted} of {room.participants} have voted",
+                  help="Counts only: nobody sees who voted what.")
+        if workshop.phase is not Phase.REVEALED:
+            if workshop.phase in (Phase.VOTING, Phase.CLOSED):
+                st.caption("The results stay hidden until you close voting and reveal them.")
+            return
+        show_revealed(room)
+
+    live()
+
+
+def show_revealed(room) -> None:
+    st.altair_chart(vote_chart(room.counts), width="stretch")
+    st.table(room.counts.rename(columns={"choice": "Choice", "votes": "Votes"}), hide_index=True)
+    st.markdown(f"**Middle vote:** {median_label(room.median)}")
+    if room.split:
+        st.warning("The room is split: votes are two or more levels apart. Worth hearing from "
+                   "both ends before agreeing a level.", icon=":material/call_split:")
+    if not room.roles.empty:
+        st.markdown("**By role** (roles with at least "
+                    f"{MIN_ROLE_VOTERS} voters)")
+        by_role = room.roles.pivot_table(index="role", columns="choice", values="votes",
+                                         aggfunc="sum", fill_value=0)
+        st.table(by_role.rename_axis(index="Role", columns=None))
+    if room.roles_hidden:
+        st.caption(f"{room.roles_hidden} vote(s) come from roles with fewer than "
+                   f"{MIN_ROLE_VOTERS} voters, so those roles are not shown on their own.")
+
+
+def show_agreement(store: Store, workshop: Workshop) -> None:
+    """The level the room agreed, with why, and any actions, for the statement on screen."""
+    round_id, statement_id = workshop.round_id, workshop.statement_id
+    agreed = store.current_consensus([round_id])
+    agreed = agreed[agreed["statement_id"] == statement_id]
+    st.subheader("What the room agreed")
+    if not agreed.empty:
+        row = agreed.iloc[0]
+        st.markdown(f"Agreed: **{level_label(int(row['level']))}**. " +
+                    (f"Why: {as_text(row['rationale'])}" if row["rationale"] else ""))
+    with st.form(f"consensus-{statement_id}"):
+        level = st.radio("Agreed level", [int(level) for level in LEVELS],
+                         format_func=level_label, horizontal=True, index=None,
+                         key=form_key(f"consensus-{statement_id}", "level"))
+        rationale = st.text_area(f"Why (up to {NOTE_MAX:,} characters)",
+                                 key=form_key(f"consensus-{statement_id}", "why"),
+                                 placeholder="The evidence or reasons the room agreed on.")
+        record = st.form_submit_button("Record the agreed level")
+    if record:
+        save_and_rerun(lambda: store.record_consensus(round_id, statement_id, validated(
+            ConsensusInput, level=level, rationale=rationale, recorded_by=actor())),
+            "Agreed level recorded. It now counts as this statement's score.",
+            empty_form=f"consensus-{statement_id}")
+
+    actions = store.actions(round_id)
+    actions = actions[actions["statement_id"] == statement_id]
+    if not actions.empty:
+        st.dataframe(actions[["description", "owner", "due_on", "status"]], hide_index=True,
+                     column_config={"description": "Action", "owner": "Owner",
+                                    "due_on": st.column_config.DateColumn("Due", format="DD/MM/YYYY"),
+                                    "status": "Status"})
+    with st.form(f"action-{statement_id}"):
+        st.markdown("**Add an action**")
+        description = st.text_input(f"What will be done (up to {ACTION_MAX:,} characters)",
+                                    key=form_key(f"action-{statement_id}", "what"))
+        owner = st.text_input(f"Owner (up to {NAME_MAX} characters)",
+                              key=form_key(f"action-{statement_id}", "owner"))
+        due_on = st.date_input("Due date (optional)", value=None, format="DD/MM/YYYY",
+                               key=form_key(f"action-{statement_id}", "due"))
+        add = st.form_submit_button("Add action")
+    if add:
+        area_id = store.bank(store.get_round(round_id).bank_version).statements_by_id[
+            statement_id].area
+        save_and_rerun(lambda: store.add_action(round_id, validated(
+            ActionInput, description=description, owner=owner, due_on=due_on,
+            statement_id=statement_id, area_id=area_id, recorded_by=actor())),
+            "Action added. It shows on the Results page, where its status can be updated.",
+            empty_form=f"action-{statement_id}")
+
+
+def show_end(store: Store, workshop: Workshop) -> None:
+    st.page_link(WORKSHOP_SUMMARY_PAGE, label="Workshop summary (and CSV download)",
+                 icon=":material/summarize:")
+    if workshop.is_live:
+        with st.expander("End the workshop"):
+            st.caption("Participants' screens then say thank you. Votes, agreed levels and "
+                       "actions stay in the round.")
+            if st.button("End the workshop now", icon=":material/flag:"):
+                _step(store, workshop, Move.END)

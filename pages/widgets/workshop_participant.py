@@ -1,0 +1,180 @@
+"""A participant's phone: join with a code, then follow the facilitator and vote.
+
+The participant's resume code sits in the page's address, so a refresh, a locked phone or a
+dropped connection comes straight back with their votes. While they wait, the page asks the
+server's small workshop address about once a second whether anything changed (collab_assess/live.py)
+and reruns only when it did, so forty waiting phones cost the server almost nothing.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import streamlit as st
+
+from collab_assess.errors import CollabAssessError, NotFoundError
+from collab_assess.models import AnswerChange, RespondentInput, validated
+from collab_assess.reference import RESPONDENT_ROLES
+from collab_assess.scale import LEVELS, Unscored, level_label
+from collab_assess.store import Respondent, Store
+from collab_assess.text import as_text
+from collab_assess.throttle import join_attempts
+from collab_assess.workshop import Phase, Workshop
+from pages.widgets.context import RESPONDENT_PARAM, flash
+
+NO_ROLE = "Prefer not to say"
+VOTE_OPTIONS = [*(int(level) for level in LEVELS), Unscored.DONT_KNOW.value]
+FOLLOW_KEY = "follow-refresh"
+POLL_MILLISECONDS = 1000
+
+_FOLLOW_SCRIPT = """
+<script>
+(() => {{
+  const code = {code}, shown = {version};
+  const doc = window.parent.document || document;
+  const refresh = () => {{
+    const button = doc.querySelector('.st-key-{key} button');
+    if (button) button.click();
+  }};
+  if (window.collabAssessFollow) clearInterval(window.collabAssessFollow);
+  let failures = 0;
+  window.collabAssessFollow = setInterval(async () => {{
+    try {{
+      const answer = await fetch('api/workshop/' + code, {{cache: 'no-store'}});
+      const body = await answer.json();
+      if (body.version !== shown) {{ clearInterval(window.collabAssessFollow); refresh(); }}
+    }} catch (error) {{
+      if (++failures % 5 === 0) refresh();  // the address is unreachable: fall back to a rerun
+    }}
+  }}, {every});
+}})();
+</script>
+"""
+
+
+def _who() -> str:
+    """The browser, for slowing down repeated wrong codes."""
+    return st.context.ip_address or "this browser"
+
+
+def current_participant(store: Store) -> Respondent | None:
+    code = st.query_params.get(RESPONDENT_PARAM)
+    if not code:
+        return None
+    try:
+        respondent = store.find_respondent(str(code))
+        store.participant_workshop(respondent.id)
+    except NotFoundError:
+        st.query_params.pop(RESPONDENT_PARAM, None)
+        flash("warning", "That address does not lead to a workshop seat. Join with the code on "
+              "the big screen.")
+        return None
+    return respondent
+
+
+def show_join_form(store: Store) -> None:
+    with st.form("join-workshop"):
+        typed = st.text_input("Workshop code", value=st.query_params.get("code", ""),
+                              placeholder="e.g. ABC234", max_chars=12,
+                              help="Six letters and numbers, shown on the big screen.")
+        role = st.selectbox(
+            "Your role (optional)", list(RESPONDENT_ROLES), index=list(RESPONDENT_ROLES).index(NO_ROLE),
+            help="Only used to show how roles see things, and only for roles with at least three "
+            "people. You are never named.")
+        join = st.form_submit_button("Join", type="primary", width="stretch")
+    if not join:
+        return
+    wait = join_attempts.wait_needed(_who())
+    if wait > 0:
+        st.error(f"Too many wrong codes. Please wait {wait:.0f} seconds and try again.",
+                 icon=":material/timer:")
+        return
+    try:
+        workshop = store.find_workshop(typed)
+        me = store.join_workshop(workshop.id, validated(RespondentInput, role=role))
+    except CollabAssessError as error:
+        join_attempts.failed(_who())
+        st.error(str(error), icon=":material/error:")
+        return
+    join_attempts.succeeded(_who())
+    st.query_params.pop("code", None)
+    st.query_params[RESPONDENT_PARAM] = me.resume_code
+    st.rerun()
+
+
+def _my_vote(store: Store, workshop: Workshop, me: Respondent) -> int | str | None:
+    mine = store.participant_vote(workshop.id, me.id)
+    mine = mine[mine["statement_id"] == workshop.statement_id]
+    if mine.empty:
+        return None
+    row = mine.iloc[0]
+    return int(row["level"]) if pd.notna(row["level"]) else str(row["unscored"])
+
+
+def _save_vote(store: Store, workshop: Workshop, me: Respondent, key: str, saved) -> None:
+    choice = st.session_state.get(key)
+    if choice is None:
+        return
+    is_level = isinstance(choice, int)
+    try:
+        store.cast_vote(workshop.id, me.id, workshop.statement_id, validated(
+            AnswerChange, level=choice if is_level else None, unscored=None if is_level else choice,
+            recorded_by=f"workshop participant {me.number}", source="workshop"))
+    except CollabAssessError as error:
+        st.session_state[key] = saved
+        flash("error", str(error))
+
+
+def show_participant_view(store: Store, workshop: Workshop, me: Respondent, bank) -> None:
+    st.caption(as_text(workshop.title))
+    if workshop.phase is Phase.ENDED:
+        st.header("Thank you", anchor=False)
+        st.success("The workshop has ended and your votes are saved. You can close this page.",
+                   icon=":material/task_alt:")
+        return
+    statement = bank.statements_by_id[workshop.statement_id]
+    st.caption(f"Statement {workshop.position + 1} of {len(workshop.statement_ids)}")
+    st.header(statement.statement, anchor=False)
+    saved = _my_vote(store, workshop, me)
+    key = f"vote-{me.id}-{workshop.statement_id}"
+    if st.session_state.get(f"{key}-saved", "unset") != saved:
+        st.session_state[key] = saved
+        st.session_state[f"{key}-saved"] = saved
+    voting = workshop.phase is Phase.VOTING
+    if voting:
+        st.info("Voting is open. You can change your vote until the facilitator closes it.",
+                icon=":material/how_to_vote:")
+    else:
+        st.markdown({
+            Phase.WAITING: "Voting has not opened yet. This page moves on by itself when the "
+                           "facilitator opens it.",
+            Phase.CLOSED: "Voting has closed. The results will be shown on the big screen.",
+            Phase.REVEALED: "The results are on the big screen.",
+        }[workshop.phase])
+    st.radio(
+        "Your vote: how mature is this today?",
+        VOTE_OPTIONS,
+        format_func=lambda option: level_label(option) if isinstance(option, int)
+        else Unscored(option).label,
+        captions=[*(statement.levels.for_level(int(level)) for level in LEVELS),
+                  "You cannot judge this. Recorded, but not scored."],
+        key=key,
+        on_change=_save_vote,
+        args=(store, workshop, me, key, saved),
+        disabled=not voting,
+    )
+    if saved is not None:
+        shown = level_label(saved) if isinstance(saved, int) else Unscored(saved).label
+        st.caption(f"Your vote is saved: {shown}." if voting else f"Your vote: {shown}.")
+
+
+def follow_facilitator(workshop: Workshop) -> None:
+    """Rerun the page when the facilitator changes anything (see the module's docstring). The
+    button is there for people, too, in case their browser blocks the script."""
+    st.button("Refresh", key=FOLLOW_KEY, icon=":material/refresh:", type="tertiary",
+              help="The page follows the facilitator by itself; this checks at once.")
+    if workshop.is_live:
+        st.html(_FOLLOW_SCRIPT.format(code=json.dumps(workshop.join_code), version=workshop.version,
+                                      key=FOLLOW_KEY, every=POLL_MILLISECONDS),
+                unsafe_allow_javascript=True, width="content")

@@ -1,0 +1,60 @@
+"""Run a workshop: the facilitator's screen, made to be shown on a projector."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from collab_assess.text import as_text
+from pages.widgets.context import (
+    app_store,
+    keep_choices_in_address_bar,
+    require_collaborative,
+    show_demo_warning,
+    show_flash,
+    show_sidebar,
+)
+from pages.widgets.workshop_facilitator import (
+    PRESENTER_STYLE,
+    current_workshop,
+    show_agreement,
+    show_controls,
+    show_end,
+    show_join_panel,
+    show_live_results,
+    show_setup,
+    show_statement,
+)
+
+store = app_store()
+keep_choices_in_address_bar()
+collaborative = require_collaborative(store)
+show_sidebar(collaborative)
+workshop = current_workshop(store, collaborative)
+
+if workshop is None:
+    st.title("Run a board workshop")
+    st.markdown(
+        "Everyone votes on each statement from their own phone or laptop, anonymously. You open "
+        "and close voting, reveal the spread when everyone has voted, and record the level the "
+        "room agrees and any actions. Votes count as answers in the round, so the Results page "
+        "includes the workshop."
+    )
+    show_demo_warning(collaborative)
+    show_flash()
+    show_setup(store, collaborative, store.bank)
+    st.stop()
+
+presenting = st.toggle("Presenter view", key="present", bind="query-params",
+                       help="Large type and no sidebar, for a projector. Turn it off to get the "
+                       "sidebar back.")
+if presenting:
+    st.html(PRESENTER_STYLE)
+st.title(as_text(workshop.title))
+show_flash()
+bank = store.bank(store.get_round(workshop.round_id).bank_version)
+show_join_panel(workshop)
+show_statement(workshop, bank)
+show_controls(store, workshop)
+show_live_results(store, workshop)
+show_agreement(store, workshop)
+show_end(store, workshop)

@@ -1,0 +1,34 @@
+"""Workshop summary: what each statement's votes were, what the room agreed and why, and the
+actions, during the workshop or after it; with a CSV download for the board papers."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from collab_assess.text import as_text
+from collab_assess.workshop_summary import COLUMNS, summary_csv, workshop_summary
+from pages.widgets.context import (
+    WORKSHOP_PAGE,
+    app_store,
+    keep_choices_in_address_bar,
+    require_collaborative,
+    show_sidebar,
+)
+from pages.widgets.workshop_facilitator import current_workshop
+
+store = app_store()
+keep_choices_in_address_bar()
+collaborative = require_collaborative(store)
+show_sidebar(collaborative)
+st.title("Workshop summary")
+workshop = current_workshop(store, collaborative)
+if workshop is None:
+    st.info("Choose a workshop on the Run a workshop page first.", icon=":material/arrow_back:")
+    st.page_link(WORKSHOP_PAGE, label="Run a workshop", icon=":material/co_present:")
+    st.stop()
+
+st.markdown(f"**{as_text(workshop.title)}** · {workshop.phase.describe}")
+summary = workshop_summary(store, workshop)
+st.download_button("Download as CSV", summary_csv(summary), file_name="workshop-summary.csv",
+                   mime="text/csv", icon=":material/download:")
+st.dataframe(summary.rename(columns=COLUMNS), hide_index=True)
