@@ -155,12 +155,15 @@ def show_statement(workshop: Workshop, bank: QuestionBank) -> None:
                             for level in LEVELS))
 
 
-def _step(store: Store, workshop: Workshop, move: Move, position: int | None = None) -> None:
+def _step(store: Store, workshop_id: int, drawn_version: int, move: Move,
+          position: int | None = None) -> None:
+    """A control's callback. It carries the version of the screen the facilitator clicked on, so
+    a click on an out-of-date screen (a second tab) is refused by the store, never applied to
+    whatever the workshop has become since."""
     try:
-        store.move_workshop(workshop.id, workshop.version, move, actor(), position)
+        store.move_workshop(workshop_id, drawn_version, move, actor(), position)
     except CollabAssessError as error:
         flash("error", str(error))
-    st.rerun()
 
 
 def show_controls(store: Store, workshop: Workshop) -> None:
@@ -170,23 +173,25 @@ def show_controls(store: Store, workshop: Workshop) -> None:
         return
     st.markdown(f"**Now:** {workshop.phase.describe}")
     last = len(workshop.statement_ids) - 1
+
+    def step(move: Move, position: int | None = None) -> dict:
+        return {"on_click": _step, "args": (store, workshop.id, workshop.version, move, position),
+                "width": "stretch"}
+
     back, vote, reveal, forward = st.columns(4)
-    if back.button("← Previous", disabled=workshop.position == 0, width="stretch"):
-        _step(store, workshop, Move.GO_TO, workshop.position - 1)
+    back.button("← Previous", disabled=workshop.position == 0,
+                **step(Move.GO_TO, workshop.position - 1))
     if workshop.phase is Phase.VOTING:
-        if vote.button("Close voting", type="primary", width="stretch",
-                       icon=":material/how_to_vote:"):
-            _step(store, workshop, Move.CLOSE)
-    elif vote.button("Open voting" if workshop.phase is Phase.WAITING else "Open voting again",
-                     type="primary", width="stretch", icon=":material/how_to_vote:"):
-        _step(store, workshop, Move.OPEN)
-    if reveal.button("Reveal results", disabled=workshop.phase is not Phase.CLOSED,
-                     width="stretch", icon=":material/visibility:",
-                     help="Results stay hidden until voting closes, so early votes cannot sway "
-                     "later ones."):
-        _step(store, workshop, Move.REVEAL)
-    if forward.button("Next →", disabled=workshop.position == last, width="stretch"):
-        _step(store, workshop, Move.GO_TO, workshop.position + 1)
+        vote.button("Close voting", type="primary", icon=":material/how_to_vote:",
+                    **step(Move.CLOSE))
+    else:
+        vote.button("Open voting" if workshop.phase is Phase.WAITING else "Open voting again",
+                    type="primary", icon=":material/how_to_vote:", **step(Move.OPEN))
+    reveal.button("Reveal results", disabled=workshop.phase is not Phase.CLOSED,
+                  icon=":material/visibility:", help="Results stay hidden until voting closes, "
+                  "so early votes cannot sway later ones.", **step(Move.REVEAL))
+    forward.button("Next →", disabled=workshop.position == last,
+                   **step(Move.GO_TO, workshop.position + 1))
 
 
 def show_live_results(store: Store, workshop: Workshop) -> None:
@@ -283,5 +288,5 @@ def show_end(store: Store, workshop: Workshop) -> None:
         with st.expander("End the workshop"):
             st.caption("Participants' screens then say thank you. Votes, agreed levels and "
                        "actions stay in the round.")
-            if st.button("End the workshop now", icon=":material/flag:"):
-                _step(store, workshop, Move.END)
+            st.button("End the workshop now", icon=":material/flag:", on_click=_step,
+                      args=(store, workshop.id, workshop.version, Move.END))

@@ -12,6 +12,7 @@ import json
 
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from collab_assess.errors import CollabAssessError, NotFoundError
 from collab_assess.models import AnswerChange, RespondentInput, validated
@@ -53,9 +54,12 @@ _FOLLOW_SCRIPT = """
 """
 
 
-def _who() -> str:
-    """The browser, for slowing down repeated wrong codes."""
-    return st.context.ip_address or "this browser"
+def _browser() -> tuple[str, str | None]:
+    """This browser session and its network address, for slowing down repeated wrong codes."""
+    context = get_script_run_ctx()
+    address = st.context.ip_address
+    return (context.session_id if context else "unknown",
+            address if isinstance(address, str) and address else None)
 
 
 def current_participant(store: Store) -> Respondent | None:
@@ -85,7 +89,7 @@ def show_join_form(store: Store) -> None:
         join = st.form_submit_button("Join", type="primary", width="stretch")
     if not join:
         return
-    wait = join_attempts.wait_needed(_who())
+    wait = join_attempts.wait_needed(*_browser())
     if wait > 0:
         st.error(f"Too many wrong codes. Please wait {wait:.0f} seconds and try again.",
                  icon=":material/timer:")
@@ -94,10 +98,10 @@ def show_join_form(store: Store) -> None:
         workshop = store.find_workshop(typed)
         me = store.join_workshop(workshop.id, validated(RespondentInput, role=role))
     except CollabAssessError as error:
-        join_attempts.failed(_who())
+        join_attempts.failed(*_browser())
         st.error(str(error), icon=":material/error:")
         return
-    join_attempts.succeeded(_who())
+    join_attempts.succeeded(_browser()[0])
     st.query_params.pop("code", None)
     st.query_params[RESPONDENT_PARAM] = me.resume_code
     st.rerun()
