@@ -2,12 +2,16 @@
 
 import streamlit as st
 
+from pages.widgets.theme import apply_theme
+
 st.set_page_config(
     page_title="collab-assess",
     page_icon="🤝",  # an emoji needs no download, so the icon shows offline too
     layout="wide",
-    initial_sidebar_state="expanded",
+    # Open beside the page on a wide screen; closed on a phone, where it would cover the page.
+    initial_sidebar_state="auto",
 )
+apply_theme()
 
 navigation = st.navigation(
     {
@@ -18,8 +22,17 @@ navigation = st.navigation(
         "Assess": [
             st.Page("pages/self_assessment.py", title="Self-assessment", icon=":material/checklist:"),
         ],
+        "Board workshop": [
+            st.Page("pages/workshop.py", title="Run a workshop", icon=":material/co_present:"),
+            st.Page("pages/join.py", title="Join a workshop", icon=":material/how_to_vote:"),
+            st.Page("pages/workshop_summary.py", title="Workshop summary",
+                    icon=":material/summarize:"),
+        ],
         "See results": [
             st.Page("pages/results.py", title="Results", icon=":material/bar_chart:"),
+        ],
+        "Help": [
+            st.Page("pages/glossary.py", title="Glossary", icon=":material/menu_book:"),
         ],
     }
 )

@@ -15,25 +15,20 @@ WORD_JOINER = "\u2060"
 """An invisible character that joins words without a visible space."""
 
 # CommonMark lets any ASCII punctuation be escaped with a backslash; escaping all of it also covers
-# Streamlit's own additions ($ for maths, :colour[...] and :material/icon: directives). Streamlit
-# also turns bare web and email addresses and :emoji: names into links and pictures after the
-# escapes are read, so an invisible word joiner after every ":" and "@", and inside "www.", breaks
-# those patterns while the text looks the same.
-_ESCAPES = str.maketrans(
-    {character: "\\" + character for character in string.punctuation}
-    | {":": "\\:" + WORD_JOINER, "@": "\\@" + WORD_JOINER}
-)
+# Streamlit's own additions ($ for maths, :colour[...] and :material/icon: directives).
+_ESCAPES = str.maketrans({character: "\\" + character for character in string.punctuation})
+# Streamlit also turns bare web and email addresses and :emoji: names into links and pictures,
+# after the escapes are read. An invisible word joiner where such a pattern would start ("http:"
+# before "//", ":" before a name, "@" before a domain, "www" before ".") breaks it, while the text
+# looks the same; elsewhere (as in "Synthetic: Northshire") nothing is added.
+_PATTERN_STARTS = re.compile(r"(?<=:)(?=[\w/+\-])|(?<=@)(?=\w)|(?i:(?<=www)(?=\.))")
 
 
 def as_text(value: object) -> str:
     """`value` escaped for any Markdown-reading Streamlit element, line breaks kept."""
     lines = str(value).replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    return "  \n".join(_escaped(line) for line in lines)
-
-
-def _escaped(line: str) -> str:
-    escaped = line.translate(_ESCAPES)
-    return re.sub(r"(?i)(www)(\\\.)", lambda m: m.group(1) + WORD_JOINER + m.group(2), escaped)
+    return "  \n".join(_PATTERN_STARTS.sub(WORD_JOINER, line).translate(_ESCAPES)
+                        for line in lines)
 
 
 def clipped(value: str, limit: int) -> tuple[str, int]:

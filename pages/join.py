@@ -24,6 +24,6 @@ if me is None:
 
 workshop = store.participant_workshop(me.id)
 show_flash()
-st.caption("Keep this page open. Its address is your seat: reopen it to carry on with your votes.")
 show_participant_view(store, workshop, me, store.bank(store.get_round(workshop.round_id).bank_version))
+st.caption("Keep this page open. Its address is your seat: reopen it to carry on with your votes.")
 follow_facilitator(workshop)

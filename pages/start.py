@@ -47,7 +47,7 @@ demo = collaboratives[collaboratives["is_demo"]]
 choose_column, create_column = st.columns(2, gap="large")
 
 with choose_column:
-    st.subheader("Choose your collaborative")
+    st.header("Choose your collaborative")
     options = collaboratives["id"].tolist()
     labels = {
         row.id: f"{row.name}" + ("  (synthetic demo)" if row.is_demo else "")
@@ -76,7 +76,7 @@ with create_column, (
     st.expander("Set up another collaborative") if current else st.container()
 ):
     if current is None:
-        st.subheader("Set up a new collaborative")
+        st.header("Set up a new collaborative")
     with st.form("create-collaborative", clear_on_submit=False, border=current is None):
         values = profile_fields(None, key="create")
         open_first_round = st.checkbox(

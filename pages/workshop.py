@@ -49,7 +49,7 @@ presenting = st.toggle("Presenter view", key="present", bind="query-params",
                        "sidebar back.")
 if presenting:
     st.html(PRESENTER_STYLE)
-st.title(as_text(workshop.title))
+st.title(as_text(workshop.title), anchor=False)
 show_flash()
 bank = store.bank(store.get_round(workshop.round_id).bank_version)
 show_join_panel(workshop)

@@ -58,6 +58,8 @@ PRESENTER_STYLE = """
   [data-testid="stMain"] h2 { font-size: 2.4rem; line-height: 1.25; }
   [data-testid="stMain"] p, [data-testid="stMain"] li { font-size: 1.35rem; }
   [data-testid="stMainBlockContainer"] { padding-top: 1.5rem; max-width: 100%; }
+  [data-testid="stMain"] [data-testid="stMetricValue"],
+  [data-testid="stMain"] [data-testid="stMetricValue"] * { font-size: 4rem; line-height: 1.2; }
 </style>
 """
 
@@ -186,11 +188,13 @@ def show_controls(store: Store, workshop: Workshop) -> None:
                     **step(Move.CLOSE))
     else:
         vote.button("Open voting" if workshop.phase is Phase.WAITING else "Open voting again",
-                    type="primary", icon=":material/how_to_vote:", **step(Move.OPEN))
+                    type="primary" if workshop.phase is Phase.WAITING else "secondary",
+                    icon=":material/how_to_vote:", **step(Move.OPEN))
     reveal.button("Reveal results", disabled=workshop.phase is not Phase.CLOSED,
                   icon=":material/visibility:", help="Results stay hidden until voting closes, "
                   "so early votes cannot sway later ones.", **step(Move.REVEAL))
     forward.button("Next →", disabled=workshop.position == last,
+                   type="primary" if workshop.phase is Phase.REVEALED else "secondary",
                    **step(Move.GO_TO, workshop.position + 1))
 
 
@@ -215,7 +219,9 @@ def show_live_results(store: Store, workshop: Workshop) -> None:
 
 def show_revealed(room) -> None:
     st.altair_chart(vote_chart(room.counts), width="stretch")
-    st.table(room.counts.rename(columns={"choice": "Choice", "votes": "Votes"}), hide_index=True)
+    with st.expander("The figures behind this chart"):
+        st.table(room.counts.rename(columns={"choice": "Choice", "votes": "Votes"}),
+                 hide_index=True)
     st.markdown(f"**Middle vote:** {median_label(room.median)}")
     if room.split:
         st.warning("The room is split: votes are two or more levels apart. Worth hearing from "

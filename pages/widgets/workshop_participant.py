@@ -54,6 +54,14 @@ _FOLLOW_SCRIPT = """
 """
 
 
+PHONE_STYLE = """
+<style>
+  [data-testid="stMain"] h1 { font-size: 1.3rem; }
+  [data-testid="stMain"] h2 { font-size: 1.35rem; line-height: 1.35; }
+</style>
+"""
+
+
 def _browser() -> tuple[str, str | None]:
     """This browser session and its network address, for slowing down repeated wrong codes."""
     context = get_script_run_ctx()
@@ -131,7 +139,8 @@ def _save_vote(store: Store, workshop: Workshop, me: Respondent, key: str, saved
 
 
 def show_participant_view(store: Store, workshop: Workshop, me: Respondent, bank) -> None:
-    st.caption(as_text(workshop.title))
+    st.html(PHONE_STYLE)  # a statement must fit a phone's screen with its choices below it
+    st.title(as_text(workshop.title), anchor=False)
     if workshop.phase is Phase.ENDED:
         st.header("Thank you", anchor=False)
         st.success("The workshop has ended and your votes are saved. You can close this page.",

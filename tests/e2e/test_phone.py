@@ -1,0 +1,229 @@
+"""The app on a phone (390 x 844, touch, a mobile browser), and the sidebar on a desktop.
+
+On a phone the sidebar must start closed, so the page is readable the moment it opens; a new
+collaborative can be set up; the Results page of a demo collaborative fits the screen's width, charts
+included, with nothing to scroll sideways (a wide table may scroll sideways inside its own box; the
+test output lists any that do). On a desktop the sidebar stays open beside the page.
+Screenshots: tests/artifacts/test-*-phone-*.png.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.conftest import _CALL_FAILED, ARTIFACTS, _slug, full_page_screenshot
+from tests.e2e.test_accessibility import (
+    APP_ERROR,
+    assert_no_app_error,
+    choose_demo_collaborative,
+    choose_option,
+    open_start,
+    wait_until_idle,
+)
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"width": 390, "height": 844}
+# A phone's own browser says so in its user agent; Streamlit closes the sidebar after a page is
+# picked from it only on such a device.
+PHONE_USER_AGENT = ("Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
+                    "Chrome/126.0.0.0 Mobile Safari/537.36")
+NEW_COLLABORATIVE = "Pocket Test Mental Health Collaborative"
+
+
+@pytest.fixture
+def phone_page(request: pytest.FixtureRequest, browser, app_server):
+    """A fresh tab in a phone-sized, touch, mobile browser; saves the screen if the test fails."""
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True,
+                                  user_agent=PHONE_USER_AGENT, locale="en-GB")
+    context.set_default_timeout(30_000)
+    tab = context.new_page()
+    tab.console_errors = []
+    tab.on("pageerror", lambda error: tab.console_errors.append(str(error)))
+    try:
+        yield tab
+        if request.node.stash.get(_CALL_FAILED, False) and not tab.is_closed():
+            ARTIFACTS.mkdir(parents=True, exist_ok=True)
+            path = ARTIFACTS / f"{_slug(request.node.name)}-FAILED.png"
+            full_page_screenshot(tab, path)
+            print(f"\n[e2e] screen at the failure: {path}")
+    finally:
+        context.close()
+
+
+SIDEBAR_AND_HEADING_JS = """() => {
+    const box = (el) => { if (!el) return null; const r = el.getBoundingClientRect();
+        return {left: r.left, right: r.right, top: r.top, bottom: r.bottom, width: r.width,
+                height: r.height}; };
+    const sidebar = document.querySelector('[data-testid="stSidebar"]');
+    const heading = document.querySelector('[data-testid="stMain"] h1');
+    const result = {sidebar: box(sidebar), heading: box(heading),
+                    headingText: heading ? heading.innerText.trim() : null,
+                    collapsed: sidebar ? sidebar.getAttribute('data-collapsed') : null, covered: []};
+    if (heading) {  // what a finger would hit at points along the heading's first line
+        const r = heading.getBoundingClientRect(), y = r.top + Math.min(r.height / 2, 20);
+        for (const x of [r.left + 4, r.left + r.width / 2, r.right - 4]) {
+            const hit = document.elementFromPoint(x, y);
+            if (!hit || !heading.contains(hit))
+                result.covered.push(`at (${Math.round(x)}, ${Math.round(y)}): ` +
+                    (hit ? (hit.closest('[data-testid]')?.dataset.testid || hit.tagName) : 'nothing'));
+        }
+    }
+    return result;
+}"""
+
+OVERFLOW_JS = """() => {
+    const width = window.innerWidth;
+    const main = document.querySelector('[data-testid="stMain"]');
+    const name = (el) => {
+        const own = el.dataset.testid ? `[${el.dataset.testid}]` : '';
+        const place = el.closest('[data-testid="stExpander"]')?.querySelector('summary')
+            ?.innerText.trim().split('\\n').pop();
+        return el.tagName.toLowerCase() + own + (place ? ` in the expander '${place}'` : '');
+    };
+    const problems = [], sideways = [], reported = [];
+    for (const el of main.querySelectorAll('*')) {
+        if (reported.some(outer => outer.contains(el))) continue;  // the outermost is enough
+        if (el.ownerSVGElement) continue;  // a drawing is judged by its <svg> box, not its parts
+        if (!el.checkVisibility({visibilityProperty: true})) continue;
+        const r = el.getBoundingClientRect();
+        if (r.width < 2 || r.height < 2) continue;
+        const chart = el.tagName === 'CANVAS' || el.tagName === 'svg';
+        const line = `${name(el)}: ${Math.round(r.width)}px wide, from x=${Math.round(r.left)} to ${Math.round(r.right)}`;
+        let verdict = null;
+        if (r.width > width + 1) verdict = `wider than the ${width}px screen`;
+        // Does a box around it cut it off, or let it scroll sideways?
+        for (let box = el.parentElement; !verdict && box && box !== main.parentElement; box = box.parentElement) {
+            const overflow = getComputedStyle(box).overflowX;
+            if (overflow === 'visible') continue;
+            const b = box.getBoundingClientRect();
+            if (r.right <= b.right + 1 && r.left >= b.left - 1) continue;
+            const scrolls = (overflow === 'auto' || overflow === 'scroll') && box.scrollWidth > box.clientWidth + 1;
+            if (scrolls && !chart) { sideways.push(`${line}: scrolls sideways inside ${name(box)}`); reported.push(el); }
+            else verdict = scrolls ? `a chart that needs sideways scrolling in ${name(box)}` : `cut off by ${name(box)} (overflow: ${overflow})`;
+            break;
+        }
+        if (!verdict && !reported.includes(el) && (r.right > width + 1 || r.left < -1)) verdict = 'sticks out past the screen edge';
+        if (verdict) { problems.push(`${line}: ${verdict}`); reported.push(el); }
+    }
+    return {width, documentScrollWidth: document.documentElement.scrollWidth,
+            mainScrollWidth: main.scrollWidth, mainClientWidth: main.clientWidth,
+            charts: [...main.querySelectorAll('[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg.marks')]
+                .map(el => Math.round(el.getBoundingClientRect().width)),
+            problems, sideways};
+}"""
+
+
+def assert_sidebar_not_covering_the_heading(page) -> dict:
+    found = page.evaluate(SIDEBAR_AND_HEADING_JS)
+    heading, sidebar = found["heading"], found["sidebar"]
+    assert heading, "the page has no h1 in its main content"
+    viewport = page.viewport_size
+    assert heading["left"] >= 0 and heading["right"] <= viewport["width"] + 1, (
+        f"the heading '{found['headingText']}' does not fit across the screen: {heading}")
+    assert 0 <= heading["top"] < viewport["height"], (
+        f"the heading '{found['headingText']}' is not on the first screen: {heading}")
+    if sidebar and sidebar["width"] > 0 and sidebar["right"] > 0:
+        overlap = min(sidebar["right"], heading["right"]) - max(sidebar["left"], heading["left"])
+        assert overlap <= 0, (f"the open sidebar ({sidebar['left']:.0f} to {sidebar['right']:.0f}px) "
+                              f"lies over the heading '{found['headingText']}' "
+                              f"({heading['left']:.0f} to {heading['right']:.0f}px)")
+    assert not found["covered"], (
+        f"something lies over the heading '{found['headingText']}': {found['covered']}")
+    return found
+
+
+def test_start_page_opens_with_the_sidebar_closed_on_a_phone(phone_page, app_server, screenshot):
+    open_start(phone_page, app_server.url)
+    assert_no_app_error(phone_page)
+    shot = screenshot(phone_page, "phone start first screen", full_page=False)
+    found = assert_sidebar_not_covering_the_heading(phone_page)
+    assert found["collapsed"] == "true", f"the sidebar starts open on a phone (see {shot})"
+    expand = phone_page.locator('[data-testid="stExpandSidebarButton"]')
+    assert expand.is_visible(), "there is no button to open the sidebar"
+    assert phone_page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    screenshot(phone_page, "phone start whole page")
+
+    # The menu is still there when wanted, and gets out of the way once a page is picked.
+    expand.tap()
+    nav = phone_page.locator('[data-testid="stSidebarNav"]')
+    nav.get_by_role("link", name="Glossary", exact=True).wait_for()
+    screenshot(phone_page, "phone sidebar opened", full_page=False)
+    nav.get_by_role("link", name="Glossary", exact=True).tap()
+    phone_page.get_by_role("heading", name="Glossary", level=1).wait_for()
+    wait_until_idle(phone_page)
+    phone_page.wait_for_function(
+        """() => document.querySelector('[data-testid="stSidebar"]')
+                     ?.getAttribute('data-collapsed') === 'true'""", timeout=5_000)
+    assert_sidebar_not_covering_the_heading(phone_page)
+    screenshot(phone_page, "phone glossary first screen", full_page=False)
+
+
+def test_sidebar_stays_open_beside_the_page_on_a_desktop(page, app_server, screenshot):
+    open_start(page, app_server.url)
+    found = assert_sidebar_not_covering_the_heading(page)
+    assert found["collapsed"] == "false" and found["sidebar"]["width"] > 150, (
+        f"the sidebar should be open on a {page.viewport_size['width']}px screen: {found['sidebar']}")
+    assert page.locator('[data-testid="stSidebarNav"]').get_by_role(
+        "link", name="Results", exact=True).is_visible()
+    screenshot(page, "desktop start", full_page=False)
+
+
+def test_a_new_collaborative_can_be_set_up_on_a_phone(phone_page, app_server, screenshot):
+    open_start(phone_page, app_server.url)
+    name_box = phone_page.get_by_role("textbox", name="Name of the collaborative", exact=True)
+    name_box.tap()
+    name_box.fill(NEW_COLLABORATIVE)
+    choose_option(phone_page, "NHS England region", "London")
+    choose_option(phone_page, "Type of collaborative", "Mental health")
+    create = phone_page.get_by_role("button", name="Create collaborative")
+    create.scroll_into_view_if_needed()
+    screenshot(phone_page, "phone start filled in")
+    create.tap()
+    phone_page.get_by_text(f"You are working on {NEW_COLLABORATIVE}.").wait_for()
+    wait_until_idle(phone_page)
+    assert_no_app_error(phone_page)
+    assert phone_page.get_by_text(
+        f"Created {NEW_COLLABORATIVE} and opened its first assessment round").count() >= 1
+    assert phone_page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    screenshot(phone_page, "phone start created")
+    assert not phone_page.console_errors, f"JavaScript errors: {phone_page.console_errors}"
+
+
+def test_results_fit_the_width_of_a_phone(phone_page, app_server, screenshot):
+    choose_demo_collaborative(phone_page, app_server.url)
+    phone_page.locator('[data-testid="stExpandSidebarButton"]').tap()
+    phone_page.locator('[data-testid="stSidebarNav"]').get_by_role(
+        "link", name="Results", exact=True).tap()
+    phone_page.locator(f'[data-testid="stMetric"], {APP_ERROR}').first.wait_for()
+    assert_no_app_error(phone_page)
+    charts = phone_page.locator('[data-testid="stVegaLiteChart"]')
+    charts.first.wait_for()
+    for index in range(charts.count()):
+        charts.nth(index).locator("canvas, svg").first.wait_for()
+    wait_until_idle(phone_page)
+    phone_page.wait_for_timeout(1_000)  # charts size themselves to their box after drawing
+    assert_no_app_error(phone_page)
+    screenshot(phone_page, "phone results first screen", full_page=False)
+    screenshot(phone_page, "phone results whole page")
+    # Open every expander too ("The figures behind this chart", the statement lists...): what
+    # is inside must fit as well.
+    summaries = phone_page.locator('[data-testid="stMain"] [data-testid="stExpander"] summary')
+    for index in range(summaries.count()):
+        summaries.nth(index).tap()
+    wait_until_idle(phone_page)
+    screenshot(phone_page, "phone results expanders open")
+
+    fit = phone_page.evaluate(OVERFLOW_JS)
+    print(f"\n[phone] results: chart widths {fit['charts']}px; sideways scrolling inside a box: "
+          f"{fit['sideways'] or 'none'}")
+    assert fit["charts"], "no chart was drawn on Results"
+    assert fit["documentScrollWidth"] <= PHONE["width"], (
+        f"the page is {fit['documentScrollWidth']}px wide on a {PHONE['width']}px screen")
+    assert fit["mainScrollWidth"] <= fit["mainClientWidth"], (
+        f"the main area scrolls sideways: {fit['mainScrollWidth']}px of content in "
+        f"{fit['mainClientWidth']}px")
+    assert not fit["problems"], (
+        f"{len(fit['problems'])} element(s) do not fit a {PHONE['width']}px screen:\n  "
+        + "\n  ".join(fit["problems"][:25]))
+    assert not phone_page.console_errors, f"JavaScript errors: {phone_page.console_errors}"
