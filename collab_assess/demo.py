@@ -232,9 +232,10 @@ ROLE_BIAS: dict[str, float] = {
 }
 RESPONDENT_SPREAD = 0.15
 ANSWER_NOISE = 0.35
-# Statements on which a round splits into two camps, far enough apart to be flagged as disagreement.
+# Statements on which a round splits into two camps about two levels apart: a real split, flagged
+# as disagreement by the rule in scoring.py (a quarter of the room two levels below another quarter).
 CONTESTED_SHARE = 0.1
-CONTESTED_SPLIT = 0.8
+CONTESTED_SPLIT = 1.0
 
 DONT_KNOW_SHARE = 0.05
 # Board members and partners see less of the day-to-day work, so they answer "Don't know" more often.

@@ -20,6 +20,76 @@ from collab_assess.scoring import (
 from collab_assess.store import Round, Store
 
 
+MIN_GROUP_SIZE = 3
+"""The fewest people whose answers are shown as a group of their own (a role's scores, a role's name
+beside an evidence note). Below this, someone who knows who took part could read off one or two
+people's own answers."""
+
+OTHER_ROLES = "Other roles"
+"""Where roles too small to show on their own are put together. The role "Other" always goes here,
+since it already means anyone else."""
+OTHER_ROLE = "Other"
+ANOTHER_ROLE = "another role"
+"""What an evidence note says instead of a role that cannot be shown."""
+
+
+@dataclass(frozen=True)
+class RoleGroups:
+    """How the people who answered are grouped by role when results are shown, so that no group
+    smaller than MIN_GROUP_SIZE is ever shown on its own."""
+
+    people: dict[str, int]
+    """Role -> how many people in that role gave at least one answer."""
+    group_of: dict[str, str | None]
+    """Role -> the group it is shown under (itself, or OTHER_ROLES), or None: not shown separately."""
+
+    @property
+    def sizes(self) -> dict[str, int]:
+        """Each group that can be shown and how many people it holds: largest first, then by name,
+        with OTHER_ROLES last."""
+        sizes: dict[str, int] = {}
+        for role, group in self.group_of.items():
+            if group is not None:
+                sizes[group] = sizes.get(group, 0) + self.people[role]
+        return dict(sorted(sizes.items(), key=lambda item: (item[0] == OTHER_ROLES, -item[1], item[0])))
+
+    @property
+    def not_shown(self) -> int:
+        """How many people's answers are not shown in any role group (they still count everywhere
+        else)."""
+        return sum(self.people[role] for role, group in self.group_of.items() if group is None)
+
+    def label(self, group: str) -> str:
+        """A group's name with its head-count, e.g. "Clinical lead (4 people)"."""
+        return f"{group} ({people_count(self.sizes[group])})"
+
+    def note_label(self, role: str) -> str:
+        """The role an evidence note is shown under: its group, or ANOTHER_ROLE."""
+        return self.group_of.get(role) or ANOTHER_ROLE
+
+
+def people_count(people: int) -> str:
+    return f"{people} {'person' if people == 1 else 'people'}"
+
+
+def people_per_role(respondents: pd.DataFrame, answers: pd.DataFrame) -> dict[str, int]:
+    """How many people in each role have given at least one answer. Someone who joined and never
+    answered adds nothing to a role's figures, so counting them would let fewer real answers through
+    than the head-count suggests."""
+    answered = respondents[respondents["respondent_id"].isin(answers["respondent_id"])]
+    return {str(role): int(count) for role, count in answered.groupby("role").size().items()}
+
+
+def group_roles(people: dict[str, int], min_size: int = MIN_GROUP_SIZE) -> RoleGroups:
+    """Each role is shown on its own when it has at least min_size people. The rest (and the role
+    "Other") are put together as OTHER_ROLES, which is shown only if it too has at least min_size."""
+    small = {role for role, count in people.items() if count < min_size or role == OTHER_ROLE}
+    folded = sum(people[role] for role in small)
+    other_group = OTHER_ROLES if folded >= min_size else None
+    group_of = {role: (other_group if role in small else role) for role in people}
+    return RoleGroups(people=dict(people), group_of=group_of)
+
+
 @dataclass(frozen=True)
 class RoundResults:
     round: Round
@@ -34,10 +104,15 @@ class RoundResults:
     self_described_counts: dict[int, int]
     respondents: int
     by_role: pd.DataFrame
+    """Area scores per role group (see role_view): area_id, area, area_position, role (the group's
+    name), people (in the group), role_label ("Clinical lead (4 people)"), score (missing where
+    fewer than MIN_GROUP_SIZE of the group gave a level in the area)."""
     respondent_completeness: pd.DataFrame
     area_completeness: pd.DataFrame
     answers: pd.DataFrame
     """Every respondent's current answers, as scored."""
+    roles: RoleGroups
+    """How respondents are grouped by role for showing (small roles are never shown alone)."""
 
     @property
     def has_scores(self) -> bool:
@@ -86,6 +161,8 @@ def round_results(store: Store, round_id: int) -> RoundResults:
     respondents = store.respondents([round_id])
     stages = store.self_described_stages([round_id])
 
+    roles = group_roles(people_per_role(respondents, answers))
+
     statement_text, area_names = bank_tables(bank)
     statements = statement_scores(answers, asked, consensus)
     areas = area_scores(statements)
@@ -106,13 +183,43 @@ def round_results(store: Store, round_id: int) -> RoundResults:
         self_described=self_described_stage(stages["stage"]),
         self_described_counts={int(k): int(v) for k, v in stages["stage"].value_counts().items()},
         respondents=len(respondents),
-        by_role=area_scores_by_group(answers, asked, "role").merge(area_names, on="area_id"),
+        by_role=role_view(answers, asked, roles).merge(area_names, on="area_id"),
         respondent_completeness=completeness_by_respondent(answers, asked),
         area_completeness=completeness_by_area(answers, asked, respondents).merge(
             area_names, on="area_id"
         ),
         answers=answers,
+        roles=roles,
     )
+
+
+def role_view(answers: pd.DataFrame, statements: pd.DataFrame, roles: RoleGroups) -> pd.DataFrame:
+    """Area scores for each role group that can be shown, by the same rules as the whole round.
+
+    People in no showable group are left out. A group's score for an area is also left out (missing)
+    when fewer than MIN_GROUP_SIZE of its people gave a level there: a group of three where only
+    one got as far as an area would otherwise show that one person's answers."""
+    columns = ["round_id", "area_id", "role", "people", "role_label", "score"]
+    grouped = answers.assign(role=answers["role"].map(roles.group_of)).dropna(subset=["role"])
+    if grouped.empty:
+        return pd.DataFrame(columns=columns)
+    scores = area_scores_by_group(grouped, statements, "role")
+    rated = _scored(grouped).merge(statements[["round_id", "statement_id", "area_id"]],
+                                   on=["round_id", "statement_id"])
+    raters = rated.groupby(["round_id", "area_id", "role"])["respondent_id"].nunique().rename("raters")
+    scores = scores.join(raters, on=["round_id", "area_id", "role"])
+    scores["score"] = scores["score"].where(scores["raters"].fillna(0) >= MIN_GROUP_SIZE)
+    scores["people"] = scores["role"].map(roles.sizes).astype("int64")
+    scores["role_label"] = scores["role"].map(roles.label)
+    order = {group: i for i, group in enumerate(roles.sizes)}  # largest first, "Other roles" last
+    scores = scores.sort_values(["round_id", "role", "area_id"], key=lambda column: (
+        column.map(order) if column.name == "role" else column), ignore_index=True)
+    return scores[columns]
+
+
+def _scored(answers: pd.DataFrame) -> pd.DataFrame:
+    """Answers that gave a level (Don't know and Not applicable give none)."""
+    return answers[pd.to_numeric(answers["level"], errors="coerce").notna()]
 
 
 WEAKEST_ORDER = ["score", "q1", "mean", "position"]
@@ -126,6 +233,39 @@ def weakest_statements(results: RoundResults) -> pd.DataFrame:
     return scored.sort_values(WEAKEST_ORDER, kind="stable", na_position="last")
 
 
+MANY_TIED = 5
+"""More statements than this sharing the lowest score are summarised by area, not listed."""
+
+
+def lowest_tied(ranked: pd.DataFrame) -> pd.DataFrame:
+    """The statements sharing the lowest score, weakest first (ranked: from weakest_statements)."""
+    if ranked.empty:
+        return ranked
+    return ranked[ranked["score"] == ranked["score"].min()]
+
+
+@dataclass(frozen=True)
+class AreaGroup:
+    area: str
+    statements: pd.DataFrame
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+
+def group_by_area(statements: pd.DataFrame) -> list[AreaGroup]:
+    """Statements put together by area: the area with the most first (then in bank order), each
+    area's statements in the order given."""
+    groups = [
+        AreaGroup(area=str(area), statements=rows)
+        for area, rows in statements.groupby("area", sort=False)
+    ]
+    first_place = {area: i for i, area in enumerate(
+        statements.sort_values("area_position", kind="stable")["area"].drop_duplicates())}
+    return sorted(groups, key=lambda group: (-group.count, first_place[group.area]))
+
+
 def tied_beyond(ranked: pd.DataFrame, count: int) -> int:
     """How many statements after the first `count` share the last shown statement's score."""
     if len(ranked) <= count:
@@ -135,9 +275,10 @@ def tied_beyond(ranked: pd.DataFrame, count: int) -> int:
 
 
 def disagreements(results: RoundResults) -> pd.DataFrame:
-    """Statements where respondents were two or more levels apart, widest spread first."""
+    """Statements where the room is split (see scoring._split_gaps), widest split first."""
     flagged = results.statements[results.statements["disagreement"]]
-    return flagged.sort_values(["range", "iqr", "position"], ascending=[False, False, True])
+    return flagged.sort_values(["split_gap", "range", "iqr", "position"],
+                               ascending=[False, False, False, True])
 
 
 def information_gaps(results: RoundResults) -> pd.DataFrame:
@@ -166,9 +307,11 @@ def target_gaps(results: RoundResults) -> pd.DataFrame:
 
 def evidence_notes(results: RoundResults) -> pd.DataFrame:
     """The evidence or rationale people gave, by statement in bank order, with the answering role
-    (never the name)."""
+    (never the name). The role is shown only for a group of at least MIN_GROUP_SIZE people (see
+    RoleGroups.note_label); otherwise the note says it came from "another role"."""
     notes = results.answers[results.answers["note"].fillna("").str.strip() != ""]
     notes = notes[["statement_id", "role", "level", "unscored", "note"]].merge(
         results.statements[["statement_id", "statement", "area", "position"]], on="statement_id"
     )
+    notes["role"] = notes["role"].map(results.roles.note_label)
     return notes.sort_values(["position", "role"], ignore_index=True)

@@ -18,12 +18,11 @@ import pandas as pd
 from collab_assess.errors import InputError
 from collab_assess.resume_code import ALPHABET
 from collab_assess.scale import LEVELS, Unscored, level_label
+from collab_assess.scoring import DISAGREEMENT_GAP, split_size
 
 JOIN_CODE_LENGTH = 6
 MIN_ROLE_VOTERS = 3
 """A role's own split is shown only when at least this many of its people voted."""
-SPLIT_GAP = 2
-"""The room is flagged as split when votes are this many levels apart or more."""
 
 
 class Phase(StrEnum):
@@ -150,8 +149,13 @@ def choice_of(level, unscored) -> str | None:
 
 
 def room_is_split(levels: list[int]) -> bool:
-    """Two or more levels between the lowest and highest vote."""
-    return bool(levels) and max(levels) - min(levels) >= SPLIT_GAP
+    """The same rule as the round's results (scoring.py): at least a quarter of the room, and at
+    least two people once four have voted, two or more levels below as many others."""
+    if not levels:
+        return False
+    ordered = sorted(levels)
+    k = int(split_size(pd.Series([len(ordered)])).iloc[0])
+    return ordered[-k] - ordered[k - 1] >= DISAGREEMENT_GAP
 
 
 def tally(rows: pd.DataFrame) -> Tally:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from textwrap import shorten
-
 import pandas as pd
 import streamlit as st
 
@@ -15,16 +13,26 @@ from collab_assess.benchmark import (
 )
 from collab_assess.charts import (
     area_chart,
+    area_figures,
     baseline_chart,
+    baseline_figures,
+    level_count_figures,
     level_distribution_chart,
     readable,
+    role_figures,
     role_heatmap,
     stage_name,
 )
 from collab_assess.results import (
+    MANY_TIED,
+    MIN_GROUP_SIZE,
+    OTHER_ROLES,
     disagreements,
     evidence_notes,
+    group_by_area,
     information_gaps,
+    lowest_tied,
+    people_count,
     round_results,
     target_gaps,
     tied_beyond,
@@ -32,6 +40,8 @@ from collab_assess.results import (
 )
 from collab_assess.scale import describe_bands, level_label
 from collab_assess.scoring import DISAGREEMENT_GAP, INFORMATION_GAP_SHARE
+from collab_assess.text import as_text
+from pages.widgets.actions_table import show_actions
 from pages.widgets.context import (
     SELF_ASSESSMENT_PAGE,
     app_store,
@@ -43,11 +53,25 @@ from pages.widgets.context import (
     show_sidebar,
 )
 
+SHOWN = 10  # how many of the weakest statements are listed before the rest go into an expander
+
+SPLIT_RULE = (
+    "at least a quarter of the people who gave a level (and at least two, once four or more "
+    f"answered) sit {DISAGREEMENT_GAP} or more levels below at least as many others"
+)
+
 
 def show_statement_line(figure: str, row) -> None:
-    st.markdown(f"**{figure}** · {row.statement} "
-                f"<span style='color:#4C6272'>({row.statement_id}, {row.area})</span>",
-                unsafe_allow_html=True)
+    """One statement: the figure that matters, the statement, and where it comes from. Plain
+    Markdown, so no raw HTML is needed; the bank's text is escaped like any other text."""
+    st.markdown(f"**{as_text(figure)}** · {as_text(row.statement)} "
+                f"*({as_text(row.statement_id)}, {as_text(row.area)})*")
+
+
+def show_figures(table: pd.DataFrame) -> None:
+    """The numbers behind a chart, as a table a screen reader can reach."""
+    with st.expander("The figures behind this chart"):
+        st.table(table)
 
 
 store = app_store()
@@ -56,7 +80,7 @@ collaborative = require_collaborative(store)
 show_sidebar(collaborative)
 
 st.title("Results")
-st.caption(collaborative.name)
+st.caption(as_text(collaborative.name))
 show_demo_warning(collaborative)
 
 rounds = store.rounds(collaborative.id)
@@ -114,7 +138,7 @@ st.markdown(
 )
 
 # -- areas against peers --------------------------------------------------------------------------
-st.subheader("Area by area")
+st.header("Area by area")
 peer_summary = peer_area_summary(peers) if peers.enough else None
 st.altair_chart(readable(area_chart(results.areas, peer_summary)), width="stretch")
 peers_described = f"{peers.count} peer collaboratives" + (
@@ -122,74 +146,107 @@ peers_described = f"{peers.count} peer collaboratives" + (
 if peers.enough:
     st.markdown(
         f"Green bars: your area scores. Grey band: the middle half of {peers_described}; black "
-        "tick: their median. Each peer is judged on its latest round with at least half its "
-        "statements answered."
+        "tick: their median. The shaded columns are the four stages. Each peer is judged on its "
+        "latest round with at least half its statements answered."
     )
 else:
+    st.markdown("Green bars: your area scores. The shaded columns are the four stages.")
     st.caption(f"Peer comparison appears once at least {MIN_PEERS} other collaboratives have "
                f"results (there are {peers.count}), so no single peer can be identified.")
+show_figures(area_figures(results.areas, peer_summary))
 
 # -- the national picture -------------------------------------------------------------------------
-st.subheader("Against the national picture")
-left, right = st.columns([3, 2])
-with left:
-    st.altair_chart(
-        readable(baseline_chart(baseline.share, comparison.peer_early_share, baseline.early_stage_names,
-                       peer_label="Peers here" + (" (synthetic)" if peers.synthetic == peers.count
-                                                  else ""))),
-        width="stretch",
+st.header("Against the national picture")
+peer_label = "Peers here" + (" (synthetic)" if peers.count and peers.synthetic == peers.count else "")
+national = dict(national_early_share=baseline.share, peer_early_share=comparison.peer_early_share,
+                early_label=baseline.early_stage_names, peer_label=peer_label,
+                your_stage=results.stage, your_stage_is_early=comparison.is_early)
+st.altair_chart(readable(baseline_chart(**national)), width="stretch")
+if results.provisional:
+    st.markdown("How your overall score compares with each peer appears once at least half the "
+                "statements have a score: until then it could move a long way.")
+elif comparison.share_of_peers_below is not None:
+    st.markdown(
+        f"Your overall score is higher than **{comparison.share_of_peers_below:.0%}** of the "
+        f"{peers_described}."
     )
-with right:
-    if comparison.share_of_peers_below is not None:
-        st.markdown(
-            f"Your overall score is higher than **{comparison.share_of_peers_below:.0%}** of the "
-            f"{peers_described}."
-        )
-    st.caption(f"{baseline.finding} Reported in {baseline.reported_in}. 'Early' here means "
-               f"{baseline.early_stage_names} on this tool's scale.")
+st.caption(f"{baseline.finding} Reported in {baseline.reported_in}. 'Early' here means "
+           f"{baseline.early_stage_names} on this tool's scale.")
+show_figures(baseline_figures(**national))
 
 # -- statements -----------------------------------------------------------------------------------
-st.subheader("Weakest statements")
+st.header("Weakest statements")
 ranked = weakest_statements(results)
-SHOWN = 10
+lowest = lowest_tied(ranked)
 st.caption("The lowest-scoring statements: a starting point for the action plan. Among equal "
            "scores, the one with more low answers comes first.")
-for row in ranked.head(SHOWN).itertuples():
-    show_statement_line(f"{row.score:.1f}", row)
-more = tied_beyond(ranked, SHOWN)
-if more:
-    st.markdown(f"**{more} more** statement(s) also scored {ranked['score'].iloc[SHOWN - 1]:.1f}.")
-with st.expander(f"All {len(ranked)} statements with a score, weakest first"):
-    for row in ranked.iloc[SHOWN:].itertuples():
+if len(lowest) > MANY_TIED:
+    lowest_score = lowest["score"].iloc[0]
+    st.markdown(f"**{len(lowest)} statements share the lowest score, {lowest_score:.1f}.** "
+                "Rather than a long list, here they are by area, the area with most first:")
+    for group in group_by_area(lowest):
+        plural = "s" if group.count > 1 else ""
+        with st.expander(f"{as_text(group.area)}: {group.count} statement{plural}"):
+            for row in group.statements.itertuples():
+                show_statement_line(f"{row.score:.1f}", row)
+    listed = len(lowest)
+else:
+    for row in ranked.head(SHOWN).itertuples():
         show_statement_line(f"{row.score:.1f}", row)
+    more = tied_beyond(ranked, SHOWN)
+    if more:
+        st.markdown(f"**{more} more** statement(s) also scored "
+                    f"{ranked['score'].iloc[SHOWN - 1]:.1f}.")
+    listed = min(SHOWN, len(ranked))
+if len(ranked) > listed:
+    with st.expander(f"All {len(ranked)} statements with a score, weakest first"):
+        for row in ranked.itertuples():
+            show_statement_line(f"{row.score:.1f}", row)
 
-st.subheader("Where people disagree")
+st.header("Where people disagree")
 split = disagreements(results)
 if split.empty:
-    st.markdown(f"No statement had answers {DISAGREEMENT_GAP} or more levels apart.")
+    st.markdown(f"No statement has a clear split: that is, none where {SPLIT_RULE}.")
 else:
     st.markdown(
-        f"**{len(split)}** statement(s) had answers {DISAGREEMENT_GAP} or more levels apart. These "
-        "are worth talking through: people may be seeing different parts of the collaborative."
+        f"**{len(split)}** statement(s) have a clear split: {SPLIT_RULE}. These are worth talking "
+        "through: people may be seeing different parts of the collaborative."
     )
-    labelled = split.assign(label=[f"{sid} {shorten(text, 70, placeholder='…')}"
-                                   for sid, text in zip(split["statement_id"], split["statement"])])
+    labelled = split.assign(label=[f"{sid} {text}" for sid, text in
+                                   zip(split["statement_id"], split["statement"])])
     answers = results.answers
-    st.altair_chart(
-        readable(level_distribution_chart(
-            labelled, answers[answers["statement_id"].isin(split["statement_id"])])),
-        width="stretch",
-    )
+    split_answers = answers[answers["statement_id"].isin(split["statement_id"])]
+    st.altair_chart(readable(level_distribution_chart(labelled, split_answers)), width="stretch")
+    st.caption("Each bar is one statement; the number in each part is how many people chose that "
+               "level.")
+    show_figures(level_count_figures(labelled, split_answers))
 
-st.subheader("How each role sees each area")
-if results.by_role["role"].nunique() < 2:
-    st.markdown("Only one role has answered so far, so there is nothing to compare yet.")
+st.header("How each role sees each area")
+roles = results.roles
+shown_groups = roles.sizes
+if len(shown_groups) < 2:
+    st.markdown("There are not yet two role groups big enough to compare (each needs at least "
+                f"{MIN_GROUP_SIZE} people who have answered).")
 else:
     st.altair_chart(readable(role_heatmap(results.by_role)), width="stretch")
-    st.caption("Each cell is the area score worked out from that role's answers alone. Large "
-               "differences along a row show a gap in how roles see the same area.")
+    st.caption("Each cell is the area score worked out from that group's answers alone, coloured by "
+               "its stage. Large differences along a row show a gap in how roles see the same area.")
+    show_figures(role_figures(results.by_role))
+small_print = [f"To protect people in small groups, a role is shown on its own only when at least "
+               f"{MIN_GROUP_SIZE} people in it have answered."]
+if OTHER_ROLES in shown_groups:
+    small_print.append(f"Smaller roles, and anyone whose role is “Other”, are shown together as "
+                       f"“{OTHER_ROLES}” ({people_count(shown_groups[OTHER_ROLES])}).")
+if roles.not_shown:
+    small_print.append(f"**The answers of {people_count(roles.not_shown)} are not shown by role**, "
+                       f"because even together their roles have fewer than {MIN_GROUP_SIZE} "
+                       "people. Their answers still count in every other result on this page.")
+if len(shown_groups) >= 2 and results.by_role["score"].isna().any():
+    small_print.append(f"“too few” marks an area where fewer than {MIN_GROUP_SIZE} of a group gave "
+                       "a level.")
+st.markdown(" ".join(small_print))
 
-st.subheader("Information gaps")
+st.header("Information gaps")
 gaps = information_gaps(results)
 if gaps.empty:
     st.markdown(f"No statement had {INFORMATION_GAP_SHARE:.0%} or more “Don't know” answers.")
@@ -201,7 +258,8 @@ else:
     for row in gaps.itertuples():
         show_statement_line(f"{row.dont_know} of {row.answers} people", row)
 
-st.subheader("Targets and evidence")
+st.header("Targets and evidence")
+st.subheader("Targets")
 gaps_to_target = target_gaps(results)
 if gaps_to_target.empty:
     st.markdown("Nobody has set a target level yet. Targets can be added beside any answer in the "
@@ -212,13 +270,21 @@ else:
     for row in gaps_to_target.head(10).itertuples():
         now = f"{row.score:.1f}" if pd.notna(row.score) else "not scored"
         show_statement_line(f"now {now} → target {row.target:.1f}", row)
+st.subheader("Evidence")
 notes = evidence_notes(results)
 with st.expander(f"Evidence and rationale given ({len(notes)} notes)"):
     if notes.empty:
         st.markdown("No notes yet.")
     for row in notes.itertuples():
         answer_given = level_label(int(row.level)) if pd.notna(row.level) else "Don't know / N/A"
-        st.markdown(f"**{row.statement_id}** ({row.role}, {answer_given}): {row.note}")
+        st.markdown(f"**{as_text(row.statement_id)}** ({as_text(row.role)}, "
+                    f"{as_text(answer_given)}): {as_text(row.note)}")
+    if not notes.empty:
+        st.caption(f"A note names its role only when at least {MIN_GROUP_SIZE} people in that role "
+                   "have answered.")
+
+st.header("Actions")
+show_actions(store, assessment_round.id)
 
 with st.expander("How scores are worked out"):
     st.markdown(
@@ -228,6 +294,10 @@ with st.expander("How scores are worked out"):
         "- An **area's score** is the average of its statements' scores; the **overall score** is the "
         "average of the area scores.\n"
         f"- The **stage** splits 1-4 into four equal bands: {describe_bands()}.\n"
-        f"- **Disagreement**: answers {DISAGREEMENT_GAP} or more levels apart on one statement.\n"
-        f"- **Information gap**: {INFORMATION_GAP_SHARE:.0%} or more of answers are “Don't know”."
+        f"- **Where people disagree**: a statement is flagged when {SPLIT_RULE}. With two or three "
+        "people, that means any two answers two levels apart; with more, one person out of step "
+        "is not enough.\n"
+        f"- **Information gap**: {INFORMATION_GAP_SHARE:.0%} or more of answers are “Don't know”.\n"
+        f"- **Roles**: a role's scores and name are shown only when at least {MIN_GROUP_SIZE} people "
+        "in it have answered."
     )

@@ -11,11 +11,13 @@ from hypothesis import strategies as st
 
 from collab_assess.scale import STAGE_BANDS, Level, describe_bands, stage_of
 from collab_assess.scoring import (
+    DISAGREEMENT_GAP,
     area_scores,
     area_scores_by_group,
     completeness_by_area,
     completeness_by_respondent,
     overall_scores,
+    split_size,
     statement_scores,
 )
 
@@ -101,11 +103,56 @@ def test_spread_range_and_interquartile_range():
 
 @pytest.mark.parametrize(
     ("levels", "flagged"),
-    [([2, 3], False), ([1, 3], True), ([2, 2, 4], True), ([3, 3, 3], False), ([1], False)],
+    [
+        ([2, 3], False),
+        ([1, 3], True),  # two people, two levels apart: half the room each side
+        ([1, 4], True),
+        ([2, 2, 4], True),  # with three, one person is a third of the room
+        ([3, 3, 3], False),
+        ([1], False),
+        ([1, 1, 3, 3], True),  # two against two, two levels apart
+        ([2, 2, 2, 4], False),  # one person out of step among four
+        ([1, 2, 2, 2, 3], False),  # the range is 2, but only one person at each end
+        ([1, 1, 2, 2, 3], False),  # two low, but only one two levels above them
+        ([1, 1, 2, 3, 3], True),
+        ([1] * 3 + [2] * 6 + [4] * 3, True),  # 12 people: three at each end, k = 3
+        ([1] * 2 + [2] * 4 + [3] * 4 + [4] * 2, False),  # only two at each end of twelve
+    ],
 )
-def test_disagreement_flag_is_set_two_or_more_levels_apart(levels, flagged):
+def test_disagreement_needs_a_quarter_of_the_room_on_each_side_of_a_two_level_gap(levels, flagged):
     rows = [(r, "A-1", level) for r, level in enumerate(levels)]
     assert by_statement(statement_scores(answers(rows), STATEMENTS)).loc["A-1", "disagreement"] == flagged
+
+
+@pytest.mark.parametrize(("given", "size"), [(1, 1), (2, 1), (3, 1), (4, 2), (5, 2), (8, 2),
+                                             (9, 3), (12, 3), (13, 4), (40, 10)])
+def test_each_side_of_a_split_is_a_quarter_rounded_up_and_two_from_four_people(given, size):
+    assert split_size(pd.Series([given])).iloc[0] == size
+
+
+def test_split_gap_is_the_kth_highest_minus_the_kth_lowest_level():
+    rows = [(r, "A-1", level) for r, level in enumerate([1, 1, 1, 2, 3, 4, 4, 4, 4])]  # k = 3
+    rows += [(r, "A-2", level) for r, level in enumerate([1, 4])]
+    table = by_statement(statement_scores(answers(rows), STATEMENTS))
+    assert table.loc["A-1", "split_gap"] == 4 - 1
+    assert table.loc["A-2", "split_gap"] == 3
+    assert math.isnan(table.loc["B-1", "split_gap"])
+    assert not table.loc["B-1", "disagreement"]
+
+
+def test_dont_know_does_not_count_towards_a_split():
+    rows = [(1, "A-1", 1), (2, "A-1", 1), (3, "A-1", 3), (4, "A-1", 3),
+            *[(r, "A-1", "dont_know") for r in range(5, 20)]]
+    assert by_statement(statement_scores(answers(rows), STATEMENTS)).loc["A-1", "disagreement"]
+
+
+def test_splits_are_found_separately_in_each_round():
+    one = answers([(1, "A-1", 1), (2, "A-1", 1), (3, "A-1", 3), (4, "A-1", 3)])
+    two = answers([(1, "A-1", 2), (2, "A-1", 2), (3, "A-1", 2), (4, "A-1", 4)]).assign(round_id=2)
+    statements = pd.concat([STATEMENTS, STATEMENTS.assign(round_id=2)])
+    table = statement_scores(pd.concat([one, two]), statements).set_index(["round_id", "statement_id"])
+    assert table.loc[(1, "A-1"), "disagreement"]
+    assert not table.loc[(2, "A-1"), "disagreement"]
 
 
 def test_information_gap_when_a_quarter_or_more_say_dont_know():
@@ -228,6 +275,22 @@ def test_dont_know_and_not_applicable_never_move_a_score(rows, unscored):
     pd.testing.assert_series_equal(before[0]["score"], after[0]["score"])
     pd.testing.assert_series_equal(before[1]["score"], after[1]["score"])
     pd.testing.assert_series_equal(before[2]["score"], after[2]["score"])
+
+
+@settings(max_examples=150, deadline=None)
+@given(answer_rows)
+def test_a_flagged_split_always_spans_at_least_the_gap(rows):
+    statements, _, _ = scores_of(rows)
+    flagged = statements[statements["disagreement"]]
+    assert (flagged["range"] >= DISAGREEMENT_GAP).all()
+    assert (flagged["split_gap"] <= flagged["range"]).all()
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.integers(3, 20), st.integers(1, 4), st.integers(1, 4))
+def test_one_person_out_of_step_never_flags_a_room_of_four_or_more(agreeing, level, outlier):
+    rows = [(r, "A-1", value) for r, value in enumerate([*[level] * agreeing, outlier])]
+    assert not by_statement(statement_scores(answers(rows), STATEMENTS)).loc["A-1", "disagreement"]
 
 
 @settings(max_examples=150, deadline=None)

@@ -110,7 +110,7 @@ def test_a_roles_split_shows_only_with_three_voters_and_the_room_split_is_flagge
     people = [join(store, workshop, "Non-executive director") for _ in range(3)]
     people.append(join(store, workshop, "Clinical lead"))
     move(store, workshop, Move.OPEN)
-    for person, level in zip(people, (1, 1, 2, 4)):
+    for person, level in zip(people, (1, 1, 4, 4)):
         store.cast_vote(workshop, person, "PB-1", vote(level))
     live = tally(store.workshop_tally_rows(workshop))
     assert set(live.roles["role"]) == {"Non-executive director"}
@@ -212,3 +212,19 @@ def test_votes_racing_the_close_are_either_counted_or_refused_never_lost(store, 
     assert acknowledged | refused == set(people)
     assert store.get_workshop(workshop).phase is Phase.CLOSED
     assert isinstance(store.workshop_votes(workshop), pd.DataFrame)
+
+
+@pytest.mark.parametrize(("levels", "split"), [
+    ([1, 4], True), ([1, 1, 3, 3], True), ([2, 2, 2, 4], False), ([1, 2, 2, 2, 3], False),
+    ([1, 1, 2, 4], False), ([], False),
+])
+def test_the_room_split_follows_the_results_rule(levels, split):
+    from collab_assess.scoring import statement_scores
+    from collab_assess.workshop import room_is_split
+
+    assert room_is_split(levels) is split
+    if levels:  # the same verdict as the round's results give
+        answers = pd.DataFrame({"round_id": 1, "respondent_id": range(len(levels)),
+                                "statement_id": "PB-1", "level": levels, "unscored": None})
+        statements = pd.DataFrame({"round_id": [1], "statement_id": ["PB-1"], "area_id": ["PB"]})
+        assert bool(statement_scores(answers, statements)["disagreement"].iloc[0]) is split

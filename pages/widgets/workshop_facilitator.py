@@ -224,8 +224,9 @@ def show_revealed(room) -> None:
                  hide_index=True)
     st.markdown(f"**Middle vote:** {median_label(room.median)}")
     if room.split:
-        st.warning("The room is split: votes are two or more levels apart. Worth hearing from "
-                   "both ends before agreeing a level.", icon=":material/call_split:")
+        st.warning("The room is split: a quarter or more of the votes sit two or more levels "
+                   "below another quarter. Worth hearing from both ends before agreeing a level.",
+                   icon=":material/call_split:")
     if not room.roles.empty:
         st.markdown("**By role** (roles with at least "
                     f"{MIN_ROLE_VOTERS} voters)")
