@@ -118,7 +118,7 @@ if respondent is None:
                           "moment you choose it.")
                     request_scroll_to_top()
 
-                save_and_rerun(add_me, "You're in.")
+                save_and_rerun(add_me, "")  # add_me leaves the message with the resume code
     st.stop()
 
 answers = store.current_answers([assessment_round.id])

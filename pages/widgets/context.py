@@ -303,7 +303,8 @@ def form_key(form: str, field: str) -> str:
 
 
 def save_and_rerun(action, success: str, empty_form: str | None = None) -> None:
-    """Run a save; on success empty the named form and rerun the page with a message. On failure
+    """Run a save; on success empty the named form and rerun the page with the success message
+    (if any; the action may leave its own with flash). On failure
     show why (nothing was saved) and keep what was typed, so it can be corrected."""
     try:
         action()
@@ -313,5 +314,6 @@ def save_and_rerun(action, success: str, empty_form: str | None = None) -> None:
         if empty_form:
             version = f"{empty_form}-version"
             st.session_state[version] = st.session_state.get(version, 0) + 1
-        flash("success", success)
+        if success:
+            flash("success", success)
         st.rerun()

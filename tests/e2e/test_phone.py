@@ -227,3 +227,63 @@ def test_results_fit_the_width_of_a_phone(phone_page, app_server, screenshot):
         f"{len(fit['problems'])} element(s) do not fit a {PHONE['width']}px screen:\n  "
         + "\n  ".join(fit["problems"][:25]))
     assert not phone_page.console_errors, f"JavaScript errors: {phone_page.console_errors}"
+
+
+def test_the_self_assessment_walk_on_a_phone(phone_page, app_server, screenshot):
+    """Join as a respondent, see the resume code without opening the menu, answer an area by
+    touch, move on, jump to the review and finish: all within the phone's width."""
+    import re
+
+    from collab_assess.bank import load_current_bank
+
+    bank = load_current_bank()
+    open_start(phone_page, app_server.url)
+    phone_page.get_by_role("textbox", name="Name of the collaborative", exact=True).fill(
+        "Pocket Walk Collaborative")
+    phone_page.get_by_role("button", name="Create collaborative").tap()
+    phone_page.get_by_text("You are working on Pocket Walk Collaborative.").wait_for()
+    wait_until_idle(phone_page)
+    phone_page.get_by_role("link", name="Start or resume the self-assessment").tap()
+    phone_page.get_by_role("heading", name="Who is answering?").wait_for()
+    wait_until_idle(phone_page)
+    choose_option(phone_page, "Your role", "Clinical lead")
+    phone_page.get_by_role("button", name="Start the assessment").tap()
+    progress = phone_page.get_by_text(re.compile(rf"^\d+ of {len(bank.statements)} statements answered$"))
+    progress.wait_for()
+    wait_until_idle(phone_page)
+    code = phone_page.get_by_text(re.compile(r"^Your resume code: [A-Z0-9]{4}-[A-Z0-9]{4}$")).first
+    assert code.is_visible(), "the resume code should show without opening the menu"
+    assert phone_page.locator('[data-testid="stSidebar"]').get_attribute("data-collapsed") == "true"
+    screenshot(phone_page, "phone walk first screen", full_page=False)
+
+    first_area = bank.areas[0]
+    for answered, statement in enumerate(bank.statements_in(first_area.id), start=1):
+        group = phone_page.get_by_role("radiogroup", name=f"How mature is this today? ({statement.id})")
+        group.get_by_text("2 Developing", exact=True).tap()
+        phone_page.get_by_text(f"{answered} of {len(bank.statements)} statements answered",
+                               exact=True).wait_for()
+        wait_until_idle(phone_page)
+    fit = phone_page.evaluate(OVERFLOW_JS)  # (its "problems" list flags the progress bar and
+    # radio buttons, whose insides are clipped on purpose: here nothing may scroll sideways)
+    assert fit["documentScrollWidth"] <= PHONE["width"], fit
+    assert fit["mainScrollWidth"] <= fit["mainClientWidth"], fit
+    screenshot(phone_page, "phone walk area answered")
+    phone_page.get_by_role("button", name="Next area →").tap()
+    phone_page.get_by_role("heading", name=bank.areas[1].name, level=2).wait_for()
+    wait_until_idle(phone_page)
+    first_on_screen = phone_page.get_by_role("heading", name=bank.areas[1].name, level=2)
+    assert first_on_screen.bounding_box()["y"] < PHONE["height"], "the next area should open at its top"
+
+    phone_page.get_by_role("combobox", name="Go to").tap()
+    phone_page.keyboard.type("Review")
+    phone_page.get_by_role("option", name=re.compile(r"^Review and finish")).tap()
+    phone_page.get_by_role("heading", name="Review and finish", level=2).wait_for()
+    wait_until_idle(phone_page)
+    screenshot(phone_page, "phone walk review")
+    phone_page.get_by_role("button", name="Finish", exact=True).tap()
+    phone_page.get_by_role("heading", name="Thank you", level=2).wait_for()
+    wait_until_idle(phone_page)
+    assert_no_app_error(phone_page)
+    assert phone_page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    screenshot(phone_page, "phone walk thank you", full_page=False)
+    assert not phone_page.console_errors, f"JavaScript errors: {phone_page.console_errors}"
