@@ -8,7 +8,7 @@ import pytest
 
 from collab_assess.bank import QuestionBank
 from collab_assess.models import CollaborativeProfile, RespondentInput, RoundInput
-from collab_assess.store import Store
+from collab_assess.store import DB_ENV_VAR, Store
 from tests.factories import bank_data
 
 
@@ -20,6 +20,14 @@ def small_bank() -> QuestionBank:
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     return tmp_path / "test.duckdb"
+
+
+@pytest.fixture
+def app_db(tmp_path: Path, monkeypatch) -> Path:
+    """A temporary database file that the app (run by AppTest in this process) opens."""
+    path = tmp_path / "app.duckdb"
+    monkeypatch.setenv(DB_ENV_VAR, str(path))
+    return path
 
 
 @pytest.fixture

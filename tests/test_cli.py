@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from collab_assess.cli import COMMANDS, main
+from collab_assess.migrations import LATEST_VERSION
 from collab_assess.store import Store
 from tests.factories import bank_data
 from tests.test_bank import to_toml
@@ -22,7 +23,7 @@ def test_init_creates_a_database(tmp_path: Path, capsys):
     db = tmp_path / "new.duckdb"
     code, out, _ = run(capsys, "init", "--db", str(db))
     assert code == 0 and db.exists()
-    assert "schema version 1" in out
+    assert f"schema version {LATEST_VERSION}" in out
 
 
 def test_demo_loads_once_and_remove_demo_takes_it_all_away(tmp_path: Path, capsys):

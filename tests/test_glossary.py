@@ -9,7 +9,6 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from collab_assess.glossary import TERMS, Citation, find_terms, glossary, lookup, one_line
-from collab_assess.store import DB_ENV_VAR
 from tests.test_originality import RUN_LENGTH, runs
 
 REPO = Path(__file__).resolve().parents[1]
@@ -134,13 +133,6 @@ def test_the_widget_gives_the_same_help_line():
 
 
 # -- the page -------------------------------------------------------------------------------------
-
-@pytest.fixture
-def app_db(tmp_path: Path, monkeypatch) -> Path:
-    path = tmp_path / "app.duckdb"
-    monkeypatch.setenv(DB_ENV_VAR, str(path))
-    return path
-
 
 def test_the_glossary_page_shows_every_term_under_its_own_heading(app_db):
     test = AppTest.from_file(APP, default_timeout=60)

@@ -11,20 +11,13 @@ from streamlit.testing.v1 import AppTest
 from collab_assess.bank import BANK_DIR_ENV_VAR, load_current_bank
 from collab_assess.demo import generate_demo
 from collab_assess.models import CollaborativeProfile, RespondentInput, RoundInput
-from collab_assess.store import DB_ENV_VAR, Store
+from collab_assess.store import Store
 from collab_assess.text import WORD_JOINER
 from tests.factories import answer, bank_data
 from tests.test_bank import to_toml
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 TIMEOUT = 60
-
-
-@pytest.fixture
-def app_db(tmp_path: Path, monkeypatch) -> Path:
-    path = tmp_path / "app.duckdb"
-    monkeypatch.setenv(DB_ENV_VAR, str(path))
-    return path
 
 
 @pytest.fixture

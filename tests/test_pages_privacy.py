@@ -13,7 +13,7 @@ from collab_assess.bank import load_current_bank
 from collab_assess.models import NOTE_MAX, CollaborativeProfile, MemberInput, RespondentInput, RoundInput
 from collab_assess.store import Store
 from tests.factories import answer
-from tests.test_pages import APP, TIMEOUT, app, app_db, assert_no_exception, reopen, texts  # noqa: F401 - app_db is a fixture
+from tests.test_pages import APP, TIMEOUT, app, assert_no_exception, reopen, texts
 
 MARKUP = "**bold** [link](http://x) ![img](http://x/p.png) <b>tag</b>"
 

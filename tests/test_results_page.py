@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -13,9 +12,8 @@ from collab_assess.demo import generate_demo
 from collab_assess.models import CollaborativeProfile, RespondentInput, RoundInput
 from collab_assess.store import DB_ENV_VAR, Store
 from tests.factories import answer
+from tests.test_pages import APP, TIMEOUT, texts
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
-TIMEOUT = 60
 TRICKY_NAME = "Board **bold** [link](http://example.org)"
 
 
@@ -72,16 +70,6 @@ def results_page(database: dict, which: str) -> AppTest:
     return test
 
 
-def shown(markdown: str) -> str:
-    """Markdown source as a reader sees it: backslash escapes and invisible word joiners removed
-    (user text is escaped)."""
-    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown).replace("\u2060", "")
-
-
-def texts(elements) -> str:
-    return " ".join(shown(str(element.value)) for element in elements)
-
-
 @pytest.fixture(scope="module")
 def provisional(database) -> AppTest:
     return results_page(database, "provisional")
@@ -110,7 +98,7 @@ def test_headings_go_title_then_sections_then_sub_sections(complete):
     headers = [header.value for header in complete.header]
     assert headers == ["Area by area", "Against the national picture", "Weakest statements",
                        "Where people disagree", "How each role sees each area", "Information gaps",
-                       "Targets and evidence"]
+                       "Targets and evidence", "Actions"]
     assert [sub.value for sub in complete.subheader] == ["Targets", "Evidence"]
     # Every sub-section comes after the section it belongs to.
     order = [element.type for element in complete.main

@@ -22,7 +22,7 @@ from collab_assess.throttle import (
     join_attempts,
 )
 from collab_assess.workshop_summary import summary_csv, workshop_summary
-from tests.test_pages import APP, TIMEOUT, app, app_db, assert_no_exception, reopen, texts  # noqa: F401
+from tests.test_pages import APP, TIMEOUT, app, assert_no_exception, reopen, texts
 
 MARKUP = "**bold** [link](http://outside.example) =HYPERLINK(1)"
 

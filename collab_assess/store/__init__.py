@@ -10,7 +10,6 @@ record, and database.py holds the connection they all share.
 
 from __future__ import annotations
 
-from collab_assess.store.answers import AnswerRecords
 from collab_assess.store.collaboratives import CollaborativeRecords
 from collab_assess.store.database import (
     DB_ENV_VAR,

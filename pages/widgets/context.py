@@ -32,7 +32,6 @@ COLLABORATIVE_PAGE = str(PAGES_DIRECTORY / "collaborative.py")
 SELF_ASSESSMENT_PAGE = str(PAGES_DIRECTORY / "self_assessment.py")
 RESULTS_PAGE = str(PAGES_DIRECTORY / "results.py")
 WORKSHOP_PAGE = str(PAGES_DIRECTORY / "workshop.py")
-JOIN_PAGE = str(PAGES_DIRECTORY / "join.py")
 WORKSHOP_SUMMARY_PAGE = str(PAGES_DIRECTORY / "workshop_summary.py")
 
 # Session keys and the address-bar parameter each is mirrored to.

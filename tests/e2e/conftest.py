@@ -26,10 +26,13 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+
+from tests.e2e.helpers import phone_context
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO_ROOT / "tests" / "artifacts"
@@ -202,11 +205,10 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
 _CALL_FAILED = pytest.StashKey[bool]()
 
 
-@pytest.fixture
-def page(request: pytest.FixtureRequest, browser, app_server: AppServer):
-    """A fresh browser tab sized like a laptop screen; uncaught JavaScript errors are collected in
-    `page.console_errors`. If the test fails, the screen as it was is saved in tests/artifacts/."""
-    context = browser.new_context(viewport=VIEWPORT, locale="en-GB")
+@contextmanager
+def _watched_tab(request: pytest.FixtureRequest, context, app_server: AppServer):
+    """A new tab in `context` whose uncaught JavaScript errors are collected in
+    `tab.console_errors`; if the test fails, the screen as it was is saved in tests/artifacts/."""
     context.set_default_timeout(30_000)
     tab = context.new_page()
     tab.console_errors = []
@@ -222,6 +224,21 @@ def page(request: pytest.FixtureRequest, browser, app_server: AppServer):
                   + "\n".join(app_server.log().splitlines()[-40:]))
     finally:
         context.close()
+
+
+@pytest.fixture
+def page(request: pytest.FixtureRequest, browser, app_server: AppServer):
+    """A fresh browser tab sized like a laptop screen (see _watched_tab)."""
+    with _watched_tab(request, browser.new_context(viewport=VIEWPORT, locale="en-GB"),
+                      app_server) as tab:
+        yield tab
+
+
+@pytest.fixture
+def phone_page(request: pytest.FixtureRequest, browser, app_server: AppServer):
+    """A fresh tab in a phone-sized, touch, mobile browser (see _watched_tab)."""
+    with _watched_tab(request, phone_context(browser), app_server) as tab:
+        yield tab
 
 
 def _slug(name: str) -> str:

@@ -17,14 +17,22 @@ so a failure names the page and the check. Screenshots: tests/artifacts/accessib
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from urllib.parse import parse_qs, urlparse
 
 import pytest
 
 from tests.e2e.conftest import ARTIFACTS, VIEWPORT, full_page_screenshot
+from tests.e2e.helpers import (
+    APP_ERROR,
+    assert_no_app_error,
+    choose_demo_collaborative,
+    create_collaborative,
+    go_to_sidebar_page,
+    open_self_assessment_as_new_respondent,
+    open_start,
+    wait_until_settled,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -34,84 +42,6 @@ PAGES = ("Start", "Collaborative", "Self-assessment", "Results", "Glossary")
 NAMED_ROLES = {"textbox", "searchbox", "combobox", "listbox", "checkbox", "radio", "radiogroup",
                "spinbutton", "slider", "switch"}
 NEW_COLLABORATIVE = "Accessibility Check Collaborative"
-
-# -- shared page helpers (test_phone.py uses them too) ----------------------------------------------
-
-
-def wait_until_idle(page) -> None:
-    """Wait for Streamlit to finish its run: no 'Running…' widget, no greyed-out stale elements."""
-    page.wait_for_function(
-        """() => !document.querySelector('[data-testid="stStatusWidget"]')
-                 && !document.querySelector('[data-stale="true"]')""",
-        timeout=30_000,
-    )
-    page.wait_for_timeout(300)  # let late layout (charts, fonts) settle
-
-
-APP_ERROR = '[data-testid="stException"]'
-
-
-def assert_no_app_error(page) -> None:
-    exceptions = page.locator(APP_ERROR)
-    assert exceptions.count() == 0, f"the app shows an exception: {exceptions.first.inner_text()}"
-
-
-def open_start(page, url: str) -> None:
-    page.goto(url)
-    page.get_by_role("heading", level=1).first.wait_for(timeout=60_000)
-    page.get_by_role("textbox", name="Name of the collaborative", exact=True).wait_for()
-    wait_until_idle(page)
-
-
-def choose_option(page, label: str, option: str | re.Pattern, *, typed: str | None = None) -> None:
-    """Pick `option` in the select box labelled `label` (typing `typed` first to filter a long list)."""
-    box = page.get_by_role("combobox", name=label, exact=True)
-    wanted = page.get_by_role("option", name=option, exact=isinstance(option, str)).first
-    for _ in range(3):  # a click straight after another dropdown closes may only focus the box
-        box.click()
-        if typed:
-            box.fill(typed)
-        try:
-            wanted.wait_for(timeout=3_000)
-            break
-        except Exception:  # noqa: BLE001 - playwright's TimeoutError; try opening it again
-            continue
-    wanted.click()
-
-
-def choose_demo_collaborative(page, url: str) -> int:
-    """From a fresh Start page, choose the first synthetic demo collaborative; returns its id."""
-    open_start(page, url)
-    choose_option(page, "Collaborative", re.compile(r"^Synthetic: .*\(synthetic demo\)$"),
-                  typed="Synthetic")
-    page.get_by_text(re.compile(r"^You are working on Synthetic")).wait_for()
-    wait_until_idle(page)
-    return int(parse_qs(urlparse(page.url).query)["c"][0])
-
-
-def create_collaborative(page, url: str, name: str) -> None:
-    """On a fresh Start page, set up a collaborative (with its first round) by name and region."""
-    open_start(page, url)
-    page.get_by_role("textbox", name="Name of the collaborative", exact=True).fill(name)
-    choose_option(page, "NHS England region", "North West")
-    page.get_by_role("button", name="Create collaborative").click()
-    page.get_by_text(f"You are working on {name}.").wait_for()
-    wait_until_idle(page)
-
-
-def go_to_sidebar_page(page, title: str) -> None:
-    page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=title, exact=True).click()
-
-
-def open_self_assessment_as_new_respondent(page) -> None:
-    """From a collaborative with an open round: join as a respondent and reach the first area."""
-    go_to_sidebar_page(page, "Self-assessment")
-    choose_option(page, "Your role", re.compile(".+"))
-    page.get_by_role("button", name="Start the assessment").click()
-    page.get_by_text(re.compile(r"^\d+ of \d+ statements answered$")).wait_for()
-    page.get_by_role("radiogroup").first.wait_for()
-    wait_until_idle(page)
-
 
 # -- measuring -----------------------------------------------------------------------------------
 
@@ -260,7 +190,7 @@ def reach(name: str, page, url: str) -> None:
         page.get_by_role("heading", name="Glossary", level=1).wait_for(timeout=60_000)
     else:
         raise ValueError(name)
-    wait_until_idle(page)
+    wait_until_settled(page)
     assert_no_app_error(page)
 
 

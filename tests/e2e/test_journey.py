@@ -19,6 +19,12 @@ import pytest
 
 from collab_assess.bank import QuestionBank, load_current_bank
 from collab_assess.scale import Level, level_label, stage_of
+from tests.e2e.helpers import (
+    assert_no_app_error,
+    choose_option,
+    go_to_sidebar_page,
+    wait_until_idle,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -61,38 +67,6 @@ def option_text(choice: int | str) -> str:
 
 
 # -- page helpers -----------------------------------------------------------------------------
-
-
-def wait_until_idle(page) -> None:
-    """Wait for Streamlit to finish its run: no 'Running…' widget, no greyed-out stale elements."""
-    page.wait_for_function(
-        """() => !document.querySelector('[data-testid="stStatusWidget"]')
-                 && !document.querySelector('[data-stale="true"]')""",
-        timeout=30_000,
-    )
-
-
-def assert_no_app_error(page) -> None:
-    exceptions = page.locator('[data-testid="stException"]')
-    assert exceptions.count() == 0, f"the app shows an exception: {exceptions.first.inner_text()}"
-
-
-def go_to_sidebar_page(page, title: str) -> None:
-    page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=title, exact=True).click()
-
-
-def choose_option(page, label: str, option: str) -> None:
-    """Pick `option` in the select box or multiselect labelled `label`."""
-    box = page.get_by_role("combobox", name=label, exact=True)
-    wanted = page.get_by_role("option", name=option, exact=True)
-    for _ in range(3):  # a click straight after another dropdown closes may only focus the box
-        box.click()
-        try:
-            wanted.wait_for(timeout=3_000)
-            break
-        except Exception:  # noqa: BLE001 - playwright's TimeoutError; try opening it again
-            continue
-    wanted.click()
 
 
 def radio_group(page, statement_id: str):

@@ -11,44 +11,20 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import _CALL_FAILED, ARTIFACTS, _slug, full_page_screenshot
-from tests.e2e.test_accessibility import (
+from tests.e2e.helpers import (
     APP_ERROR,
+    PHONE,
     assert_no_app_error,
     choose_demo_collaborative,
     choose_option,
+    create_collaborative,
     open_start,
-    wait_until_idle,
+    wait_until_settled,
 )
 
 pytestmark = pytest.mark.browser
 
-PHONE = {"width": 390, "height": 844}
-# A phone's own browser says so in its user agent; Streamlit closes the sidebar after a page is
-# picked from it only on such a device.
-PHONE_USER_AGENT = ("Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
-                    "Chrome/126.0.0.0 Mobile Safari/537.36")
 NEW_COLLABORATIVE = "Pocket Test Mental Health Collaborative"
-
-
-@pytest.fixture
-def phone_page(request: pytest.FixtureRequest, browser, app_server):
-    """A fresh tab in a phone-sized, touch, mobile browser; saves the screen if the test fails."""
-    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True,
-                                  user_agent=PHONE_USER_AGENT, locale="en-GB")
-    context.set_default_timeout(30_000)
-    tab = context.new_page()
-    tab.console_errors = []
-    tab.on("pageerror", lambda error: tab.console_errors.append(str(error)))
-    try:
-        yield tab
-        if request.node.stash.get(_CALL_FAILED, False) and not tab.is_closed():
-            ARTIFACTS.mkdir(parents=True, exist_ok=True)
-            path = ARTIFACTS / f"{_slug(request.node.name)}-FAILED.png"
-            full_page_screenshot(tab, path)
-            print(f"\n[e2e] screen at the failure: {path}")
-    finally:
-        context.close()
 
 
 SIDEBAR_AND_HEADING_JS = """() => {
@@ -151,7 +127,7 @@ def test_start_page_opens_with_the_sidebar_closed_on_a_phone(phone_page, app_ser
     screenshot(phone_page, "phone sidebar opened", full_page=False)
     nav.get_by_role("link", name="Glossary", exact=True).tap()
     phone_page.get_by_role("heading", name="Glossary", level=1).wait_for()
-    wait_until_idle(phone_page)
+    wait_until_settled(phone_page)
     phone_page.wait_for_function(
         """() => document.querySelector('[data-testid="stSidebar"]')
                      ?.getAttribute('data-collapsed') === 'true'""", timeout=5_000)
@@ -181,7 +157,7 @@ def test_a_new_collaborative_can_be_set_up_on_a_phone(phone_page, app_server, sc
     screenshot(phone_page, "phone start filled in")
     create.tap()
     phone_page.get_by_text(f"You are working on {NEW_COLLABORATIVE}.").wait_for()
-    wait_until_idle(phone_page)
+    wait_until_settled(phone_page)
     assert_no_app_error(phone_page)
     assert phone_page.get_by_text(
         f"Created {NEW_COLLABORATIVE} and opened its first assessment round").count() >= 1
@@ -201,7 +177,7 @@ def test_results_fit_the_width_of_a_phone(phone_page, app_server, screenshot):
     charts.first.wait_for()
     for index in range(charts.count()):
         charts.nth(index).locator("canvas, svg").first.wait_for()
-    wait_until_idle(phone_page)
+    wait_until_settled(phone_page)
     phone_page.wait_for_timeout(1_000)  # charts size themselves to their box after drawing
     assert_no_app_error(phone_page)
     screenshot(phone_page, "phone results first screen", full_page=False)
@@ -211,7 +187,7 @@ def test_results_fit_the_width_of_a_phone(phone_page, app_server, screenshot):
     summaries = phone_page.locator('[data-testid="stMain"] [data-testid="stExpander"] summary')
     for index in range(summaries.count()):
         summaries.nth(index).tap()
-    wait_until_idle(phone_page)
+    wait_until_settled(phone_page)
     screenshot(phone_page, "phone results expanders open")
 
     fit = phone_page.evaluate(OVERFLOW_JS)
@@ -237,20 +213,15 @@ def test_the_self_assessment_walk_on_a_phone(phone_page, app_server, screenshot)
     from collab_assess.bank import load_current_bank
 
     bank = load_current_bank()
-    open_start(phone_page, app_server.url)
-    phone_page.get_by_role("textbox", name="Name of the collaborative", exact=True).fill(
-        "Pocket Walk Collaborative")
-    phone_page.get_by_role("button", name="Create collaborative").tap()
-    phone_page.get_by_text("You are working on Pocket Walk Collaborative.").wait_for()
-    wait_until_idle(phone_page)
+    create_collaborative(phone_page, app_server.url, "Pocket Walk Collaborative", region=None)
     phone_page.get_by_role("link", name="Start or resume the self-assessment").tap()
     phone_page.get_by_role("heading", name="Who is answering?").wait_for()
-    wait_until_idle(phone_page)
+    wait_until_settled(phone_page)
     choose_option(phone_page, "Your role", "Clinical lead")
     phone_page.get_by_role("button", name="Start the assessment").tap()
     progress = phone_page.get_by_text(re.compile(rf"^\d+ of {len(bank.statements)} statements answered$"))
     progress.wait_for()
-    wait_until_idle(phone_page)
+    wait_until_settled(phone_page)
     code = phone_page.get_by_text(re.compile(r"^Your resume code: [A-Z0-9]{4}-[A-Z0-9]{4}$")).first
     assert code.is_visible(), "the resume code should show without opening the menu"
     assert phone_page.locator('[data-testid="stSidebar"]').get_attribute("data-collapsed") == "true"
@@ -262,7 +233,7 @@ def test_the_self_assessment_walk_on_a_phone(phone_page, app_server, screenshot)
         group.get_by_text("2 Developing", exact=True).tap()
         phone_page.get_by_text(f"{answered} of {len(bank.statements)} statements answered",
                                exact=True).wait_for()
-        wait_until_idle(phone_page)
+        wait_until_settled(phone_page)
     fit = phone_page.evaluate(OVERFLOW_JS)  # (its "problems" list flags the progress bar and
     # radio buttons, whose insides are clipped on purpose: here nothing may scroll sideways)
     assert fit["documentScrollWidth"] <= PHONE["width"], fit
@@ -270,7 +241,7 @@ def test_the_self_assessment_walk_on_a_phone(phone_page, app_server, screenshot)
     screenshot(phone_page, "phone walk area answered")
     phone_page.get_by_role("button", name="Next area →").tap()
     phone_page.get_by_role("heading", name=bank.areas[1].name, level=2).wait_for()
-    wait_until_idle(phone_page)
+    wait_until_settled(phone_page)
     first_on_screen = phone_page.get_by_role("heading", name=bank.areas[1].name, level=2)
     assert first_on_screen.bounding_box()["y"] < PHONE["height"], "the next area should open at its top"
 
@@ -278,11 +249,11 @@ def test_the_self_assessment_walk_on_a_phone(phone_page, app_server, screenshot)
     phone_page.keyboard.type("Review")
     phone_page.get_by_role("option", name=re.compile(r"^Review and finish")).tap()
     phone_page.get_by_role("heading", name="Review and finish", level=2).wait_for()
-    wait_until_idle(phone_page)
+    wait_until_settled(phone_page)
     screenshot(phone_page, "phone walk review")
     phone_page.get_by_role("button", name="Finish", exact=True).tap()
     phone_page.get_by_role("heading", name="Thank you", level=2).wait_for()
-    wait_until_idle(phone_page)
+    wait_until_settled(phone_page)
     assert_no_app_error(phone_page)
     assert phone_page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     screenshot(phone_page, "phone walk thank you", full_page=False)

@@ -12,26 +12,20 @@ import duckdb
 import pytest
 
 from collab_assess.bank import load_current_bank
-from tests.e2e.conftest import CHROMIUM_ARGS, VIEWPORT  # noqa: F401 - documents where they come from
-from tests.e2e.test_journey import (
-    area_heading,
+from tests.e2e.helpers import (
     assert_no_app_error,
     choose_option,
+    create_collaborative,
     go_to_sidebar_page,
-    radio_group,
-    wait_until_idle,
+    wait_for_rerun,
 )
+from tests.e2e.test_journey import area_heading, radio_group
 
 pytestmark = pytest.mark.browser
 
 OUTSIDE_HOST = "outside.example"
 MARKUP = (f"**bold** [link](http://{OUTSIDE_HOST}/a) ![img](http://{OUTSIDE_HOST}/p.png) "
           "<img src=x> :smile: www.nhs.uk")
-
-
-def idle(page) -> None:
-    page.wait_for_timeout(300)  # let a click's rerun begin before waiting for it to end
-    wait_until_idle(page)
 
 
 def query(page) -> dict:
@@ -56,13 +50,13 @@ def no_live_markup(page) -> None:
 
 def join_as(page, role: str, organisation: str = "") -> str:
     page.get_by_role("heading", name="Who is answering?").wait_for()
-    idle(page)
+    wait_for_rerun(page)
     choose_option(page, "Your role", role)
     if organisation:
         page.get_by_role("textbox", name="Your organisation (optional)").fill(organisation)
     page.get_by_role("button", name="Start the assessment").click()
     page.get_by_text(re.compile(r"^0 of \d+ statements answered$")).wait_for()
-    idle(page)
+    wait_for_rerun(page)
     return query(page)["who"][0]
 
 
@@ -72,20 +66,14 @@ def test_markup_is_text_links_carry_no_code_and_back_goes_back(browser, app_serv
     lead_context, lead = new_tab(browser, outside)
     name = f"Northshire {MARKUP}"[:120]
 
-    lead.goto(app_server.url)
-    lead.get_by_role("textbox", name="Name of the collaborative").wait_for(timeout=60_000)
-    idle(lead)
-    lead.get_by_role("textbox", name="Name of the collaborative").fill(name)
-    lead.get_by_role("button", name="Create collaborative").click()
-    lead.get_by_text("You are working on").wait_for()
-    idle(lead)
+    create_collaborative(lead, app_server.url, name)
     assert name in lead.get_by_text("You are working on").inner_text().replace("\u2060", "")
     no_live_markup(lead)
 
     # The lead's invitation: the round's walk, nobody's code.
     go_to_sidebar_page(lead, "Collaborative")
     lead.get_by_role("tab", name="Invite and track").click()
-    idle(lead)
+    wait_for_rerun(lead)
     title = lead.locator('[data-testid="stMain"] h1').first.inner_text()
     assert title.replace("\u2060", "") == name
     invitation = lead.locator('[data-testid="stCode"]').first.inner_text().strip()
@@ -102,30 +90,30 @@ def test_markup_is_text_links_carry_no_code_and_back_goes_back(browser, app_serv
     assert guest.get_by_text(f"Your resume code: {code}").count() >= 1  # without the sidebar
     group = radio_group(guest, bank.statements[0].id)
     group.get_by_text("2 Developing", exact=True).click()
-    idle(guest)
+    wait_for_rerun(guest)
     guest.get_by_text("Add a target or evidence (optional)").first.click()
     note = guest.get_by_role("textbox", name=re.compile(rf"\({bank.statements[0].id}\)$"))
     note.fill(MARKUP)
     note.press("Tab")
-    idle(guest)
+    wait_for_rerun(guest)
     no_live_markup(guest)
 
     # Back goes to the previous area.
     guest.get_by_role("button", name="Next area →").click()
     area_heading(guest, bank.areas[1].name).wait_for()
-    idle(guest)
+    wait_for_rerun(guest)
     guest.go_back()
     area_heading(guest, bank.areas[0].name).wait_for()
-    idle(guest)
+    wait_for_rerun(guest)
 
     # Results: no code in the address; notes shown as text.
     go_to_sidebar_page(guest, "Results")
     guest.get_by_role("heading", name=re.compile(r"^Results"), level=1).wait_for()
-    idle(guest)
+    wait_for_rerun(guest)
     assert_no_app_error(guest)
     assert "who" not in query(guest)
     guest.get_by_text(re.compile(r"^Evidence and rationale given")).first.click()
-    idle(guest)
+    wait_for_rerun(guest)
     no_live_markup(guest)
     screenshot(guest, "results with markup")
     assert not outside, f"the browser fetched outside addresses: {outside}"
@@ -137,30 +125,24 @@ def test_two_tabs_on_one_person_never_overwrite_each_other(browser, app_server, 
     bank = load_current_bank()
     statement = bank.statements[0].id
     first_context, first = new_tab(browser, [])
-    first.goto(app_server.url)
-    first.get_by_role("textbox", name="Name of the collaborative").wait_for(timeout=60_000)
-    idle(first)
-    first.get_by_role("textbox", name="Name of the collaborative").fill(f"Two tabs {time.time():.0f}")
-    first.get_by_role("button", name="Create collaborative").click()
-    first.get_by_text("You are working on").wait_for()
-    idle(first)
+    create_collaborative(first, app_server.url, f"Two tabs {time.time():.0f}")
     go_to_sidebar_page(first, "Self-assessment")
     code = join_as(first, "Executive director")
     radio_group(first, statement).get_by_text("2 Developing", exact=True).click()
-    idle(first)
+    wait_for_rerun(first)
 
     second = first_context.new_page()  # the same person in a second tab
     second.goto(first.url)
     radio_group(second, statement).wait_for()
-    idle(second)
+    wait_for_rerun(second)
 
     radio_group(first, statement).get_by_text("4 Thriving", exact=True).click()  # tab 1: level
-    idle(first)
+    wait_for_rerun(first)
     second.get_by_text("Add a target or evidence (optional)").first.click()     # tab 2: note
     note = second.get_by_role("textbox", name=re.compile(rf"\({statement}\)$"))
     note.fill("Board paper, May")
     note.press("Tab")
-    idle(second)
+    wait_for_rerun(second)
     second.get_by_text("changed in another tab or on another device").wait_for()
     assert radio_group(second, statement).get_by_role("radio", name="4 Thriving").is_checked()
     screenshot(second, "second tab after the note", full_page=False)
@@ -171,10 +153,10 @@ def test_two_tabs_on_one_person_never_overwrite_each_other(browser, app_server, 
     second.keyboard.type("Review")  # the list is long: filter it
     second.get_by_role("option", name=re.compile(r"^Review and finish")).click()
     second.get_by_role("heading", name="Review and finish", level=2).wait_for()
-    idle(second)
+    wait_for_rerun(second)
     second.get_by_role("button", name=f"{wanted.id}: {wanted.statement}").click()
     area_heading(second, bank.areas[4].name).wait_for()
-    idle(second)
+    wait_for_rerun(second)
     second.wait_for_timeout(800)
     box = second.locator(f".st-key-statement-{wanted.id}").bounding_box()
     assert box is not None and 0 <= box["y"] < 900 / 2, f"{wanted.id} is not in view: {box}"

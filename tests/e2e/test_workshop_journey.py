@@ -16,27 +16,21 @@ import pytest
 
 from collab_assess.bank import load_current_bank
 from collab_assess.scale import level_label
-from tests.e2e.test_journey import assert_no_app_error, choose_option, go_to_sidebar_page
-from tests.e2e.test_journey import wait_until_idle as _wait_until_idle
+from tests.e2e.helpers import (
+    assert_no_app_error,
+    choose_option,
+    create_collaborative,
+    go_to_sidebar_page,
+    phone_context,
+    wait_for_rerun,
+)
 
 pytestmark = pytest.mark.browser
 
-PHONE = {"width": 390, "height": 844}
 PEOPLE = 6
 VOTES = (2, 2, 3, 4, 1, 2)  # the fifth person first votes 1, then changes to 3 after a reload
 CHANGED_VOTE = 3
 AGREED = 2
-
-
-def idle(page) -> None:
-    page.wait_for_timeout(300)
-    _wait_until_idle(page)
-
-
-def phone(browser):
-    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, locale="en-GB")
-    context.set_default_timeout(30_000)
-    return context, context.new_page()
 
 
 def test_a_room_votes_from_phones_and_the_round_shows_the_workshop(
@@ -46,21 +40,15 @@ def test_a_room_votes_from_phones_and_the_round_shows_the_workshop(
     first = bank.statements_in("PB")[0]
 
     # The facilitator sets up a collaborative and starts a workshop on its first area.
-    page.goto(app_server.url)
-    page.get_by_role("textbox", name="Name of the collaborative").wait_for(timeout=60_000)
-    idle(page)
-    page.get_by_role("textbox", name="Name of the collaborative").fill(f"Workshop {time.time():.0f}")
-    page.get_by_role("button", name="Create collaborative").click()
-    page.get_by_text("You are working on").wait_for()
-    idle(page)
+    create_collaborative(page, app_server.url, f"Workshop {time.time():.0f}")
     go_to_sidebar_page(page, "Run a workshop")
     page.get_by_role("heading", name="Run a board workshop").wait_for()
-    idle(page)
+    wait_for_rerun(page)
     choose_option(page, "Areas to cover", "Partnership building")
     page.keyboard.press("Escape")
     page.get_by_role("button", name="Start the workshop").click()
     page.get_by_text("Code to join").wait_for()
-    idle(page)
+    wait_for_rerun(page)
     assert_no_app_error(page)
     code = page.locator('[data-testid="stMetricValue"]').first.inner_text().replace(" ", "")
     link = page.locator('[data-testid="stMain"] a[href$="/join"]').first.get_attribute("href")
@@ -69,10 +57,11 @@ def test_a_room_votes_from_phones_and_the_round_shows_the_workshop(
     # Six people join on their phones, with no account; they wait for voting to open.
     phones = []
     for index in range(PEOPLE):
-        context, screen = phone(browser)
+        context = phone_context(browser)
+        screen = context.new_page()
         screen.goto(f"{app_server.url}/join?code={code}")
         screen.get_by_role("button", name="Join").wait_for(timeout=60_000)
-        idle(screen)
+        wait_for_rerun(screen)
         if index < 3:
             choose_option(screen, "Your role (optional)", "Non-executive director")
         screen.get_by_role("button", name="Join").click()
@@ -82,16 +71,16 @@ def test_a_room_votes_from_phones_and_the_round_shows_the_workshop(
 
     # Voting opens: every phone follows by itself; the facilitator's count fills in by itself.
     page.get_by_role("button", name="Open voting").click()
-    idle(page)
+    wait_for_rerun(page)
     for (_, screen), level in zip(phones, VOTES):
         screen.get_by_text("Voting is open").wait_for(timeout=15_000)
-        idle(screen)
+        wait_for_rerun(screen)
         screen.get_by_text(level_label(level), exact=True).click()
         screen.get_by_text(f"Your vote is saved: {level_label(level)}.").wait_for()
     changer = phones[4][1]
     changer.reload()  # a locked phone, a dropped connection...
     changer.get_by_text(f"Your vote is saved: {level_label(VOTES[4])}.").wait_for()
-    idle(changer)
+    wait_for_rerun(changer)
     changer.get_by_text(level_label(CHANGED_VOTE), exact=True).click()
     changer.get_by_text(f"Your vote is saved: {level_label(CHANGED_VOTE)}.").wait_for()
     screenshot(changer, "participant voted", full_page=False)
@@ -100,36 +89,36 @@ def test_a_room_votes_from_phones_and_the_round_shows_the_workshop(
 
     # Close, reveal, agree a level and an action.
     page.get_by_role("button", name="Close voting").click()
-    idle(page)
+    wait_for_rerun(page)
     page.get_by_role("button", name="Reveal results").click()
-    idle(page)
+    wait_for_rerun(page)
     page.get_by_text("Middle vote:").wait_for()
     page.locator('[data-testid="stVegaLiteChart"]').first.wait_for()
     for _, screen in phones:
         screen.get_by_text("The results are on the big screen").wait_for(timeout=15_000)
     page.get_by_text("Presenter view").first.click()
-    idle(page)
+    wait_for_rerun(page)
     screenshot(page, "presenter view revealed")
     page.get_by_text("Presenter view").first.click()
-    idle(page)
+    wait_for_rerun(page)
     group = page.get_by_role("radiogroup", name="Agreed level")
     group.get_by_text(level_label(AGREED), exact=True).click()
     page.get_by_role("textbox", name=re.compile(r"^Why")).fill("A draft purpose, not yet agreed by all")
     page.get_by_role("button", name="Record the agreed level").click()
     page.get_by_text("Agreed level recorded.").wait_for()
-    idle(page)
+    wait_for_rerun(page)
     page.get_by_role("textbox", name=re.compile(r"^What will be done")).fill("Agree the purpose at "
                                                                             "every member board")
     page.get_by_role("textbox", name=re.compile(r"^Owner")).fill("Chair")
     page.get_by_role("button", name="Add action").click()
     page.get_by_text("Action added.").wait_for()
-    idle(page)
+    wait_for_rerun(page)
     assert_no_app_error(page)
 
     # The Results page includes the workshop: the agreed level is the statement's score.
     go_to_sidebar_page(page, "Results")
     page.get_by_role("heading", name=re.compile(r"^Results"), level=1).wait_for()
-    idle(page)
+    wait_for_rerun(page)
     assert_no_app_error(page)
     people = page.locator('[data-testid="stMetric"]').filter(has_text="People who took part")
     assert people.locator('[data-testid="stMetricValue"]').inner_text().strip() == str(PEOPLE)

@@ -1,0 +1,106 @@
+"""What the browser tests share: waiting for Streamlit, picking options, setting up a
+collaborative, and opening phone-sized browser contexts."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qs, urlparse
+
+PHONE = {"width": 390, "height": 844}
+# A phone's own browser says so in its user agent; Streamlit closes the sidebar after a page is
+# picked from it only on such a device.
+PHONE_USER_AGENT = ("Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
+                    "Chrome/126.0.0.0 Mobile Safari/537.36")
+APP_ERROR = '[data-testid="stException"]'
+
+
+def phone_context(browser):
+    """A new phone-sized, touch, mobile browser context."""
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True,
+                                  user_agent=PHONE_USER_AGENT, locale="en-GB")
+    context.set_default_timeout(30_000)
+    return context
+
+
+def wait_until_idle(page) -> None:
+    """Wait for Streamlit to finish its run: no 'Running…' widget, no greyed-out stale elements."""
+    page.wait_for_function(
+        """() => !document.querySelector('[data-testid="stStatusWidget"]')
+                 && !document.querySelector('[data-stale="true"]')""",
+        timeout=30_000,
+    )
+
+
+def wait_for_rerun(page) -> None:
+    """After a click: let the rerun it starts begin, then wait for it to end."""
+    page.wait_for_timeout(300)
+    wait_until_idle(page)
+
+
+def wait_until_settled(page) -> None:
+    """As wait_until_idle, then a moment for late layout (charts, fonts) before measuring."""
+    wait_until_idle(page)
+    page.wait_for_timeout(300)
+
+
+def assert_no_app_error(page) -> None:
+    exceptions = page.locator(APP_ERROR)
+    assert exceptions.count() == 0, f"the app shows an exception: {exceptions.first.inner_text()}"
+
+
+def go_to_sidebar_page(page, title: str) -> None:
+    page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=title, exact=True).click()
+
+
+def choose_option(page, label: str, option: str | re.Pattern, *, typed: str | None = None) -> None:
+    """Pick `option` in the select box labelled `label` (typing `typed` first to filter a long list)."""
+    box = page.get_by_role("combobox", name=label, exact=True)
+    wanted = page.get_by_role("option", name=option, exact=isinstance(option, str)).first
+    for _ in range(3):  # a click straight after another dropdown closes may only focus the box
+        box.click()
+        if typed:
+            box.fill(typed)
+        try:
+            wanted.wait_for(timeout=3_000)
+            break
+        except Exception:  # noqa: BLE001 - playwright's TimeoutError; try opening it again
+            continue
+    wanted.click()
+
+
+def open_start(page, url: str) -> None:
+    page.goto(url)
+    page.get_by_role("heading", level=1).first.wait_for(timeout=60_000)
+    page.get_by_role("textbox", name="Name of the collaborative", exact=True).wait_for()
+    wait_until_settled(page)
+
+
+def create_collaborative(page, url: str, name: str, region: str | None = "North West") -> None:
+    """On a fresh Start page, set up a collaborative (with its first round)."""
+    open_start(page, url)
+    page.get_by_role("textbox", name="Name of the collaborative", exact=True).fill(name)
+    if region:
+        choose_option(page, "NHS England region", region)
+    page.get_by_role("button", name="Create collaborative").click()
+    page.get_by_text("You are working on").first.wait_for()
+    wait_until_settled(page)
+
+
+def choose_demo_collaborative(page, url: str) -> int:
+    """From a fresh Start page, choose the first synthetic demo collaborative; returns its id."""
+    open_start(page, url)
+    choose_option(page, "Collaborative", re.compile(r"^Synthetic: .*\(synthetic demo\)$"),
+                  typed="Synthetic")
+    page.get_by_text(re.compile(r"^You are working on Synthetic")).wait_for()
+    wait_until_settled(page)
+    return int(parse_qs(urlparse(page.url).query)["c"][0])
+
+
+def open_self_assessment_as_new_respondent(page) -> None:
+    """From a collaborative with an open round: join as a respondent and reach the first area."""
+    go_to_sidebar_page(page, "Self-assessment")
+    choose_option(page, "Your role", re.compile(".+"))
+    page.get_by_role("button", name="Start the assessment").click()
+    page.get_by_text(re.compile(r"^\d+ of \d+ statements answered$")).wait_for()
+    page.get_by_role("radiogroup").first.wait_for()
+    wait_until_settled(page)
