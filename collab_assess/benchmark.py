@@ -7,13 +7,11 @@ contribute, so no single collaborative can be picked out of an aggregate.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
-from pathlib import Path
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field
 
+from collab_assess.baseline import Baseline
 from collab_assess.scale import HIGHEST_LEVEL, LOWEST_LEVEL, Level
 from collab_assess.scoring import area_scores, overall_scores, statement_scores
 from collab_assess.store import Store
@@ -21,34 +19,6 @@ from collab_assess.store import Store
 MIN_PEERS = 5
 MIN_PEER_COMPLETENESS = 0.5
 """A peer counts only when at least this share of its latest round's statements have a score."""
-BASELINE_FILE = Path(__file__).resolve().parent.parent / "data" / "baseline.toml"
-
-
-class Baseline(BaseModel):
-    """The national survey figure, where it comes from, and which stages count as early."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    share: float = Field(gt=0, lt=1)
-    survey: str
-    finding: str
-    reported_in: str
-    """Where the figure was published, as a reader would look it up."""
-    source: str
-    """The seed file and section the figure is taken from."""
-    early_stages: tuple[Level, ...] = Field(min_length=1)
-
-    def is_early(self, stage: Level) -> bool:
-        return stage in self.early_stages
-
-    @property
-    def early_stage_names(self) -> str:
-        return " or ".join(stage.label for stage in self.early_stages)
-
-
-def load_baseline(path: Path = BASELINE_FILE) -> Baseline:
-    with path.open("rb") as handle:
-        return Baseline.model_validate(tomllib.load(handle)["early_stage"])
 
 
 @dataclass(frozen=True)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from collab_assess.baseline import load_baseline
 from collab_assess.benchmark import (
     MIN_PEERS,
     compare_with_baseline,
-    load_baseline,
     peer_area_summary,
 )
 from collab_assess.charts import (

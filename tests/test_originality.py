@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from collab_assess.bank import load_current_bank
-from collab_assess.benchmark import load_baseline
+from collab_assess.baseline import load_baseline
 from collab_assess.reference import DECISION_MECHANISMS, GOVERNANCE_MODELS, RESPONDENT_ROLES
 
 RUN_LENGTH = 7

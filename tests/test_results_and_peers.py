@@ -6,10 +6,10 @@ import pandas as pd
 import pytest
 
 from collab_assess.bank import QuestionBank
+from collab_assess.baseline import load_baseline
 from collab_assess.benchmark import (
     MIN_PEERS,
     compare_with_baseline,
-    load_baseline,
     peer_area_summary,
     peer_scores,
 )
