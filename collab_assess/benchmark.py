@@ -1,84 +1,137 @@
-"""Peers and the national baseline: how a collaborative compares with others.
+"""Peers: how a collaborative compares with others, without any other collaborative being named.
 
-Peers are the other collaboratives in the database, each judged on its latest round in which at
-least half the statements have a score. Peer figures are shown only when at least MIN_PEERS peers
-contribute, so no single collaborative can be picked out of an aggregate.
+Peers are other collaboratives, each on its latest *submitted* (closed) round: half-finished answers
+never move a benchmark. Their scores were kept when each round was submitted, and every figure here
+is an aggregate worked out in DuckDB from those kept scores. A peer aggregate is shown only when it
+covers at least min_peers() collaboratives; below that the functions here return no figures at all,
+only the reason, so no page can show them by mistake. Rounds on different question bank versions
+are compared on the statements both versions ask.
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
+from enum import StrEnum
 
 import pandas as pd
 
 from collab_assess.baseline import Baseline
 from collab_assess.scale import HIGHEST_LEVEL, LOWEST_LEVEL, Level
-from collab_assess.scoring import area_scores, overall_scores, statement_scores
-from collab_assess.store import Store
+from collab_assess.store import Collaborative, Round, RoundFilter, Store
 
 MIN_PEERS = 5
-MIN_PEER_COMPLETENESS = 0.5
-"""A peer counts only when at least this share of its latest round's statements have a score."""
+MIN_PEERS_ENV_VAR = "COLLAB_ASSESS_MIN_PEERS"
+LOWEST_ALLOWED_MIN_PEERS = 3
+
+
+def min_peers() -> int:
+    """How many collaboratives a peer aggregate must cover before it is shown: 5, or the setting
+    COLLAB_ASSESS_MIN_PEERS (never below 3, so one peer can never be worked out from two)."""
+    raw = os.environ.get(MIN_PEERS_ENV_VAR, "")
+    value = int(raw) if raw.strip().isdigit() else MIN_PEERS
+    return max(LOWEST_ALLOWED_MIN_PEERS, value)
+
+
+class PeerGroup(StrEnum):
+    ALL = "all"
+    SAME_TYPE = "type"
+    SAME_REGION = "region"
+    SAME_MODEL = "model"
+
+    @property
+    def label(self) -> str:
+        return {"all": "All collaboratives", "type": "The same type of collaborative",
+                "region": "The same NHS England region",
+                "model": "The same governance model"}[self.value]
+
+
+def peer_filter(collaborative: Collaborative, group: PeerGroup) -> RoundFilter | None:
+    """The rounds that count as this collaborative's peers in a group; None when its profile does
+    not say (no type, region or model recorded)."""
+    others = {"exclude_collaborative_id": collaborative.id}
+    if group is PeerGroup.ALL:
+        return RoundFilter(**others)
+    attribute, field = {
+        PeerGroup.SAME_TYPE: (collaborative.collaborative_type, "collaborative_types"),
+        PeerGroup.SAME_REGION: (collaborative.region, "regions"),
+        PeerGroup.SAME_MODEL: (collaborative.governance_model, "governance_models"),
+    }[group]
+    return RoundFilter(**{field: (attribute,)}, **others) if attribute else None
 
 
 @dataclass(frozen=True)
-class PeerScores:
-    """Scores of each peer's latest round: per area and overall (with the stage)."""
+class PeerComparison:
+    """Aggregates over a peer group, or, when they may not be shown, only why."""
 
+    group: PeerGroup
+    peers: int
+    synthetic: int
+    why_hidden: str | None
     areas: pd.DataFrame
-    overall: pd.DataFrame
+    """area_id, peers, peer_median, peer_q1, peer_q3; empty when hidden."""
+    early_share: float | None
+    share_below: float | None
+    """Share of peers whose overall score is below the given one."""
+    statements_compared: int
+    statements_in_round: int
 
     @property
-    def count(self) -> int:
-        return len(self.overall)
+    def shown(self) -> bool:
+        return self.why_hidden is None
 
     @property
-    def synthetic(self) -> int:
-        """How many of the peers are synthetic demo collaboratives."""
-        return int(self.overall["is_demo"].sum())
+    def versions_note(self) -> str | None:
+        if self.statements_compared == self.statements_in_round:
+            return None
+        return (f"Some peers answered another version of the question bank, so everyone is "
+                f"compared on the {self.statements_compared} of your {self.statements_in_round} "
+                "statements that both versions ask.")
 
-    @property
-    def enough(self) -> bool:
-        return self.count >= MIN_PEERS
+
+def _hidden(group: PeerGroup, why: str, peers: int = 0, synthetic: int = 0,
+            statements: int = 0) -> PeerComparison:
+    return PeerComparison(group, peers, synthetic, why, pd.DataFrame(
+        columns=["area_id", "peers", "peer_median", "peer_q1", "peer_q3"]), None, None,
+        statements, statements)
 
 
-def peer_scores(store: Store, exclude_collaborative_id: int | None = None) -> PeerScores:
-    """Each other collaborative's latest round in which at least MIN_PEER_COMPLETENESS of the
-    statements have a score (a round barely started says little about a peer)."""
-    rounds = store.all_rounds()
-    rounds = rounds[rounds["collaborative_id"] != exclude_collaborative_id]
-    round_ids = rounds["round_id"].tolist()
-    statements = statement_scores(
-        store.current_answers(round_ids),
-        store.round_statements(round_ids),
-        store.current_consensus(round_ids),
+def peer_comparison(store: Store, collaborative: Collaborative, assessment_round: Round,
+                    your_overall: float | None, early_stages: tuple[Level, ...],
+                    group: PeerGroup = PeerGroup.ALL) -> PeerComparison:
+    """This round against its peer group's latest submitted rounds, on the statements they share."""
+    own_statements = store.bank(assessment_round.bank_version).statements
+    selection = peer_filter(collaborative, group)
+    if selection is None:
+        return _hidden(group, "Your collaborative's profile does not record this yet: add it on "
+                       "the Collaborative page to compare with this group.",
+                       statements=len(own_statements))
+    peers = store.submitted_rounds(selection, latest_only=True)
+    needed = min_peers()
+    if len(peers) < needed:
+        return _hidden(group, f"Peer figures appear once at least {needed} collaboratives in this "
+                       f"group have submitted a round (there are {len(peers)}), so no single "
+                       "collaborative can be picked out.", len(peers), int(peers["is_demo"].sum()),
+                       len(own_statements))
+    shared = store.statements_shared([assessment_round.bank_version, *peers["bank_version"]])
+    areas, overall = store.peer_area_aggregates(
+        selection, shared, assessment_round.bank_version, your_overall,
+        [int(stage) for stage in early_stages])
+    return PeerComparison(
+        group=group,
+        peers=int(overall["peers"]),
+        synthetic=int(overall["synthetic"]),
+        why_hidden=None,
+        areas=areas,
+        early_share=_number(overall["early_share"]),
+        share_below=_number(overall["share_below"]) if your_overall is not None else None,
+        statements_compared=len(shared),
+        statements_in_round=len(own_statements),
     )
-    scored_share = statements.groupby("round_id")["score"].apply(lambda s: s.notna().mean())
-    complete_enough = scored_share[scored_share >= MIN_PEER_COMPLETENESS].index
-    latest = (
-        rounds[rounds["round_id"].isin(complete_enough)]
-        .sort_values(["opens_on", "round_id"])
-        .groupby("collaborative_id")
-        .tail(1)
-    )
-    statements = statements[statements["round_id"].isin(latest["round_id"])]
-    profile = latest[["round_id", "collaborative_id", "collaborative", "region", "is_demo"]]
-    areas = area_scores(statements)
-    overall = overall_scores(areas).merge(profile, on="round_id")
-    return PeerScores(areas=areas.merge(profile, on="round_id"), overall=overall)
 
 
-def peer_area_summary(peers: PeerScores) -> pd.DataFrame:
-    """Per area: how many peers, their median score and interquartile range."""
-    grouped = peers.areas.dropna(subset=["score"]).groupby("area_id")["score"]
-    return pd.DataFrame(
-        {
-            "peers": grouped.count(),
-            "peer_median": grouped.median(),
-            "peer_q1": grouped.quantile(0.25),
-            "peer_q3": grouped.quantile(0.75),
-        }
-    ).reset_index()
+def _number(value) -> float | None:
+    return None if value is None or pd.isna(value) else float(value)
 
 
 @dataclass(frozen=True)
@@ -93,20 +146,15 @@ class BaselineComparison:
 
 
 def compare_with_baseline(
-    score: float, stage: Level, peers: PeerScores, baseline: Baseline
+    score: float, stage: Level, peers: PeerComparison, baseline: Baseline
 ) -> BaselineComparison:
     if not LOWEST_LEVEL <= score <= HIGHEST_LEVEL:
         raise ValueError(f"a maturity score must lie between 1 and 4, not {score}")
-    peer_early = peer_below = None
-    if peers.enough:
-        stages = peers.overall["stage"].astype(int)
-        peer_early = float(stages.isin([int(s) for s in baseline.early_stages]).mean())
-        peer_below = float((peers.overall["score"] < score).mean())
     return BaselineComparison(
         stage=stage,
         is_early=baseline.is_early(stage),
         national_early_share=baseline.share,
-        peers=peers.count,
-        peer_early_share=peer_early,
-        share_of_peers_below=peer_below,
+        peers=peers.peers,
+        peer_early_share=peers.early_share if peers.shown else None,
+        share_of_peers_below=peers.share_below if peers.shown else None,
     )

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from collab_assess.kept_scores_sql import keep_scores_sql
+
 
 class Migration(NamedTuple):
     version: int
@@ -262,6 +264,54 @@ MIGRATIONS += (
             )
             """,
             "CREATE INDEX workshop_participants_by_workshop ON workshop_participants (workshop_id)",
+        ),
+    ),
+)
+
+MIGRATIONS += (
+    Migration(
+        3,
+        "scores kept for submitted rounds, read by peer figures and benchmarks",
+        (
+            # A submitted (closed) round is frozen, so its scores are worked out once, when it is
+            # submitted, and kept here; reopening it deletes them. Benchmarks read only these.
+            """
+            CREATE TABLE kept_statement_scores (
+                round_id INTEGER NOT NULL,
+                statement_id VARCHAR NOT NULL,
+                area_id VARCHAR NOT NULL,
+                score DOUBLE,
+                levels_given INTEGER NOT NULL,
+                PRIMARY KEY (round_id, statement_id)
+            )
+            """,
+            """
+            CREATE TABLE kept_area_scores (
+                round_id INTEGER NOT NULL,
+                area_id VARCHAR NOT NULL,
+                score DOUBLE,
+                statements_scored INTEGER NOT NULL,
+                statements INTEGER NOT NULL,
+                PRIMARY KEY (round_id, area_id)
+            )
+            """,
+            """
+            CREATE TABLE kept_round_scores (
+                round_id INTEGER PRIMARY KEY,
+                collaborative_id INTEGER NOT NULL,
+                bank_version INTEGER NOT NULL,
+                opens_on DATE NOT NULL,
+                period_start INTEGER NOT NULL,
+                overall DOUBLE,
+                stage SMALLINT,
+                self_described SMALLINT,
+                respondents INTEGER NOT NULL,
+                kept_at TIMESTAMP NOT NULL
+            )
+            """,
+            "CREATE INDEX kept_round_scores_by_collaborative ON kept_round_scores (collaborative_id)",
+            # Rounds closed before this version are submitted too: keep their scores now.
+            *keep_scores_sql("SELECT id FROM rounds WHERE status = 'closed'"),
         ),
     ),
 )

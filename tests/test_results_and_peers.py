@@ -7,12 +7,6 @@ import pytest
 
 from collab_assess.bank import QuestionBank
 from collab_assess.baseline import load_baseline
-from collab_assess.benchmark import (
-    MIN_PEERS,
-    compare_with_baseline,
-    peer_area_summary,
-    peer_scores,
-)
 from collab_assess.charts import LEVEL_COLOURS, area_chart, baseline_chart, role_heatmap
 from collab_assess.models import CollaborativeProfile, RespondentInput, RoundInput
 from collab_assess.results import (
@@ -88,44 +82,6 @@ def test_ties_among_the_weakest_put_more_low_answers_first(store: Store, small_b
     ([3, 3, 1], Level.MATURING), ([2, 3], Level.DEVELOPING), ([4], Level.THRIVING), ([], None)])
 def test_self_described_stage_is_the_lower_median(stages, expected):
     assert self_described_stage(pd.Series(stages, dtype="float64")) == expected
-
-
-def test_peers_are_other_collaboratives_on_their_latest_scored_round(store: Store,
-                                                                     small_bank: QuestionBank):
-    mine = make_round(store, small_bank, "Mine", [{}])
-    make_round(store, small_bank, "Peer", [{s.id: 1 for s in small_bank.statements}],
-               opens_on="2025-01-01")
-    make_round(store, small_bank, "Peer", [{s.id: 4 for s in small_bank.statements}],
-               opens_on="2026-01-01")
-    mine_collaborative = store.get_round(mine).collaborative_id
-    peers = peer_scores(store, exclude_collaborative_id=mine_collaborative)
-    assert peers.count == 1
-    assert peers.overall["collaborative"].tolist() == ["Peer"]
-    assert peers.overall["score"].tolist() == [4.0]  # the 2026 round, not the 2025 one
-    assert not peers.enough
-
-
-def test_peer_figures_need_at_least_five_peers(store: Store, small_bank: QuestionBank):
-    for n in range(MIN_PEERS):
-        make_round(store, small_bank, f"Peer {n}", [{s.id: n % 4 + 1 for s in small_bank.statements}])
-    peers = peer_scores(store)
-    assert peers.count == MIN_PEERS and peers.enough
-    summary = peer_area_summary(peers).set_index("area_id")
-    assert summary.loc["PB", "peers"] == MIN_PEERS
-    assert summary.loc["PB", "peer_q1"] <= summary.loc["PB", "peer_median"] <= summary.loc["PB", "peer_q3"]
-
-
-def test_comparison_with_the_baseline(store: Store, small_bank: QuestionBank):
-    for n, level in enumerate([1, 1, 2, 3, 4, 2]):
-        make_round(store, small_bank, f"Peer {n}", [{s.id: level for s in small_bank.statements}])
-    baseline = load_baseline()
-    comparison = compare_with_baseline(2.6, Level.MATURING, peer_scores(store), baseline)
-    assert comparison.national_early_share == 0.70
-    assert not comparison.is_early
-    assert comparison.peer_early_share == pytest.approx(4 / 6)
-    assert comparison.share_of_peers_below == pytest.approx(4 / 6)
-    with pytest.raises(ValueError):
-        compare_with_baseline(0.5, Level.EMERGING, peer_scores(store), baseline)
 
 
 def test_baseline_file_names_its_source_and_early_stages():

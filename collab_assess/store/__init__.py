@@ -10,6 +10,7 @@ record, and database.py holds the connection they all share.
 
 from __future__ import annotations
 
+from collab_assess.store.benchmarks import BenchmarkQueries, RoundFilter
 from collab_assess.store.collaboratives import CollaborativeRecords
 from collab_assess.store.database import (
     DB_ENV_VAR,
@@ -29,13 +30,15 @@ __all__ = [
     "Collaborative",
     "Respondent",
     "Round",
+    "RoundFilter",
     "Store",
     "default_db_path",
     "utc_now",
 ]
 
 
-class Store(RoundRecords, DemoData, CollaborativeRecords, WorkshopSessions, WorkshopRecords):
+class Store(RoundRecords, DemoData, CollaborativeRecords, WorkshopSessions, WorkshopRecords,
+            BenchmarkQueries):
     """Every read and write of collab-assess data goes through one of these methods."""
 
     @classmethod

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import duckdb
@@ -9,6 +10,7 @@ import pandas as pd
 
 from collab_assess.bank import QuestionBank
 from collab_assess.errors import InputError
+from collab_assess.kept_scores_sql import keep_scores_sql
 from collab_assess.models import name_key
 from collab_assess.resume_code import new_resume_code
 from collab_assess.store.banks import BankSnapshots
@@ -40,9 +42,17 @@ class DemoData(BankSnapshots):
                  "self_described_stages", "consensus_records", "actions"]
         return dict(zip(names, map(int, row)))
 
-    def import_demo(self, dataset: "DemoDataset", bank: QuestionBank) -> dict[str, int]:
-        """Load synthetic demo peers in one transaction: all of it is saved, or none of it."""
-        self.register_bank(bank)
+    def import_demo(
+        self, dataset: "DemoDataset", bank: QuestionBank | Sequence[QuestionBank]
+    ) -> dict[str, int]:
+        """Load synthetic demo peers in one transaction: all of it is saved, or none of it.
+
+        Each round asks the bank version in its `bank_version` column, if the dataset has one;
+        otherwise the (first) bank given. Closed demo rounds count as submitted: their scores are
+        kept, as for any submitted round."""
+        banks = [bank] if isinstance(bank, QuestionBank) else list(bank)
+        for each in banks:
+            self.register_bank(each)
         now = utc_now()
 
         def reserve(cursor: duckdb.DuckDBPyConnection, sequence: str, keys: pd.Series) -> dict:
@@ -101,7 +111,7 @@ class DemoData(BankSnapshots):
                 dataset.rounds.assign(
                     id=dataset.rounds["key"].map(round_ids),
                     collaborative_id=dataset.rounds["collaborative_key"].map(collaborative_ids),
-                    bank_version=bank.version,
+                    bank_version=dataset.rounds.get("bank_version", banks[0].version),
                     created_at=now,
                     created_by="demo generator",
                 ).drop(columns=["key", "collaborative_key"]),
@@ -143,6 +153,10 @@ class DemoData(BankSnapshots):
                     **keyed, recorded_at=now, recorded_by="demo generator"
                 ).drop(columns=["round_key", "respondent_key"]),
             )
+            closed = [round_ids[key] for key, status in
+                      zip(dataset.rounds["key"], dataset.rounds["status"]) if status == "closed"]
+            for statement in keep_scores_sql("SELECT unnest(?::INTEGER[])"):
+                cursor.execute(statement, [closed])
             return {
                 "collaboratives": len(collaboratives),
                 "rounds": len(round_ids),
@@ -188,6 +202,9 @@ _DEMO_COLLABORATIVES = "SELECT id FROM collaboratives WHERE is_demo"
 _DEMO_DELETES: tuple[tuple[str, str], ...] = tuple(
     (table, f"DELETE FROM {table} WHERE {column} IN ({parents})")
     for table, column, parents in (
+        ("kept_statement_scores", "round_id", _DEMO_ROUNDS),
+        ("kept_area_scores", "round_id", _DEMO_ROUNDS),
+        ("kept_round_scores", "round_id", _DEMO_ROUNDS),
         ("answer_heads", "round_id", _DEMO_ROUNDS),
         ("answers", "round_id", _DEMO_ROUNDS),
         ("self_described_stages", "round_id", _DEMO_ROUNDS),

@@ -9,6 +9,7 @@ import pandas as pd
 
 from collab_assess.bank import QuestionBank
 from collab_assess.errors import InputError, NotFoundError
+from collab_assess.kept_scores_sql import forget_scores_sql, keep_scores_sql
 from collab_assess.models import RespondentInput, RoundInput
 from collab_assess.resume_code import new_resume_code, normalise_resume_code
 from collab_assess.store.banks import BankSnapshots
@@ -66,14 +67,22 @@ class RoundRecords(BankSnapshots):
                 "UPDATE rounds SET status = ?, closed_at = ?, closed_by = ? WHERE id = ?",
                 [status, closed_at, who if status == "closed" else None, round_id],
             )
+            # A submitted round's scores are kept for benchmarks; reopening takes them back out.
+            for statement in forget_scores_sql("SELECT ?::INTEGER"):
+                cursor.execute(statement, [round_id])
+            if status == "closed":
+                for statement in keep_scores_sql("SELECT ?::INTEGER"):
+                    cursor.execute(statement, [round_id])
 
         self._write(work)
 
     def close_round(self, round_id: int, closed_by: str) -> None:
-        """Close a round: its answers are kept and can no longer be changed."""
+        """Close (submit) a round: its answers are kept and can no longer be changed, and its
+        scores are worked out once and kept, so it now counts in peer figures and benchmarks."""
         self._set_round_status(round_id, "closed", closed_by)
 
     def reopen_round(self, round_id: int, reopened_by: str) -> None:
+        """Reopen a round for changes; it leaves peer figures until it is submitted again."""
         self._set_round_status(round_id, "open", reopened_by)
 
     def get_round(self, round_id: int) -> Round:

@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from collab_assess.bank import QuestionBank, bank_directory, load_current_bank
-from collab_assess.benchmark import PeerScores, peer_scores
+from collab_assess.benchmark import PeerComparison, PeerGroup, peer_comparison
 from collab_assess.errors import (
     BankError,
     CollabAssessError,
@@ -97,15 +97,21 @@ def current_bank() -> QuestionBank:
         raise
 
 
-@st.cache_data(max_entries=64, show_spinner="Comparing with peers…")
-def _peer_scores(db_path: str, data_version: tuple[int, ...], exclude_id: int | None) -> PeerScores:
-    return peer_scores(app_store(), exclude_id)
+@st.cache_data(max_entries=256, show_spinner="Comparing with peers…")
+def _peer_comparison(db_path: str, kept_version: tuple, collaborative: Collaborative,
+                     assessment_round: Round, overall: float | None, early_stages: tuple,
+                     group: PeerGroup) -> PeerComparison:
+    return peer_comparison(app_store(), collaborative, assessment_round, overall, early_stages, group)
 
 
-def cached_peer_scores(exclude_collaborative_id: int | None) -> PeerScores:
-    """Peer scores, worked out again only when something that affects them has been saved."""
+def cached_peer_comparison(collaborative: Collaborative, assessment_round: Round,
+                           overall: float | None, early_stages: tuple,
+                           group: PeerGroup = PeerGroup.ALL) -> PeerComparison:
+    """Peer figures, worked out again only when a round is submitted or reopened somewhere: an
+    answer saved in an open round cannot change them."""
     store = app_store()
-    return _peer_scores(str(store.path), store.data_version(), exclude_collaborative_id)
+    return _peer_comparison(str(store.path), store.kept_version(), collaborative, assessment_round,
+                            overall, early_stages, group)
 
 
 def chosen(name: str) -> int | None:

@@ -1,0 +1,95 @@
+"""The SQL that works out and keeps a submitted round's scores, by the rules of scoring.py: a
+statement scores its agreed consensus level, else the median of the levels given (the midpoint of
+the middle two for an even count); an area the mean of its scored statements; the round the mean of
+its scored areas, placed in a stage by scale.STAGE_BANDS; the self-described stage is the lower
+median of each respondent's latest answer. tests/test_kept_scores.py checks they agree.
+
+It lives beside migrations.py rather than in store/ because the schema migration that introduced
+kept scores runs it too, for rounds closed before then. Each builder takes the rounds to keep as a SQL subquery of fixed text (a parameter placeholder or a
+fixed condition), never user input.
+"""
+
+from __future__ import annotations
+
+from collab_assess.scale import STAGE_BANDS
+
+
+def stage_case(column: str) -> str:
+    """A CASE expression for the stage a 1-4 score falls into, edges as in scale.stage_of."""
+    upper_bands = " ".join(
+        f"WHEN round({column}, 9) >= {band.lower!r} THEN {int(band.stage)}"
+        for band in reversed(STAGE_BANDS[1:])
+    )
+    return f"CASE WHEN {column} IS NULL THEN NULL {upper_bands} ELSE {int(STAGE_BANDS[0].stage)} END"
+
+
+PERIOD_START = "CASE WHEN month(r.opens_on) >= 4 THEN year(r.opens_on) ELSE year(r.opens_on) - 1 END"
+"""The NHS financial year (April to March) a round opened in, by the year it starts."""
+
+
+def keep_scores_sql(rounds: str) -> tuple[str, str, str]:
+    """Three INSERTs that keep statement, area and round scores for the rounds in `rounds`."""
+    statements = f"""
+        INSERT INTO kept_statement_scores
+        WITH kept_rounds AS ({rounds}),
+        asked AS (
+            SELECT r.id AS round_id, s.statement_id, s.area_id
+            FROM rounds r JOIN bank_statements s ON s.bank_version = r.bank_version
+            WHERE r.id IN (SELECT * FROM kept_rounds)
+        ), levels AS (
+            SELECT h.round_id, h.statement_id, median(a.level::DOUBLE) AS median,
+                count(*) AS levels_given
+            FROM answer_heads h JOIN answers a ON a.id = h.answer_id
+            WHERE h.round_id IN (SELECT * FROM kept_rounds) AND a.level IS NOT NULL
+            GROUP BY h.round_id, h.statement_id
+        ), agreed AS (
+            SELECT round_id, statement_id, level::DOUBLE AS level FROM consensus_records
+            WHERE round_id IN (SELECT * FROM kept_rounds)
+            QUALIFY row_number() OVER (PARTITION BY round_id, statement_id ORDER BY id DESC) = 1
+        )
+        SELECT asked.round_id, asked.statement_id, asked.area_id,
+            coalesce(agreed.level, levels.median), coalesce(levels.levels_given, 0)
+        FROM asked
+        LEFT JOIN levels ON levels.round_id = asked.round_id
+            AND levels.statement_id = asked.statement_id
+        LEFT JOIN agreed ON agreed.round_id = asked.round_id
+            AND agreed.statement_id = asked.statement_id
+    """
+    areas = f"""
+        INSERT INTO kept_area_scores
+        SELECT round_id, area_id, avg(score), count(score), count(*)
+        FROM kept_statement_scores WHERE round_id IN ({rounds})
+        GROUP BY round_id, area_id
+    """
+    whole_rounds = f"""
+        INSERT INTO kept_round_scores
+        WITH kept_rounds AS ({rounds}),
+        overall AS (
+            SELECT round_id, avg(score) AS overall FROM kept_area_scores
+            WHERE round_id IN (SELECT * FROM kept_rounds) AND score IS NOT NULL
+            GROUP BY round_id
+        ), latest_views AS (
+            SELECT round_id, respondent_id, stage FROM self_described_stages
+            WHERE round_id IN (SELECT * FROM kept_rounds)
+            QUALIFY row_number() OVER (PARTITION BY round_id, respondent_id ORDER BY id DESC) = 1
+        ), described AS (
+            SELECT round_id, quantile_disc(stage, 0.5) AS stage FROM latest_views GROUP BY round_id
+        ), people AS (
+            SELECT round_id, count(*) AS respondents FROM respondents
+            WHERE round_id IN (SELECT * FROM kept_rounds) GROUP BY round_id
+        )
+        SELECT r.id, r.collaborative_id, r.bank_version, r.opens_on, {PERIOD_START},
+            overall.overall, {stage_case("overall.overall")}, described.stage,
+            coalesce(people.respondents, 0), now()::TIMESTAMP
+        FROM rounds r
+        LEFT JOIN overall ON overall.round_id = r.id
+        LEFT JOIN described ON described.round_id = r.id
+        LEFT JOIN people ON people.round_id = r.id
+        WHERE r.id IN (SELECT * FROM kept_rounds)
+    """
+    return statements, areas, whole_rounds
+
+
+def forget_scores_sql(rounds: str) -> tuple[str, str, str]:
+    return tuple(f"DELETE FROM {table} WHERE round_id IN ({rounds})"
+                 for table in ("kept_statement_scores", "kept_area_scores", "kept_round_scores"))

@@ -1,0 +1,159 @@
+"""Reads of the scores kept for submitted rounds: peer figures and regional benchmarks.
+
+Everything here reads kept_*_scores (worked out once, when a round is submitted) and aggregates in
+DuckDB, so a benchmark over thousands of collaboratives never touches the answers table and an
+answer saved in an open round changes nothing here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from collab_assess.kept_scores_sql import stage_case
+from collab_assess.store.database import Database
+
+
+@dataclass(frozen=True)
+class RoundFilter:
+    """Which submitted rounds count: by the collaborative's profile and the period (NHS financial
+    year, by its starting year). An empty tuple means no filter on that field."""
+
+    regions: tuple[str, ...] = ()
+    icss: tuple[str, ...] = ()
+    collaborative_types: tuple[str, ...] = ()
+    governance_models: tuple[str, ...] = ()
+    periods: tuple[int, ...] = ()
+    exclude_collaborative_id: int | None = None
+    only_collaborative_ids: tuple[int, ...] = field(default=())
+
+    def params(self) -> list:
+        return [list(self.regions), list(self.icss), list(self.collaborative_types),
+                list(self.governance_models), [int(p) for p in self.periods],
+                self.exclude_collaborative_id, [int(c) for c in self.only_collaborative_ids]]
+
+
+# The submitted rounds a filter selects, with their collaborative's profile. The filter's fields are
+# parameters ($1 to $7, see RoundFilter.params); an empty list leaves that field unfiltered.
+_FILTERED_ROUNDS = """
+    SELECT k.round_id, k.collaborative_id, k.bank_version, k.opens_on, k.period_start,
+        k.overall, k.stage, k.self_described, k.respondents,
+        c.name AS collaborative, c.region, c.icss, c.collaborative_type, c.governance_model,
+        c.is_demo, r.label AS round_label
+    FROM kept_round_scores k
+    JOIN collaboratives c ON c.id = k.collaborative_id
+    JOIN rounds r ON r.id = k.round_id
+    WHERE (len($1::VARCHAR[]) = 0 OR c.region IN (SELECT unnest($1::VARCHAR[])))
+      AND (len($2::VARCHAR[]) = 0 OR len(list_intersect(c.icss, $2::VARCHAR[])) > 0)
+      AND (len($3::VARCHAR[]) = 0 OR c.collaborative_type IN (SELECT unnest($3::VARCHAR[])))
+      AND (len($4::VARCHAR[]) = 0 OR c.governance_model IN (SELECT unnest($4::VARCHAR[])))
+      AND (len($5::INTEGER[]) = 0 OR k.period_start IN (SELECT unnest($5::INTEGER[])))
+      AND ($6::INTEGER IS NULL OR k.collaborative_id <> $6::INTEGER)
+      AND (len($7::INTEGER[]) = 0 OR k.collaborative_id IN (SELECT unnest($7::INTEGER[])))
+"""
+
+_LATEST_PER_COLLABORATIVE = """
+    QUALIFY row_number() OVER (PARTITION BY k.collaborative_id
+                               ORDER BY k.opens_on DESC, k.round_id DESC) = 1
+"""
+
+
+class BenchmarkQueries(Database):
+    """Kept scores of submitted rounds, and the aggregates built on them."""
+
+    def kept_scores(self, round_id: int) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+        """A round's kept statement, area and round scores (empty while it is not submitted)."""
+        return (
+            self._frame("SELECT * FROM kept_statement_scores WHERE round_id = ?", [round_id]),
+            self._frame("SELECT * FROM kept_area_scores WHERE round_id = ?", [round_id]),
+            self._frame("SELECT * FROM kept_round_scores WHERE round_id = ?", [round_id]),
+        )
+
+    def kept_version(self) -> tuple[int, str]:
+        """Changes only when a round is submitted or reopened: the cache key for peer figures."""
+        row = self._one("SELECT count(*), coalesce(max(kept_at)::VARCHAR, '') FROM kept_round_scores")
+        return int(row[0]), str(row[1])
+
+    def submitted_rounds(self, selection: RoundFilter, *, latest_only: bool) -> pd.DataFrame:
+        """The submitted rounds the filter selects (each collaborative's latest one only, if
+        latest_only), ordered by collaborative name then date."""
+        sql = _FILTERED_ROUNDS + (_LATEST_PER_COLLABORATIVE if latest_only else "")
+        return self._frame(f"SELECT * FROM ({sql}) ORDER BY lower(collaborative), opens_on",
+                           selection.params())
+
+    def statements_shared(self, bank_versions: Sequence[int]) -> list[str]:
+        """The statement ids every one of these bank versions asks."""
+        versions = sorted({int(v) for v in bank_versions})
+        rows = self._frame(
+            """
+            SELECT statement_id FROM bank_statements
+            WHERE bank_version IN (SELECT unnest(?::INTEGER[]))
+            GROUP BY statement_id HAVING count(DISTINCT bank_version) = ?
+            """,
+            [versions, len(versions)],
+        )
+        return rows["statement_id"].tolist()
+
+    def area_scores_over(self, round_ids: Sequence[int], statement_ids: Sequence[str],
+                         area_bank_version: int) -> pd.DataFrame:
+        """Each round's area scores worked out from its kept statement scores on these statements
+        only, grouped into areas as bank version `area_bank_version` does: how rounds on
+        different bank versions are compared on what they share. Columns: round_id, area_id,
+        score, statements_scored."""
+        return self._frame(
+            """
+            SELECT k.round_id, s.area_id, avg(k.score) AS score, count(k.score) AS statements_scored
+            FROM kept_statement_scores k
+            JOIN bank_statements s ON s.statement_id = k.statement_id AND s.bank_version = ?
+            WHERE k.round_id IN (SELECT unnest(?::INTEGER[]))
+              AND k.statement_id IN (SELECT unnest(?::VARCHAR[]))
+            GROUP BY k.round_id, s.area_id
+            """,
+            [int(area_bank_version), [int(r) for r in round_ids], list(statement_ids)],
+        )
+
+    def peer_area_aggregates(self, selection: RoundFilter, statement_ids: Sequence[str],
+                             area_bank_version: int, your_overall: float | None,
+                             early_stages: Sequence[int]) -> tuple[pd.DataFrame, dict]:
+        """Aggregates over the peers' latest submitted rounds, in one pass: per area the count,
+        median and quartiles; overall, how many peers (and synthetic ones), the share at an early
+        stage and the share scoring below `your_overall`. Peers' scores are worked out on the
+        given statements only, so rounds on other bank versions compare on what they share."""
+        params = [*selection.params(), int(area_bank_version), list(statement_ids),
+                  your_overall, [int(s) for s in early_stages]]
+        peer_rounds = _FILTERED_ROUNDS + _LATEST_PER_COLLABORATIVE
+        common = f"""
+            WITH peers AS ({peer_rounds}),
+            areas AS (
+                SELECT k.round_id, s.area_id, avg(k.score) AS score
+                FROM kept_statement_scores k
+                JOIN bank_statements s ON s.statement_id = k.statement_id AND s.bank_version = $8
+                WHERE k.round_id IN (SELECT round_id FROM peers)
+                  AND k.statement_id IN (SELECT unnest($9::VARCHAR[]))
+                  AND k.score IS NOT NULL
+                GROUP BY k.round_id, s.area_id
+            )
+        """
+        per_area = self._frame(
+            common + """
+            SELECT area_id, count(*) AS peers, median(score) AS peer_median,
+                quantile_cont(score, 0.25) AS peer_q1, quantile_cont(score, 0.75) AS peer_q3
+            FROM areas GROUP BY area_id
+            """, params[:9])
+        overall = self._frame(
+            common + f"""
+            , overall AS (
+                SELECT p.round_id, p.is_demo, avg(a.score) AS score
+                FROM peers p LEFT JOIN areas a ON a.round_id = p.round_id
+                GROUP BY p.round_id, p.is_demo
+            ), staged AS (SELECT *, {stage_case("score")} AS stage FROM overall)
+            SELECT count(*) AS peers, count(*) FILTER (WHERE is_demo) AS synthetic,
+                avg((stage IN (SELECT unnest($11::INTEGER[])))::INTEGER)
+                    FILTER (WHERE stage IS NOT NULL) AS early_share,
+                avg((score < $10::DOUBLE)::INTEGER) FILTER (WHERE score IS NOT NULL)
+                    AS share_below
+            FROM staged
+            """, params).iloc[0].to_dict()
+        return per_area, overall
