@@ -30,6 +30,7 @@ navigation = st.navigation(
         ],
         "See results": [
             st.Page("pages/results.py", title="Results", icon=":material/bar_chart:"),
+            st.Page("pages/benchmark.py", title="Benchmark", icon=":material/compare:"),
         ],
         "Help": [
             st.Page("pages/glossary.py", title="Glossary", icon=":material/menu_book:"),

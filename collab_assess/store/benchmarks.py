@@ -157,3 +157,74 @@ class BenchmarkQueries(Database):
             FROM staged
             """, params).iloc[0].to_dict()
         return per_area, overall
+
+    def stage_counts(self, selection: RoundFilter) -> pd.DataFrame:
+        """How many of the selected collaboratives' latest submitted rounds sit at each stage, by
+        this tool's scores ("computed") and by how their respondents described it
+        ("self-described"). Columns: measure, stage, collaboratives."""
+        latest = _FILTERED_ROUNDS + _LATEST_PER_COLLABORATIVE
+        return self._frame(
+            f"""
+            WITH latest AS ({latest})
+            SELECT 'computed' AS measure, stage, count(*) AS collaboratives
+            FROM latest WHERE stage IS NOT NULL GROUP BY stage
+            UNION ALL
+            SELECT 'self-described', self_described, count(*)
+            FROM latest WHERE self_described IS NOT NULL GROUP BY self_described
+            ORDER BY measure, stage
+            """, selection.params())
+
+    def area_trends(self, selection: RoundFilter, statement_ids: Sequence[str],
+                    area_bank_version: int) -> pd.DataFrame:
+        """Per period and area: how many collaboratives submitted a round in that period and
+        the median of their area scores (each collaborative's latest round in the period, on the
+        given statements). Columns: period_start, area_id, collaboratives, median."""
+        params = [*selection.params(), int(area_bank_version), list(statement_ids)]
+        return self._frame(
+            f"""
+            WITH picked AS (
+                {_FILTERED_ROUNDS}
+                QUALIFY row_number() OVER (PARTITION BY k.collaborative_id, k.period_start
+                                           ORDER BY k.opens_on DESC, k.round_id DESC) = 1
+            ), areas AS (
+                SELECT k.round_id, s.area_id, avg(k.score) AS score
+                FROM kept_statement_scores k
+                JOIN bank_statements s ON s.statement_id = k.statement_id AND s.bank_version = $8
+                WHERE k.round_id IN (SELECT round_id FROM picked)
+                  AND k.statement_id IN (SELECT unnest($9::VARCHAR[]))
+                  AND k.score IS NOT NULL
+                GROUP BY k.round_id, s.area_id
+            )
+            SELECT p.period_start, a.area_id, count(*) AS collaboratives, median(a.score) AS median
+            FROM picked p JOIN areas a ON a.round_id = p.round_id
+            GROUP BY p.period_start, a.area_id ORDER BY p.period_start, a.area_id
+            """, params)
+
+    def stage_moves(self, selection: RoundFilter) -> pd.DataFrame:
+        """Selected collaboratives whose latest two submitted rounds sit at different stages.
+        Columns: collaborative, region, earlier_round, earlier_stage, latest_round, latest_stage."""
+        return self._frame(
+            f"""
+            WITH ranked AS (
+                SELECT *, row_number() OVER (PARTITION BY collaborative_id
+                                             ORDER BY opens_on DESC, round_id DESC) AS newest
+                FROM ({_FILTERED_ROUNDS})
+            )
+            SELECT latest.collaborative, latest.region,
+                earlier.round_label AS earlier_round, earlier.stage AS earlier_stage,
+                latest.round_label AS latest_round, latest.stage AS latest_stage
+            FROM ranked latest JOIN ranked earlier
+                ON earlier.collaborative_id = latest.collaborative_id AND earlier.newest = 2
+            WHERE latest.newest = 1 AND latest.stage IS DISTINCT FROM earlier.stage
+            ORDER BY lower(latest.collaborative)
+            """, selection.params())
+
+    def benchmark_choices(self) -> pd.DataFrame:
+        """The profile values and periods that submitted rounds have, for the page's filters."""
+        return self._frame(
+            """
+            SELECT DISTINCT c.region, c.collaborative_type, c.governance_model, k.period_start,
+                c.icss
+            FROM kept_round_scores k JOIN collaboratives c ON c.id = k.collaborative_id
+            """
+        )

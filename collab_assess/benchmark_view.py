@@ -1,0 +1,183 @@
+"""What the Benchmark page shows, worked out without Streamlit: many collaboratives side by side,
+how their stages compare with the survey's 70%, how varied each area is, and how areas moved.
+
+The views compare, they never rank: collaboratives are ordered by name or region. Aggregates
+(stage shares, distributions, medians over time) appear only when they cover at least min_peers()
+collaboratives; below that the view carries the reason instead of the figures.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, replace
+
+import pandas as pd
+
+from collab_assess.bank import QuestionBank
+from collab_assess.benchmark import min_peers
+from collab_assess.scale import level_label
+from collab_assess.store import RoundFilter, Store
+from collab_assess.text import spreadsheet_safe
+
+MEASURES = {"computed": "Stage worked out from the answers",
+            "self-described": "Stage respondents described"}
+
+
+def period_label(start: int) -> str:
+    """An NHS financial year, e.g. 2025 -> "2025/26"."""
+    return f"{start}/{(start + 1) % 100:02d}"
+
+
+@dataclass(frozen=True)
+class BenchmarkView:
+    rounds: pd.DataFrame
+    """Each selected collaborative's latest submitted round: collaborative, region,
+    collaborative_type, governance_model, round_label, period, stage, self_described, bank_version."""
+    area_scores: pd.DataFrame
+    """Long: collaborative, region, area, area_position, score (on the statements all share)."""
+    statements_compared: int
+    versions: tuple[int, ...]
+    stage_shares: pd.DataFrame | None
+    """measure, stage, share, collaboratives; None when too few collaboratives."""
+    trends: pd.DataFrame | None
+    """period, area, area_position, median, collaboratives; periods with too few are left out."""
+    moved: pd.DataFrame
+    why_hidden: str | None
+    """Why the aggregates are hidden (too few collaboratives), or None."""
+
+    @property
+    def empty(self) -> bool:
+        return self.rounds.empty
+
+    @property
+    def versions_note(self) -> str | None:
+        if len(self.versions) < 2:
+            return None
+        listed = " and ".join(str(v) for v in self.versions)
+        return (f"These collaboratives answered question bank versions {listed}, so areas are "
+                f"compared on the {self.statements_compared} statements every version asks.")
+
+
+def benchmark_view(store: Store, selection: RoundFilter, bank: QuestionBank) -> BenchmarkView:
+    """The page's figures for the collaboratives the filter selects. `bank` is the current
+    question bank, whose areas name the rows."""
+    rounds = store.submitted_rounds(selection, latest_only=True)
+    versions = tuple(sorted({int(v) for v in rounds["bank_version"]}))
+    shared = store.statements_shared(versions or (bank.version,))
+    areas = {area.id: (area.name, position) for position, area in enumerate(bank.areas)}
+    scores = store.area_scores_over(rounds["round_id"].tolist(), shared, bank.version)
+    scores = scores.merge(rounds[["round_id", "collaborative", "region"]], on="round_id")
+    scores["area"] = scores["area_id"].map(lambda a: areas[a][0])
+    scores["area_position"] = scores["area_id"].map(lambda a: areas[a][1])
+
+    needed = min_peers()
+    enough = len(rounds) >= needed
+    why = None if enough else (
+        f"Figures across collaboratives appear once at least {needed} are selected (there are "
+        f"{len(rounds)}), so no single collaborative can be picked out of them.")
+    return BenchmarkView(
+        rounds=_described_rounds(rounds),
+        area_scores=scores[["collaborative", "region", "area", "area_position", "score"]],
+        statements_compared=len(shared),
+        versions=versions,
+        stage_shares=_stage_shares(store.stage_counts(selection)) if enough else None,
+        trends=_trends(store, selection, shared, bank, areas, needed) if enough else None,
+        moved=_moves(store.stage_moves(selection)),
+        why_hidden=why,
+    )
+
+
+def _described_rounds(rounds: pd.DataFrame) -> pd.DataFrame:
+    described = rounds.assign(
+        period=rounds["period_start"].map(period_label),
+        stage=rounds["stage"].map(lambda s: level_label(int(s)) if pd.notna(s) else "not scored"),
+        self_described=rounds["self_described"].map(
+            lambda s: level_label(int(s)) if pd.notna(s) else "nobody said"),
+    )
+    return described[["collaborative", "region", "collaborative_type", "governance_model",
+                      "round_label", "period", "stage", "self_described", "bank_version",
+                      "is_demo"]]
+
+
+def _stage_shares(counts: pd.DataFrame) -> pd.DataFrame:
+    totals = counts.groupby("measure")["collaboratives"].transform("sum")
+    return counts.assign(
+        share=counts["collaboratives"] / totals,
+        measure=counts["measure"].map(MEASURES),
+        stage=counts["stage"].map(lambda s: level_label(int(s))),
+    )[["measure", "stage", "share", "collaboratives"]]
+
+
+def _trends(store: Store, selection: RoundFilter, shared: list[str], bank: QuestionBank,
+            areas: dict, needed: int) -> pd.DataFrame:
+    everywhen = replace(selection, periods=())
+    trends = store.area_trends(everywhen, shared, bank.version)
+    trends = trends[trends["collaboratives"] >= needed]
+    return trends.assign(
+        period=trends["period_start"].map(period_label),
+        area=trends["area_id"].map(lambda a: areas[a][0]),
+        area_position=trends["area_id"].map(lambda a: areas[a][1]),
+    )[["period", "area", "area_position", "median", "collaboratives"]]
+
+
+def _moves(moves: pd.DataFrame) -> pd.DataFrame:
+    def label(stage):
+        return level_label(int(stage)) if pd.notna(stage) else "not scored"
+
+    return moves.assign(earlier_stage=moves["earlier_stage"].map(label),
+                        latest_stage=moves["latest_stage"].map(label))
+
+
+COLUMN_NOTES = {
+    "collaborative": "The collaborative's name.",
+    "region": "Its NHS England region.",
+    "collaborative_type": "The kind of providers it brings together.",
+    "governance_model": "Its governance model.",
+    "round_label": "The name of its latest submitted assessment round.",
+    "period": "The NHS financial year (April to March) that round opened in.",
+    "stage": "The stage worked out from the round's answers (mean of area scores).",
+    "self_described": "The stage its respondents said it is at (the middle answer).",
+    "bank_version": "The question bank version the round asked.",
+    "is_demo": "True for synthetic demo collaboratives (made-up data).",
+    "area": "One of the eleven areas.",
+    "score": "The area's score, 1 to 4, on the statements every selected round asks.",
+    "measure": "Which stage: worked out from answers, or described by respondents.",
+    "share": "Share of the selected collaboratives at that stage.",
+    "collaboratives": "How many collaboratives the figure covers.",
+    "median": "The middle of the collaboratives' area scores in that period.",
+    "earlier_round": "The round before its latest submitted one.",
+    "earlier_stage": "Its stage in that earlier round.",
+    "latest_round": "Its latest submitted round.",
+    "latest_stage": "Its stage in the latest round.",
+}
+
+
+def benchmark_tables(view: BenchmarkView) -> dict[str, pd.DataFrame]:
+    """Every table behind the page's charts, by sheet name."""
+    tables = {"Collaboratives": view.rounds,
+              "Area scores": view.area_scores.drop(columns="area_position"),
+              "Stage moves": view.moved}
+    if view.stage_shares is not None:
+        tables["Stage shares"] = view.stage_shares
+    if view.trends is not None:
+        tables["Trends"] = view.trends.drop(columns="area_position")
+    return tables
+
+
+def benchmark_excel(view: BenchmarkView) -> bytes:
+    """All the tables as one Excel workbook, with a first sheet that explains every column. No
+    cell can run as a formula."""
+    tables = benchmark_tables(view)
+    columns = sorted({column for table in tables.values() for column in table.columns})
+    notes = pd.DataFrame({"Column": columns,
+                          "What it means": [COLUMN_NOTES.get(c, "") for c in columns]})
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as workbook:
+        notes.to_excel(workbook, sheet_name="Read me", index=False)
+        for name, table in tables.items():
+            table.map(spreadsheet_safe).to_excel(workbook, sheet_name=name, index=False)
+    return buffer.getvalue()
+
+
+def table_csv(table: pd.DataFrame) -> bytes:
+    return table.map(spreadsheet_safe).to_csv(index=False).encode("utf-8-sig")
