@@ -33,10 +33,11 @@ def area_heatmap(area_scores: pd.DataFrame, order_by: str = "collaborative") -> 
                              else ["collaborative"])["collaborative"].drop_duplicates().tolist())
     columns = data.sort_values("area_position")["area"].drop_duplicates().tolist()
     base = alt.Chart(data).encode(
-        y=alt.Y("collaborative:N", sort=rows, title="Collaborative",
+        y=alt.Y("collaborative:N", sort=rows, title=None,
                 axis=alt.Axis(labelLimit=260)),
         x=alt.X("area:N", sort=columns, title="Area",
-                axis=alt.Axis(labelAngle=-35, labelLimit=200, orient="top")),
+                axis=alt.Axis(labelAngle=-40, labelLimit=220, orient="top", labelOverlap=False,
+                              labelFontSize=12)),
     )
     cells = base.mark_rect(stroke="white").encode(
         color=alt.Color("stage:N", scale=alt.Scale(domain=STAGE_NAMES, range=LEVEL_COLOURS),
@@ -51,7 +52,9 @@ def area_heatmap(area_scores: pd.DataFrame, order_by: str = "collaborative") -> 
         color=alt.Color("stage:N", scale=alt.Scale(domain=STAGE_NAMES, range=LEVEL_INKS),
                         legend=None),
     )
-    return alt.layer(cells, text).properties(height=alt.Step(24))
+    # The text's colours are its own scale, not the cells': dark or light, whichever reads.
+    return alt.layer(cells, text).resolve_scale(color="independent").properties(
+        height=alt.Step(24))
 
 
 def stage_share_chart(shares: pd.DataFrame, survey_share: float, early_names: list[str]) -> alt.Chart:

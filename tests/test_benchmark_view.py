@@ -1,0 +1,143 @@
+"""The Benchmark page's figures on hand-worked data: who is selected, the threshold, stage shares
+by both measures, mixed bank versions, trends by financial year, stage moves, and the downloads."""
+
+from __future__ import annotations
+
+import io
+
+import openpyxl
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from collab_assess.bank import QuestionBank
+from collab_assess.benchmark_view import benchmark_excel, benchmark_view, period_label, table_csv
+from collab_assess.models import CollaborativeProfile, RespondentInput, RoundInput, StageInput
+from collab_assess.store import RoundFilter, Store
+from tests.factories import answer, bank_data
+from tests.test_pages import APP, TIMEOUT, assert_no_exception, texts
+
+
+def submitted(store: Store, bank: QuestionBank, name: str, level: int, *, region="London",
+              opens_on="2026-05-01", described: int | None = None) -> int:
+    found = store.collaboratives()
+    found = found[found["name"] == name]
+    collaborative = int(found["id"].iloc[0]) if len(found) else store.create_collaborative(
+        CollaborativeProfile(name=name, region=region, collaborative_type="Acute"), "t")
+    round_id = store.open_round(collaborative, RoundInput(label=f"R {opens_on}", opens_on=opens_on),
+                                bank, "t")
+    person = store.add_respondent(round_id, RespondentInput(role="Executive director"))
+    for statement in bank.statements:
+        store.record_answer(round_id, person, statement.id, answer(level))
+    if described:
+        store.record_self_described_stage(round_id, person, StageInput(stage=described,
+                                                                       recorded_by="t"))
+    store.close_round(round_id, "t")
+    return round_id
+
+
+@pytest.fixture
+def region(store: Store, small_bank: QuestionBank) -> Store:
+    """Five London collaboratives (levels 1, 1, 2, 3, 4; each described as 2) and two in the
+    North West; "Alpha" also submitted a round a year earlier, at level 3."""
+    submitted(store, small_bank, "Alpha", 3, opens_on="2025-05-01", described=2)
+    for name, level in zip(["Alpha", "Bravo", "Charlie", "Delta", "Echo"], [1, 1, 2, 3, 4]):
+        submitted(store, small_bank, name, level, described=2)
+    for name in ["Foxtrot", "Golf"]:
+        submitted(store, small_bank, name, 2, region="North West")
+    return store
+
+
+def test_each_selected_collaborative_counts_once_on_its_latest_submitted_round(region, small_bank):
+    view = benchmark_view(region, RoundFilter(regions=("London",)), small_bank)
+    assert view.rounds["collaborative"].tolist() == ["Alpha", "Bravo", "Charlie", "Delta", "Echo"]
+    alpha = view.area_scores[view.area_scores["collaborative"] == "Alpha"]
+    assert set(alpha["score"]) == {1.0}  # the 2026 round, not the 2025 one
+    assert view.why_hidden is None
+
+
+def test_stage_shares_by_both_measures(region, small_bank):
+    shares = benchmark_view(region, RoundFilter(regions=("London",)), small_bank).stage_shares
+    computed = shares[shares["measure"].str.startswith("Stage worked out")].set_index("stage")
+    assert computed["collaboratives"].to_dict() == {"1 Emerging": 2, "2 Developing": 1,
+                                                    "3 Maturing": 1, "4 Thriving": 1}
+    assert computed.loc["1 Emerging", "share"] == pytest.approx(0.4)
+    described = shares[shares["measure"].str.startswith("Stage respondents")]
+    assert described["collaboratives"].tolist() == [5] and described["share"].tolist() == [1.0]
+
+
+def test_aggregates_are_hidden_below_five_collaboratives_but_the_rows_still_show(region, small_bank):
+    view = benchmark_view(region, RoundFilter(regions=("North West",)), small_bank)
+    assert len(view.rounds) == 2
+    assert view.stage_shares is None and view.trends is None
+    assert "at least 5 are selected (there are 2)" in view.why_hidden
+    assert "Stage shares" not in pd.ExcelFile(io.BytesIO(benchmark_excel(view))).sheet_names
+
+
+def test_filters_that_select_nothing_give_an_empty_view(region, small_bank):
+    view = benchmark_view(region, RoundFilter(regions=("London",), periods=(2019,)), small_bank)
+    assert view.empty
+
+
+def test_trends_by_financial_year_leave_out_thin_years(region, small_bank):
+    trends = benchmark_view(region, RoundFilter(), small_bank).trends
+    assert trends["period"].unique().tolist() == ["2026/27"]  # only Alpha submitted in 2025/26
+    pb = trends[trends["area"] == "Area PB"].iloc[0]
+    assert pb["collaboratives"] == 7 and pb["median"] == 2.0
+    assert period_label(2025) == "2025/26" and period_label(2099) == "2099/00"
+
+
+def test_stage_moves_compare_each_collaboratives_last_two_rounds(region, small_bank):
+    moved = benchmark_view(region, RoundFilter(), small_bank).moved
+    assert moved[["collaborative", "earlier_stage", "latest_stage"]].values.tolist() == [
+        ["Alpha", "3 Maturing", "1 Emerging"]]
+
+
+def test_mixed_bank_versions_compare_on_shared_statements(store, small_bank):
+    v2_data = bank_data(version=2)
+    v2_data["statements"] = [s for s in v2_data["statements"] if s["id"] != "DS-3"]
+    v2 = QuestionBank.model_validate(v2_data)
+    for n in range(3):
+        submitted(store, small_bank, f"Old {n}", 2)
+        submitted(store, v2, f"New {n}", 3)
+    view = benchmark_view(store, RoundFilter(), v2)
+    assert view.versions == (1, 2) and view.statements_compared == 8
+    assert "versions 1 and 2" in view.versions_note and "8 statements" in view.versions_note
+
+
+def test_the_downloads_explain_every_column_and_run_no_formulas(store, small_bank):
+    for n in range(5):
+        submitted(store, small_bank, f"=HYPERLINK(\"x\") {n}", 2)
+    view = benchmark_view(store, RoundFilter(), small_bank)
+    workbook = openpyxl.load_workbook(io.BytesIO(benchmark_excel(view)))
+    assert workbook.sheetnames[0] == "Read me"
+    notes = {row[0]: row[1] for row in workbook["Read me"].iter_rows(min_row=2, values_only=True)}
+    assert all(notes[column] for column in notes), "every column is explained"
+    names = [row[0] for row in workbook["Collaboratives"].iter_rows(min_row=2, values_only=True)]
+    assert all(name.startswith("'=HYPERLINK") for name in names)
+    first_cell = pd.read_csv(io.BytesIO(table_csv(view.rounds)))["collaborative"].iloc[0]
+    assert first_cell.startswith("'=HYPERLINK")
+
+
+def test_the_benchmark_page_filters_and_explains(app_db, small_bank):
+    from collab_assess.bank import load_current_bank
+
+    bank = load_current_bank()
+    store = Store(app_db)
+    for n in range(5):
+        submitted(store, bank, f"London {n}", n % 4 + 1)
+    submitted(store, bank, "Lonely", 2, region="North West")
+    store.close()
+    page = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    page.switch_page("pages/benchmark.py").run()
+    assert_no_exception(page)
+    assert "**6** collaboratives selected" in texts(page.markdown)
+    assert len(page.get("vega_lite_chart")) + len(page.get("arrow_vega_lite_chart")) >= 4
+    next(m for m in page.multiselect if m.label == "NHS England region").select("North West")
+    page.run()
+    assert "**1** collaboratives selected" in texts(page.markdown)
+    assert "at least 5 are selected (there are 1)" in texts(page.info)
+    next(m for m in page.multiselect if m.label == "Type of collaborative").select("Acute")
+    next(m for m in page.multiselect if m.label == "NHS England region").unselect("North West")
+    page.run()
+    assert_no_exception(page)
