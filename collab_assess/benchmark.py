@@ -113,7 +113,10 @@ def peer_comparison(store: Store, collaborative: Collaborative, assessment_round
                        f"group have submitted a round (there are {len(peers)}), so no single "
                        "collaborative can be picked out.", len(peers), int(peers["is_demo"].sum()),
                        len(own_statements))
-    shared = store.statements_shared([assessment_round.bank_version, *peers["bank_version"]])
+    versions = {assessment_round.bank_version, *(int(v) for v in peers["bank_version"])}
+    # Everyone on one bank version: their kept area scores as they are. Otherwise worked out again
+    # on the statements all the versions ask.
+    shared = store.statements_shared(sorted(versions)) if len(versions) > 1 else None
     areas, overall = store.peer_area_aggregates(
         selection, shared, assessment_round.bank_version, your_overall,
         [int(stage) for stage in early_stages])
@@ -125,7 +128,7 @@ def peer_comparison(store: Store, collaborative: Collaborative, assessment_round
         areas=areas,
         early_share=_number(overall["early_share"]),
         share_below=_number(overall["share_below"]) if your_overall is not None else None,
-        statements_compared=len(shared),
+        statements_compared=len(shared) if shared is not None else len(own_statements),
         statements_in_round=len(own_statements),
     )
 

@@ -15,7 +15,7 @@ import pandas as pd
 
 from collab_assess.bank import QuestionBank
 from collab_assess.benchmark import min_peers
-from collab_assess.scale import level_label
+from collab_assess.scale import LEVELS, level_label
 from collab_assess.store import RoundFilter, Store
 from collab_assess.text import spreadsheet_safe
 
@@ -59,16 +59,19 @@ class BenchmarkView:
 
 
 def benchmark_view(store: Store, selection: RoundFilter, bank: QuestionBank) -> BenchmarkView:
-    """The page's figures for the collaboratives the filter selects. `bank` is the current
-    question bank, whose areas name the rows."""
+    """The page's figures for the collaboratives the filter selects. Areas are named and grouped
+    as the newest bank version among the selected rounds does (`bank` when there are none)."""
     rounds = store.submitted_rounds(selection, latest_only=True)
     versions = tuple(sorted({int(v) for v in rounds["bank_version"]}))
-    shared = store.statements_shared(versions or (bank.version,))
-    areas = {area.id: (area.name, position) for position, area in enumerate(bank.areas)}
-    scores = store.area_scores_over(rounds["round_id"].tolist(), shared, bank.version)
-    scores = scores.merge(rounds[["round_id", "collaborative", "region"]], on="round_id")
-    scores["area"] = scores["area_id"].map(lambda a: areas[a][0])
-    scores["area_position"] = scores["area_id"].map(lambda a: areas[a][1])
+    area_bank = store.bank(versions[-1]) if versions else bank
+    # One bank version: the kept area scores as they are. Several: worked out again on the
+    # statements every version asks.
+    shared = store.statements_shared(versions) if len(versions) > 1 else None
+    names = {area.id: area.name for area in area_bank.areas}
+    positions = {area.id: position for position, area in enumerate(area_bank.areas)}
+    scores = store.area_scores_over(selection, shared, area_bank.version)
+    scores["area"] = scores["area_id"].map(names)
+    scores["area_position"] = scores["area_id"].map(positions)
 
     needed = min_peers()
     enough = len(rounds) >= needed
@@ -78,21 +81,24 @@ def benchmark_view(store: Store, selection: RoundFilter, bank: QuestionBank) -> 
     return BenchmarkView(
         rounds=_described_rounds(rounds),
         area_scores=scores[["collaborative", "region", "area", "area_position", "score"]],
-        statements_compared=len(shared),
+        statements_compared=len(shared) if shared is not None else len(area_bank.statements),
         versions=versions,
         stage_shares=_stage_shares(store.stage_counts(selection)) if enough else None,
-        trends=_trends(store, selection, shared, bank, areas, needed) if enough else None,
+        trends=_trends(store, selection, shared, area_bank, names, positions, needed)
+        if enough else None,
         moved=_moves(store.stage_moves(selection)),
         why_hidden=why,
     )
 
 
+STAGE_LABELS = {int(level): level_label(level) for level in LEVELS}
+
+
 def _described_rounds(rounds: pd.DataFrame) -> pd.DataFrame:
     described = rounds.assign(
         period=rounds["period_start"].map(period_label),
-        stage=rounds["stage"].map(lambda s: level_label(int(s)) if pd.notna(s) else "not scored"),
-        self_described=rounds["self_described"].map(
-            lambda s: level_label(int(s)) if pd.notna(s) else "nobody said"),
+        stage=rounds["stage"].map(STAGE_LABELS).fillna("not scored"),
+        self_described=rounds["self_described"].map(STAGE_LABELS).fillna("nobody said"),
     )
     return described[["collaborative", "region", "collaborative_type", "governance_model",
                       "round_label", "period", "stage", "self_described", "bank_version",
@@ -108,15 +114,15 @@ def _stage_shares(counts: pd.DataFrame) -> pd.DataFrame:
     )[["measure", "stage", "share", "collaboratives"]]
 
 
-def _trends(store: Store, selection: RoundFilter, shared: list[str], bank: QuestionBank,
-            areas: dict, needed: int) -> pd.DataFrame:
+def _trends(store: Store, selection: RoundFilter, shared: list[str] | None, bank: QuestionBank,
+            names: dict, positions: dict, needed: int) -> pd.DataFrame:
     everywhen = replace(selection, periods=())
     trends = store.area_trends(everywhen, shared, bank.version)
     trends = trends[trends["collaboratives"] >= needed]
     return trends.assign(
         period=trends["period_start"].map(period_label),
-        area=trends["area_id"].map(lambda a: areas[a][0]),
-        area_position=trends["area_id"].map(lambda a: areas[a][1]),
+        area=trends["area_id"].map(names),
+        area_position=trends["area_id"].map(positions),
     )[["period", "area", "area_position", "median", "collaboratives"]]
 
 

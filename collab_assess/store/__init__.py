@@ -21,6 +21,7 @@ from collab_assess.store.database import (
 from collab_assess.store.demo_data import DemoData
 from collab_assess.store.records import Collaborative, Respondent, Round
 from collab_assess.store.rounds import RoundRecords
+from collab_assess.store.scale_data import ScaleData
 from collab_assess.store.workshop import WorkshopRecords
 from collab_assess.store.workshops import WorkshopSessions
 
@@ -37,8 +38,8 @@ __all__ = [
 ]
 
 
-class Store(RoundRecords, DemoData, CollaborativeRecords, WorkshopSessions, WorkshopRecords,
-            BenchmarkQueries):
+class Store(RoundRecords, DemoData, ScaleData, CollaborativeRecords, WorkshopSessions,
+            WorkshopRecords, BenchmarkQueries):
     """Every read and write of collab-assess data goes through one of these methods."""
 
     @classmethod

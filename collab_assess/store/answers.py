@@ -108,13 +108,19 @@ class AnswerRecords(Database):
     def current_answers(self, round_ids: Sequence[int]) -> pd.DataFrame:
         """The current answer of every respondent to every statement they answered, with the
         respondent's role and organisation."""
+        # Both tables are filtered by round before the join, so with millions of answers the
+        # scan reads only the round's part of each (rows are stored roughly in round order).
         return self._frame(
             """
+            WITH wanted AS (SELECT unnest(?::INTEGER[]) AS round_id)
             SELECT a.id AS answer_id, a.round_id, a.respondent_id, a.statement_id, a.level,
                 a.unscored, a.target_level, a.note, a.recorded_at, a.recorded_by, a.source,
                 p.role, p.organisation
-            FROM current_answers a JOIN respondents p ON p.id = a.respondent_id
-            WHERE a.round_id IN (SELECT unnest(?::INTEGER[]))
+            FROM answer_heads h
+            JOIN answers a ON a.id = h.answer_id
+            JOIN respondents p ON p.id = h.respondent_id
+            WHERE h.round_id IN (SELECT round_id FROM wanted)
+              AND a.round_id IN (SELECT round_id FROM wanted)
             ORDER BY a.round_id, a.respondent_id, a.statement_id
             """,
             [list(map(int, round_ids))],

@@ -40,18 +40,18 @@ class RoundFilter:
 _FILTERED_ROUNDS = """
     SELECT k.round_id, k.collaborative_id, k.bank_version, k.opens_on, k.period_start,
         k.overall, k.stage, k.self_described, k.respondents,
-        c.name AS collaborative, c.region, c.icss, c.collaborative_type, c.governance_model,
+        c.name AS collaborative, c.region, c.collaborative_type, c.governance_model,
         c.is_demo, r.label AS round_label
     FROM kept_round_scores k
     JOIN collaboratives c ON c.id = k.collaborative_id
     JOIN rounds r ON r.id = k.round_id
-    WHERE (len($1::VARCHAR[]) = 0 OR c.region IN (SELECT unnest($1::VARCHAR[])))
-      AND (len($2::VARCHAR[]) = 0 OR len(list_intersect(c.icss, $2::VARCHAR[])) > 0)
-      AND (len($3::VARCHAR[]) = 0 OR c.collaborative_type IN (SELECT unnest($3::VARCHAR[])))
-      AND (len($4::VARCHAR[]) = 0 OR c.governance_model IN (SELECT unnest($4::VARCHAR[])))
-      AND (len($5::INTEGER[]) = 0 OR k.period_start IN (SELECT unnest($5::INTEGER[])))
+    WHERE (len($1::VARCHAR[]) = 0 OR list_contains($1::VARCHAR[], c.region))
+      AND (len($2::VARCHAR[]) = 0 OR list_has_any(c.icss, $2::VARCHAR[]))
+      AND (len($3::VARCHAR[]) = 0 OR list_contains($3::VARCHAR[], c.collaborative_type))
+      AND (len($4::VARCHAR[]) = 0 OR list_contains($4::VARCHAR[], c.governance_model))
+      AND (len($5::INTEGER[]) = 0 OR list_contains($5::INTEGER[], k.period_start))
       AND ($6::INTEGER IS NULL OR k.collaborative_id <> $6::INTEGER)
-      AND (len($7::INTEGER[]) = 0 OR k.collaborative_id IN (SELECT unnest($7::INTEGER[])))
+      AND (len($7::INTEGER[]) = 0 OR list_contains($7::INTEGER[], k.collaborative_id))
 """
 
 _LATEST_PER_COLLABORATIVE = """
@@ -96,37 +96,55 @@ class BenchmarkQueries(Database):
         )
         return rows["statement_id"].tolist()
 
-    def area_scores_over(self, round_ids: Sequence[int], statement_ids: Sequence[str],
+    def area_scores_over(self, selection: RoundFilter, statement_ids: Sequence[str] | None,
                          area_bank_version: int) -> pd.DataFrame:
-        """Each round's area scores worked out from its kept statement scores on these statements
-        only, grouped into areas as bank version `area_bank_version` does: how rounds on
-        different bank versions are compared on what they share. Columns: round_id, area_id,
+        """The area scores of each collaborative's latest submitted round the filter selects.
+        With statement_ids, worked out from the kept statement scores on those statements only,
+        grouped into areas as bank version `area_bank_version` does: how rounds on different
+        bank versions are compared on what they share. Without, the kept area scores as they
+        are (every round asks the same bank). Columns: round_id, collaborative, region, area_id,
         score, statements_scored."""
+        latest = _FILTERED_ROUNDS + _LATEST_PER_COLLABORATIVE
+        if statement_ids is None:
+            return self._frame(
+                f"""
+                WITH latest AS ({latest})
+                SELECT a.round_id, latest.collaborative, latest.region, a.area_id, a.score,
+                    a.statements_scored
+                FROM kept_area_scores a JOIN latest ON latest.round_id = a.round_id
+                WHERE a.score IS NOT NULL
+                """, selection.params())
         return self._frame(
-            """
-            SELECT k.round_id, s.area_id, avg(k.score) AS score, count(k.score) AS statements_scored
+            f"""
+            WITH latest AS ({latest})
+            SELECT k.round_id, any_value(latest.collaborative) AS collaborative,
+                any_value(latest.region) AS region, s.area_id, avg(k.score) AS score,
+                count(k.score) AS statements_scored
             FROM kept_statement_scores k
-            JOIN bank_statements s ON s.statement_id = k.statement_id AND s.bank_version = ?
-            WHERE k.round_id IN (SELECT unnest(?::INTEGER[]))
-              AND k.statement_id IN (SELECT unnest(?::VARCHAR[]))
+            JOIN latest ON latest.round_id = k.round_id
+            JOIN bank_statements s ON s.statement_id = k.statement_id AND s.bank_version = $8
+            WHERE k.statement_id IN (SELECT unnest($9::VARCHAR[])) AND k.score IS NOT NULL
             GROUP BY k.round_id, s.area_id
             """,
-            [int(area_bank_version), [int(r) for r in round_ids], list(statement_ids)],
+            [*selection.params(), int(area_bank_version), list(statement_ids)],
         )
 
-    def peer_area_aggregates(self, selection: RoundFilter, statement_ids: Sequence[str],
+    def peer_area_aggregates(self, selection: RoundFilter, statement_ids: Sequence[str] | None,
                              area_bank_version: int, your_overall: float | None,
                              early_stages: Sequence[int]) -> tuple[pd.DataFrame, dict]:
         """Aggregates over the peers' latest submitted rounds, in one pass: per area the count,
         median and quartiles; overall, how many peers (and synthetic ones), the share at an early
         stage and the share scoring below `your_overall`. Peers' scores are worked out on the
-        given statements only, so rounds on other bank versions compare on what they share."""
-        params = [*selection.params(), int(area_bank_version), list(statement_ids),
+        given statements only, so rounds on other bank versions compare on what they share
+        (statement_ids None: all on one bank, so their kept area scores are used as they are)."""
+        params = [*selection.params(), int(area_bank_version), list(statement_ids or []),
                   your_overall, [int(s) for s in early_stages]]
         peer_rounds = _FILTERED_ROUNDS + _LATEST_PER_COLLABORATIVE
-        common = f"""
-            WITH peers AS ({peer_rounds}),
-            areas AS (
+        areas = ("""
+                SELECT a.round_id, a.area_id, a.score FROM kept_area_scores a
+                WHERE a.round_id IN (SELECT round_id FROM peers) AND a.score IS NOT NULL
+                    AND $8 IS NOT NULL AND $9 IS NOT NULL  -- the same parameters either way
+            """ if statement_ids is None else """
                 SELECT k.round_id, s.area_id, avg(k.score) AS score
                 FROM kept_statement_scores k
                 JOIN bank_statements s ON s.statement_id = k.statement_id AND s.bank_version = $8
@@ -134,8 +152,8 @@ class BenchmarkQueries(Database):
                   AND k.statement_id IN (SELECT unnest($9::VARCHAR[]))
                   AND k.score IS NOT NULL
                 GROUP BY k.round_id, s.area_id
-            )
-        """
+            """)
+        common = f"WITH peers AS ({peer_rounds}), areas AS ({areas})"
         per_area = self._frame(
             common + """
             SELECT area_id, count(*) AS peers, median(score) AS peer_median,
@@ -174,19 +192,18 @@ class BenchmarkQueries(Database):
             ORDER BY measure, stage
             """, selection.params())
 
-    def area_trends(self, selection: RoundFilter, statement_ids: Sequence[str],
+    def area_trends(self, selection: RoundFilter, statement_ids: Sequence[str] | None,
                     area_bank_version: int) -> pd.DataFrame:
         """Per period and area: how many collaboratives submitted a round in that period and
         the median of their area scores (each collaborative's latest round in the period, on the
-        given statements). Columns: period_start, area_id, collaboratives, median."""
-        params = [*selection.params(), int(area_bank_version), list(statement_ids)]
-        return self._frame(
-            f"""
-            WITH picked AS (
-                {_FILTERED_ROUNDS}
-                QUALIFY row_number() OVER (PARTITION BY k.collaborative_id, k.period_start
-                                           ORDER BY k.opens_on DESC, k.round_id DESC) = 1
-            ), areas AS (
+        given statements; statement_ids None: the kept area scores, all rounds asking one bank).
+        Columns: period_start, area_id, collaboratives, median."""
+        params = [*selection.params(), int(area_bank_version), list(statement_ids or [])]
+        areas = ("""
+                SELECT a.round_id, a.area_id, a.score FROM kept_area_scores a
+                WHERE a.round_id IN (SELECT round_id FROM picked) AND a.score IS NOT NULL
+                    AND $8 IS NOT NULL AND $9 IS NOT NULL  -- the same parameters either way
+            """ if statement_ids is None else """
                 SELECT k.round_id, s.area_id, avg(k.score) AS score
                 FROM kept_statement_scores k
                 JOIN bank_statements s ON s.statement_id = k.statement_id AND s.bank_version = $8
@@ -194,7 +211,14 @@ class BenchmarkQueries(Database):
                   AND k.statement_id IN (SELECT unnest($9::VARCHAR[]))
                   AND k.score IS NOT NULL
                 GROUP BY k.round_id, s.area_id
-            )
+            """)
+        return self._frame(
+            f"""
+            WITH picked AS (
+                {_FILTERED_ROUNDS}
+                QUALIFY row_number() OVER (PARTITION BY k.collaborative_id, k.period_start
+                                           ORDER BY k.opens_on DESC, k.round_id DESC) = 1
+            ), areas AS ({areas})
             SELECT p.period_start, a.area_id, count(*) AS collaboratives, median(a.score) AS median
             FROM picked p JOIN areas a ON a.round_id = p.round_id
             GROUP BY p.period_start, a.area_id ORDER BY p.period_start, a.area_id

@@ -1,0 +1,193 @@
+"""`make bench`, national scale: the benchmark and Results data on millions of answers.
+
+Builds each national-scale database once (DuckDB generates it in seconds; it is kept in .bench/
+and reused), then measures each in a fresh process, so its peak memory is the app's alone:
+the England and one-region Benchmark data, one collaborative's Results data, whether peer figures
+stay put when an answer is saved in an open round, and the same England figures worked out by a
+plain DuckDB query over a flat table of current answers and by pandas over frames in memory.
+Prints figures; nothing here is a test.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+
+from collab_assess.bank import load_current_bank
+from collab_assess.baseline import load_baseline
+from collab_assess.benchmark import peer_comparison
+from collab_assess.benchmark_view import benchmark_view
+from collab_assess.models import AnswerInput, RespondentInput
+from collab_assess.results import round_results
+from collab_assess.store import RoundFilter, Store
+
+CACHE = Path(__file__).resolve().parent.parent / ".bench"
+ROUNDS_EACH, RESPONDENTS_EACH = 4, 12
+SCALES = {"4.4M": 2_000, "10M": 4_530}
+"""Collaboratives at each scale; each has 4 yearly rounds of 12 people answering every statement."""
+GOALS_MS = {"england": 50, "region": 30, "results": 200}
+PEAK_MEMORY_GOAL_MB = 1024
+REPEATS = 5
+REGION = "London"
+
+
+def database_for(scale: str) -> tuple[Path, float | None]:
+    """The scale's database file, built if it is not there yet; and how long building took."""
+    CACHE.mkdir(exist_ok=True)
+    path = CACHE / f"national-{scale}.duckdb"
+    ready = path.with_suffix(".ready")
+    if path.exists() and ready.exists():
+        return path, None
+    for leftover in CACHE.glob(path.name + "*"):
+        leftover.unlink()
+    started = time.perf_counter()
+    store = Store(path)
+    try:
+        store.generate_national_scale(load_current_bank(), SCALES[scale], ROUNDS_EACH,
+                                      RESPONDENTS_EACH)
+    finally:
+        store.close()
+    ready.touch()
+    return path, time.perf_counter() - started
+
+
+def _timed(work: Callable[[], object]) -> tuple[object, float]:
+    started = time.perf_counter()
+    result = work()
+    return result, (time.perf_counter() - started) * 1000
+
+
+def _median_ms(work: Callable[[], object]) -> float:
+    work()  # the first run warms DuckDB's caches, as the app's first visitor does
+    return statistics.median(_timed(work)[1] for _ in range(REPEATS))
+
+
+ENGLAND_FROM_ANSWERS = """
+    WITH latest AS (
+        SELECT r.id AS round_id, r.collaborative_id FROM rounds r
+        WHERE r.status = 'closed'
+        QUALIFY row_number() OVER (PARTITION BY r.collaborative_id
+                                   ORDER BY r.opens_on DESC, r.id DESC) = 1
+    ), statements AS (
+        SELECT f.round_id, f.area_id, f.statement_id, median(f.level) AS score
+        FROM flat_current_answers f JOIN latest USING (round_id)
+        WHERE f.level IS NOT NULL GROUP BY ALL
+    ), areas AS (
+        SELECT round_id, area_id, avg(score) AS score FROM statements GROUP BY ALL
+    )
+    SELECT area_id, median(score), quantile_cont(score, 0.25), quantile_cont(score, 0.75),
+        count(*) FROM areas GROUP BY area_id
+"""
+
+
+def _england_by_pandas(answers: pd.DataFrame) -> pd.DataFrame:
+    closed = answers[answers["status"] == "closed"]
+    latest = (closed[["round_id", "collaborative_id", "opens_on"]].drop_duplicates()
+              .sort_values(["opens_on", "round_id"]).groupby("collaborative_id").tail(1))
+    picked = closed[closed["round_id"].isin(latest["round_id"])].dropna(subset=["level"])
+    statements = picked.groupby(["round_id", "area_id", "statement_id"])["level"].median()
+    areas = statements.groupby(level=["round_id", "area_id"]).mean()
+    return areas.groupby(level="area_id").describe()
+
+
+def measure(path: Path) -> dict:
+    """Run in its own process (see main): every figure for one database file."""
+    bank, baseline = load_current_bank(), load_baseline()
+    store = Store(path)
+    figures: dict = {"file_mb": round(path.stat().st_size / 2**20)}
+    figures["answers"] = int(store._one("SELECT count(*) FROM answers")[0])
+    figures["england_ms"] = _median_ms(lambda: benchmark_view(store, RoundFilter(), bank))
+    figures["region_ms"] = _median_ms(
+        lambda: benchmark_view(store, RoundFilter(regions=(REGION,)), bank))
+
+    latest = store.submitted_rounds(RoundFilter(), latest_only=True).iloc[0]
+    collaborative = store.get_collaborative(int(latest["collaborative_id"]))
+    assessment_round = store.get_round(int(latest["round_id"]))
+
+    def results_data():
+        results = round_results(store, assessment_round.id)
+        return results, peer_comparison(store, collaborative, assessment_round, results.overall,
+                                        baseline.early_stages)
+
+    figures["results_ms"] = _median_ms(results_data)
+    before = results_data()[1]
+    open_round = store._one("SELECT id FROM rounds WHERE status = 'open' LIMIT 1")[0]
+    person = store.add_respondent(open_round, RespondentInput(role="Clinical lead"))
+    store.record_answer(open_round, person, bank.statements[0].id,
+                        AnswerInput(level=4, recorded_by="bench"))
+    after = results_data()[1]
+    figures["peers_unchanged_after_a_save"] = bool(
+        after.areas.equals(before.areas) and after.peers == before.peers)
+    figures["peak_memory_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+
+    # The same England area figures from the answers themselves: a plain DuckDB query over a flat
+    # table of current answers, and pandas over the same table already in memory.
+    cursor = store._cursor()
+    cursor.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE flat_current_answers AS
+        SELECT a.round_id, r.collaborative_id, r.opens_on, r.status, s.area_id, a.statement_id,
+            a.level::DOUBLE AS level
+        FROM current_answers a JOIN rounds r ON r.id = a.round_id
+        JOIN bank_statements s ON s.bank_version = r.bank_version AND s.statement_id = a.statement_id
+        """)
+    figures["plain_duckdb_ms"] = _median_ms(lambda: cursor.execute(ENGLAND_FROM_ANSWERS).fetchall())
+    frame, figures["pandas_load_ms"] = _timed(
+        lambda: cursor.execute("SELECT * FROM flat_current_answers").df())
+    figures["pandas_ms"] = _median_ms(lambda: _england_by_pandas(frame))
+    store.close()
+    return figures
+
+
+def run(scales: list[str] | None = None) -> dict[str, dict]:
+    """Build (once) and measure each scale, each measurement in a fresh Python process."""
+    report = {}
+    for scale in scales or list(SCALES):
+        path, build_seconds = database_for(scale)
+        finished = subprocess.run(
+            [sys.executable, "-m", "collab_assess.bench_national", "--measure", str(path)],
+            capture_output=True, text=True, check=True)
+        figures = json.loads(finished.stdout.strip().splitlines()[-1])
+        figures["built_in_s"] = None if build_seconds is None else round(build_seconds, 1)
+        report[scale] = figures
+    return report
+
+
+def print_report(report: dict[str, dict], line: Callable[[str, str], None]) -> None:
+    for scale, f in report.items():
+        built = ("reused from .bench/" if f["built_in_s"] is None
+                 else f"built in {f['built_in_s']:.0f} s")
+        print(f"National scale {scale}: {f['answers']:,} answers, {f['file_mb']} MB file ({built})")
+        for key, what in (("england", "England Benchmark page data"),
+                          ("region", f"one region's Benchmark data ({REGION})"),
+                          ("results", "one collaborative's Results data")):
+            line(f"{what} (goal < {GOALS_MS[key]} ms)", f"{f[key + '_ms']:.0f} ms")
+        line(f"peak memory of the app process (goal < {PEAK_MEMORY_GOAL_MB} MB)",
+             f"{f['peak_memory_mb']} MB")
+        line("peer figures after an answer is saved in an open round",
+             "unchanged" if f["peers_unchanged_after_a_save"] else "CHANGED")
+        line("England figures by plain DuckDB over a flat answers table",
+             f"{f['plain_duckdb_ms']:.0f} ms ({f['plain_duckdb_ms'] / f['england_ms']:.1f}x)")
+        line("...by pandas over frames in memory (after loading them)",
+             f"{f['pandas_ms']:.0f} ms ({f['pandas_ms'] / f['england_ms']:.1f}x)")
+        line("   loading those frames into pandas", f"{f['pandas_load_ms']:.0f} ms")
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--measure"]:
+        print(json.dumps(measure(Path(argv[1]))))
+        return
+    print_report(run(), lambda what, figure: print(f"  {what:<62} {figure:>14}"))
+
+
+if __name__ == "__main__":
+    main()
