@@ -138,15 +138,18 @@ with rounds_tab:
         if (rounds["status"] == "open").sum() > 1:
             st.info("More than one round is open. People joining the self-assessment are sent to "
                     "the newest; close rounds you have finished with.", icon=":material/info:")
-        with st.expander("Close or reopen a round"):
+        with st.expander("Submit (close) or reopen a round"):
             picked = st.selectbox("Round", rounds["id"].tolist(), format_func=names.get,
                                   key="round-to-change")
             if statuses[picked] == "open":
-                st.caption("Closing keeps every answer but stops anyone changing them.")
-                if st.button("Close this round"):
+                st.caption("Submitting closes the round: every answer is kept but nobody can "
+                           "change them, and its scores then count in peer figures and "
+                           "benchmarks. You can reopen it later.")
+                if st.button("Submit and close this round"):
                     save_and_rerun(lambda: store.close_round(picked, actor()),
-                                   f"Closed {as_text(names[picked])}.")
-            elif st.button("Reopen this round"):
+                                   f"Submitted and closed {as_text(names[picked])}.")
+            elif st.button("Reopen this round", help="It leaves peer figures and benchmarks "
+                           "until it is submitted again."):
                 save_and_rerun(lambda: store.reopen_round(picked, actor()),
                                f"Reopened {as_text(names[picked])}.")
 

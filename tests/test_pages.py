@@ -131,9 +131,9 @@ def test_collaborative_page_shows_the_profile_and_opens_a_round(seeded, app_db):
 
 def test_collaborative_page_closes_a_round(seeded, app_db):
     test = app("collaborative", collaborative_id=seeded["collaborative"])
-    next(b for b in test.button if b.label == "Close this round").click()
+    next(b for b in test.button if b.label == "Submit and close this round").click()
     test.run()
-    assert "Closed Spring 2026." in texts(test.success)
+    assert "Submitted and closed Spring 2026." in texts(test.success)
     assert reopen(app_db).get_round(seeded["round"]).status == "closed"
 
 
