@@ -141,3 +141,28 @@ def test_the_benchmark_page_filters_and_explains(app_db, small_bank):
     next(m for m in page.multiselect if m.label == "NHS England region").unselect("North West")
     page.run()
     assert_no_exception(page)
+
+
+def test_results_compare_with_a_chosen_peer_group_naming_no_peer(app_db):
+    from collab_assess.bank import load_current_bank
+
+    bank = load_current_bank()
+    store = Store(app_db)
+    mine = submitted(store, bank, "Mine", 2, region="North West")
+    for n in range(5):
+        submitted(store, bank, f"London peer {n}", n % 4 + 1)
+    mine_collaborative = store.get_round(mine).collaborative_id
+    store.close()
+    page = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    page.session_state["collaborative_id"] = mine_collaborative
+    page.switch_page("pages/results.py").run()
+    assert_no_exception(page)
+    assert "the middle half of 5 peer collaboratives" in texts(page.markdown)
+    assert not any("London peer" in text for text in (texts(page.markdown), texts(page.caption)))
+    from collab_assess.benchmark import PeerGroup
+
+    next(box for box in page.selectbox if box.label == "Compare with").select(
+        PeerGroup.SAME_REGION).run()
+    assert_no_exception(page)
+    assert "at least 5 collaboratives in this group have submitted a round (there are 0)" in texts(
+        page.caption)
