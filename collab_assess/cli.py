@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from collab_assess.bank import BANK_DIR_ENV_VAR, load_banks, load_current_bank
-from collab_assess.demo import DEMO_SEED, generate_demo
+from collab_assess.demo import DEMO_SEED, demo_banks, generate_demo
 from collab_assess.errors import CollabAssessError
 from collab_assess.store import DB_ENV_VAR, Store, default_db_path
 
@@ -37,8 +37,9 @@ def cmd_demo(args: argparse.Namespace) -> str:
     if args.if_empty and not store.is_empty():
         return "The database already holds collaboratives; demo peers not loaded."
     started = time.perf_counter()
-    bank = load_current_bank(args.bank_dir)
-    counts = store.import_demo(generate_demo(bank, seed=args.seed), bank)
+    bank, earlier = demo_banks(load_banks(args.bank_dir))
+    dataset = generate_demo(bank, seed=args.seed, earlier_bank=earlier)
+    counts = store.import_demo(dataset, [each for each in (bank, earlier) if each is not None])
     took = time.perf_counter() - started
     return (
         f"Loaded synthetic demo peers into {store.path} in {took:.1f}s: "

@@ -8,16 +8,25 @@ from collab_assess.reference so the demo peers can be filtered like real ones.
 The answers come from a simple model rather than uniform noise, so benchmarks look plausible: each
 collaborative has a latent maturity that grows from round to round, some areas are weaker everywhere
 (data sharing, interoperable digital) and some stronger (partnership building, relationships), roles
-rate a little differently, and some statements split the room. The latest rounds are calibrated so that
-about 70% of the collaboratives score in an early stage (Emerging or Developing), as 70% described
-themselves in the November 2022 NHS Confederation / NHS Providers survey
-(../shared/seeds/004_038cedfb7b8e7b4e.txt).
+rate a little differently, and some statements split the room.
+
+Rounds are submitted (status "closed") except the newest round of about one collaborative in five,
+which is still open; only collaboratives with an earlier round get an open one, so every
+collaborative has a submitted round to count as a peer. Each collaborative's latest submitted round
+is calibrated so that about 70% of them score in an early stage (Emerging or Developing), matching
+the 70% of responding collaboratives that described themselves that way in the November 2022 NHS
+Confederation / NHS Providers survey (../shared/seeds/004_038cedfb7b8e7b4e.txt). The demo is made to
+match that figure, so it can never be evidence for it.
+
+Given an earlier bank as well, a collaborative's older rounds ask the earlier bank's statements and
+its newest round the current bank's, as they would after a new bank version is released.
 
 The same seed always gives the same tables; nothing depends on today's date.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -167,8 +176,8 @@ ROUND_SLOTS: tuple[tuple[str, int], ...] = tuple(
 LATEST_SLOT_CHOICES = range(len(ROUND_SLOTS) - 4, len(ROUND_SLOTS))  # spring 2025 to autumn 2026
 ROUND_COUNT_WEIGHTS = (0.3, 0.4, 0.3)  # 1, 2 or 3 rounds
 SLOT_GAP_WEIGHTS = (0.6, 0.4)  # the next round six or twelve months later
-# A latest round that opened recently is more often still open.
-OPEN_SHARE_BY_SLOTS_BEFORE_END = (0.55, 0.25, 0.0, 0.0)
+# About one collaborative in five has its newest round still open; the most recent rounds first.
+OPEN_LATEST_SHARE = 0.2
 RESPONDENT_RANGE = (5, 15)
 
 ROLE_WEIGHTS: dict[str, float] = {
@@ -187,8 +196,8 @@ FIRST_NAMES = (
 
 # -- the answer model ------------------------------------------------------------------------------
 
-# Share of collaboratives whose latest round is meant to land in each stage. 70% early (Emerging or
-# Developing) mirrors the November 2022 survey.
+# Share of collaboratives whose latest submitted round is meant to land in each stage. 70% early
+# (Emerging or Developing) mirrors the November 2022 survey.
 STAGE_SHARES: dict[Level, float] = {
     Level.EMERGING: 0.22,
     Level.DEVELOPING: 0.48,
@@ -254,7 +263,7 @@ NOTE_SHARE = 0.03
 DONT_KNOW_NOTE_SHARE = 0.12
 NOTES = (
     "Discussed at the last partnership board.",
-    "Varies a lot between the member trusts.",
+    "Varies a lot between the member organisations.",
     "Agreed in principle; not yet in practice.",
     "Set out in the collaborative's annual plan.",
     "Better in some services than others.",
@@ -276,6 +285,7 @@ class DemoDataset:
                     decision_mechanisms (list)
     members:        collaborative_key, organisation, organisation_type
     rounds:         key, collaborative_key, label, opens_on (date), closes_on (date), status
+                    ("closed": submitted, or "open"), bank_version (the bank it asks)
     respondents:    key, round_key, role, organisation, display_name
     answers:        round_key, respondent_key, statement_id, level (1-4 or missing),
                     unscored ("dont_know"/"not_applicable" or missing), target_level (1-4 or
@@ -291,16 +301,25 @@ class DemoDataset:
     stages: pd.DataFrame
 
 
-def generate_demo(bank: QuestionBank, seed: int = DEMO_SEED) -> DemoDataset:
-    """Made-up peer collaboratives with rounds, respondents, answers to every statement of the bank
-    and self-described stages. The same bank and seed always give identical tables."""
+def generate_demo(
+    bank: QuestionBank, seed: int = DEMO_SEED, earlier_bank: QuestionBank | None = None
+) -> DemoDataset:
+    """Made-up peer collaboratives with rounds, respondents, answers to every statement of each
+    round's bank and self-described stages. Each collaborative's newest round asks `bank`; its older
+    rounds ask `earlier_bank` when one is given, else `bank` too. The same banks and seed always
+    give identical tables."""
+    if earlier_bank is not None and earlier_bank.version >= bank.version:
+        raise ValueError(f"the earlier bank (version {earlier_bank.version}) must be older than "
+                         f"the current one (version {bank.version})")
     rng = np.random.default_rng(seed)
     collaboratives = _collaboratives(rng)
     members = _members(collaboratives, rng)
-    rounds = _rounds(collaboratives, rng)
+    rounds = _rounds(collaboratives, rng, bank.version,
+                     (earlier_bank or bank).version)
     respondents = _respondents(rounds, collaboratives, members, rng)
     maturity = _round_maturity(collaboratives, rounds, rng)
-    answers = _answers(bank, collaboratives, rounds, respondents, maturity, rng)
+    banks = {each.version: each for each in (earlier_bank, bank) if each is not None}
+    answers = _answers(banks, collaboratives, rounds, respondents, maturity, rng)
     stages = _stages(respondents, maturity, rng)
     return DemoDataset(
         collaboratives=collaboratives.drop(columns="place"),
@@ -310,6 +329,16 @@ def generate_demo(bank: QuestionBank, seed: int = DEMO_SEED) -> DemoDataset:
         answers=answers,
         stages=stages,
     )
+
+
+def demo_banks(banks: Mapping[int, QuestionBank]) -> tuple[QuestionBank, QuestionBank | None]:
+    """The banks a demo is generated on, from every version loaded: the newest, and the version it
+    maps from (else the one before it), or None when there is only one."""
+    current = banks[max(banks)]
+    wanted = current.mapping.from_version if current.mapping else None
+    older = [version for version in banks if version < current.version]
+    earlier = wanted if wanted in banks else (max(older) if older else None)
+    return current, (banks[earlier] if earlier is not None else None)
 
 
 # -- collaboratives and members --------------------------------------------------------------------
@@ -415,12 +444,15 @@ def _organisation_name(kind: str, places: list[str], rng: np.random.Generator) -
 # -- rounds and respondents ------------------------------------------------------------------------
 
 
-def _rounds(collaboratives: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
+def _rounds(
+    collaboratives: pd.DataFrame, rng: np.random.Generator, latest_version: int, older_version: int
+) -> pd.DataFrame:
+    """Each collaborative's rounds, oldest first: all submitted ("closed") but the newest round of
+    about OPEN_LATEST_SHARE of the collaboratives, and the newest round on `latest_version`."""
+    slots_by_key = {key: _round_slots(rng) for key in collaboratives["key"]}
+    open_keys = _with_open_latest_round(slots_by_key, rng)
     rows = []
-    for key in collaboratives["key"]:
-        slots = _round_slots(rng)
-        open_share = OPEN_SHARE_BY_SLOTS_BEFORE_END[len(ROUND_SLOTS) - 1 - slots[-1]]
-        latest_is_open = bool(rng.random() < open_share)
+    for key, slots in slots_by_key.items():
         for number, slot in enumerate(slots, start=1):
             season, year = ROUND_SLOTS[slot]
             opens_on = date(year, SEASON_OPENING_MONTH[season], int(rng.integers(1, 22)))
@@ -432,11 +464,22 @@ def _rounds(collaboratives: pd.DataFrame, rng: np.random.Generator) -> pd.DataFr
                     "label": f"{season} {year}",
                     "opens_on": opens_on,
                     "closes_on": opens_on + timedelta(days=int(rng.integers(21, 43))),
-                    "status": "open" if is_latest and latest_is_open else "closed",
+                    "status": "open" if is_latest and key in open_keys else "closed",
+                    "bank_version": latest_version if is_latest else older_version,
                     "slot": slot,
                 }
             )
     return pd.DataFrame(rows)
+
+
+def _with_open_latest_round(slots_by_key: dict[str, list[int]], rng: np.random.Generator) -> set[str]:
+    """The collaboratives whose newest round is still open: OPEN_LATEST_SHARE of them, chosen among
+    those with an earlier (submitted) round, most recent newest rounds first, ties at random."""
+    candidates = [key for key, slots in slots_by_key.items() if len(slots) > 1]
+    tie_break = rng.permutation(len(candidates))
+    ranked = sorted(zip(candidates, tie_break), key=lambda pair: (-slots_by_key[pair[0]][-1], pair[1]))
+    wanted = round(OPEN_LATEST_SHARE * len(slots_by_key))
+    return {key for key, _ in ranked[:wanted]}
 
 
 def _round_slots(rng: np.random.Generator) -> list[int]:
@@ -498,12 +541,15 @@ def _round_maturity(
     collaboratives: pd.DataFrame, rounds: pd.DataFrame, rng: np.random.Generator
 ) -> pd.Series:
     """Each round's latent maturity on the 1-4 scale, indexed by round key: the collaborative's
-    intended latest score, less what it has grown since the round's half-year slot."""
-    latest = pd.Series(_latest_maturities(rng), index=collaboratives["key"])
-    growth = pd.Series(rng.uniform(*GROWTH_PER_SLOT, size=len(latest)), index=latest.index)
-    latest_slot = rounds.groupby("collaborative_key")["slot"].transform("max")
+    intended score on its latest submitted round (the one peers are judged on), moved by what it
+    grows every half-year slot before or after that round."""
+    anchored = pd.Series(_latest_maturities(rng), index=collaboratives["key"])
+    growth = pd.Series(rng.uniform(*GROWTH_PER_SLOT, size=len(anchored)), index=anchored.index)
+    submitted_slot = rounds["slot"].where(rounds["status"] == "closed")
+    anchor_slot = submitted_slot.groupby(rounds["collaborative_key"]).transform("max")
     owner = rounds["collaborative_key"]
-    maturity = latest[owner].to_numpy() - growth[owner].to_numpy() * (latest_slot - rounds["slot"]).to_numpy()
+    maturity = anchored[owner].to_numpy() + growth[owner].to_numpy() * (
+        rounds["slot"] - anchor_slot).to_numpy()
     return pd.Series(np.clip(maturity, LOWEST_LEVEL, HIGHEST_LEVEL), index=rounds["key"])
 
 
@@ -528,21 +574,52 @@ def _largest_remainder(shares: dict[Level, float], total: int) -> dict[Level, in
 
 
 def _answers(
-    bank: QuestionBank,
+    banks: dict[int, QuestionBank],
     collaboratives: pd.DataFrame,
     rounds: pd.DataFrame,
     respondents: pd.DataFrame,
     maturity: pd.Series,
     rng: np.random.Generator,
 ) -> pd.DataFrame:
-    """One answer per respondent per statement. Worked out as whole arrays with a row per respondent
-    and a column per statement, then flattened, so tens of thousands of answers take milliseconds."""
+    """One answer per respondent per statement of their round's bank, respondent by respondent.
+
+    A collaborative's strong and weak areas are the same whichever bank a round asks, so the area
+    offsets are drawn once, over every area of every bank."""
+    area_ids = list(dict.fromkeys(area.id for bank in banks.values() for area in bank.areas))
+    area_offsets = _area_offsets(area_ids, len(collaboratives), rng)
+    version_of = respondents["round_key"].map(rounds.set_index("key")["bank_version"])
+    frames = []
+    for version, bank in sorted(banks.items()):
+        asking = respondents[(version_of == version).to_numpy()]
+        if len(asking):
+            frames.append(_answers_on(bank, area_ids, area_offsets, collaboratives, rounds,
+                                      asking, maturity, rng))
+    answers = pd.concat(frames, ignore_index=True)
+    order = pd.Index(respondents["key"]).get_indexer(answers["respondent_key"])
+    return answers.iloc[np.argsort(order, kind="stable")].reset_index(drop=True)
+
+
+def _answers_on(
+    bank: QuestionBank,
+    area_ids: list[str],
+    area_offsets: np.ndarray,
+    collaboratives: pd.DataFrame,
+    rounds: pd.DataFrame,
+    respondents: pd.DataFrame,
+    maturity: pd.Series,
+    rng: np.random.Generator,
+) -> pd.DataFrame:
+    """The answers of respondents whose rounds ask this bank. Worked out as whole arrays with a row
+    per respondent and a column per statement, then flattened, so tens of thousands of answers take
+    milliseconds."""
     statement_ids = np.array([statement.id for statement in bank.statements])
     round_codes = pd.Index(rounds["key"]).get_indexer(respondents["round_key"])
     collaborative_codes = pd.Index(collaboratives["key"]).get_indexer(
         rounds["collaborative_key"].to_numpy()[round_codes]
     )
-    levels = _levels(bank, respondents, maturity.to_numpy(), round_codes, collaborative_codes, rng)
+    statement_areas = np.array([area_ids.index(statement.area) for statement in bank.statements])
+    levels = _levels(bank, respondents, maturity.to_numpy(), round_codes, collaborative_codes,
+                     area_offsets[:, statement_areas], rng)
 
     shape = levels.shape
     dont_know_share = DONT_KNOW_SHARE * respondents["role"].map(DONT_KNOW_BY_ROLE).to_numpy()[:, None]
@@ -578,14 +655,15 @@ def _levels(
     round_maturity: np.ndarray,
     round_codes: np.ndarray,
     collaborative_codes: np.ndarray,
+    area_offsets: np.ndarray,
     rng: np.random.Generator,
 ) -> np.ndarray:
     """The level each respondent would give each statement (rows: respondents, columns: statements):
-    their round's maturity, shifted by area, statement, role and person, with some statements
-    splitting the round into two camps, then rounded onto the 1-4 scale."""
+    their round's maturity, shifted by area (area_offsets: a row per collaborative, a column per
+    statement), statement, role and person, with some statements splitting the round into two
+    camps, then rounded onto the 1-4 scale."""
     people, statements = len(respondents), len(bank.statements)
-    collaboratives = int(collaborative_codes.max()) + 1
-    area_offsets = _area_offsets(bank, collaboratives, rng)[:, _area_index(bank)]
+    collaboratives = len(area_offsets)
     statement_offsets = rng.normal(0, STATEMENT_SPREAD, statements) + rng.normal(
         0, LOCAL_STATEMENT_SPREAD, (collaboratives, statements)
     )
@@ -608,19 +686,14 @@ def _where_present(values: np.ndarray, present: np.ndarray) -> pd.arrays.Integer
     return pd.arrays.IntegerArray(values.ravel().astype("int64"), ~present.ravel())
 
 
-def _area_index(bank: QuestionBank) -> np.ndarray:
-    """For each statement of the bank, the position of its area in bank.areas."""
-    positions = {area.id: index for index, area in enumerate(bank.areas)}
-    return np.array([positions[statement.area] for statement in bank.statements])
-
-
-def _area_offsets(bank: QuestionBank, collaborative_count: int, rng: np.random.Generator) -> np.ndarray:
-    """Each collaborative's areas around its overall maturity (rows: collaboratives, columns: areas).
+def _area_offsets(area_ids: list[str], collaborative_count: int, rng: np.random.Generator) -> np.ndarray:
+    """Each collaborative's areas around its overall maturity (rows: collaboratives, columns: the
+    areas in area_ids).
 
     Every row averages zero, so the spread between areas moves no collaborative's overall score and
     the stage calibration holds whatever areas the bank has."""
-    tendency = np.array([AREA_TENDENCY.get(area.id, 0.0) for area in bank.areas])
-    offsets = tendency + rng.normal(0, AREA_SPREAD, (collaborative_count, len(bank.areas)))
+    tendency = np.array([AREA_TENDENCY.get(area_id, 0.0) for area_id in area_ids])
+    offsets = tendency + rng.normal(0, AREA_SPREAD, (collaborative_count, len(area_ids)))
     return offsets - offsets.mean(axis=1, keepdims=True)
 
 

@@ -4,70 +4,37 @@ governance models, decision-making mechanisms, organisation types and respondent
 Governance models, decision-making mechanisms and provider types come from NHS England's
 *Working together at scale* (2021) as summarised in ../shared/seeds/001_f629cfe9f896f09b.txt
 (sections 'Form and governance', 'Options for strengthening decision-making' and 'The roles of
-different organisations and services'). Regions and ICSs are NHS England's seven regions and the 42
-integrated care systems established on 1 July 2022.
+different organisations and services'). Regions and ICSs are NHS England's seven regions and the
+integrated care systems in each, read from data/icss.toml with the date the list is correct at
+(the 42 ICSs established on 1 July 2022), so a boundary change is a data edit.
 """
 
 from __future__ import annotations
 
-ICSS_BY_REGION: dict[str, tuple[str, ...]] = {
-    "North East and Yorkshire": (
-        "North East and North Cumbria",
-        "Humber and North Yorkshire",
-        "South Yorkshire",
-        "West Yorkshire",
-    ),
-    "North West": (
-        "Cheshire and Merseyside",
-        "Greater Manchester",
-        "Lancashire and South Cumbria",
-    ),
-    "Midlands": (
-        "Birmingham and Solihull",
-        "Black Country",
-        "Coventry and Warwickshire",
-        "Derby and Derbyshire",
-        "Herefordshire and Worcestershire",
-        "Leicester, Leicestershire and Rutland",
-        "Lincolnshire",
-        "Northamptonshire",
-        "Nottingham and Nottinghamshire",
-        "Shropshire, Telford and Wrekin",
-        "Staffordshire and Stoke-on-Trent",
-    ),
-    "East of England": (
-        "Bedfordshire, Luton and Milton Keynes",
-        "Cambridgeshire and Peterborough",
-        "Hertfordshire and West Essex",
-        "Mid and South Essex",
-        "Norfolk and Waveney",
-        "Suffolk and North East Essex",
-    ),
-    "London": (
-        "North Central London",
-        "North East London",
-        "North West London",
-        "South East London",
-        "South West London",
-    ),
-    "South East": (
-        "Buckinghamshire, Oxfordshire and Berkshire West",
-        "Frimley",
-        "Hampshire and Isle of Wight",
-        "Kent and Medway",
-        "Surrey Heartlands",
-        "Sussex",
-    ),
-    "South West": (
-        "Bath and North East Somerset, Swindon and Wiltshire",
-        "Bristol, North Somerset and South Gloucestershire",
-        "Cornwall and the Isles of Scilly",
-        "Devon",
-        "Dorset",
-        "Gloucestershire",
-        "Somerset",
-    ),
-}
+import tomllib
+from datetime import date
+from pathlib import Path
+
+ICS_LIST_FILE = Path(__file__).resolve().parent.parent / "data" / "icss.toml"
+
+
+def load_ics_list(path: Path = ICS_LIST_FILE) -> tuple[date, dict[str, tuple[str, ...]]]:
+    """The date the ICS list is correct at, and the ICSs in each NHS England region, in file order.
+    Boundaries change (ICBs merge), so the list is data: edit data/icss.toml, not this module."""
+    with path.open("rb") as handle:
+        data = tomllib.load(handle)
+    correct_at = data["correct_at"]
+    if not isinstance(correct_at, date):
+        raise ValueError(f"{path}: correct_at must be a date, such as 2022-07-01")
+    by_region = {str(region): tuple(str(ics) for ics in icss)
+                 for region, icss in data["icss_by_region"].items()}
+    if not by_region or not all(by_region.values()):
+        raise ValueError(f"{path}: every region needs at least one integrated care system")
+    return correct_at, by_region
+
+
+ICS_LIST_CORRECT_AT, ICSS_BY_REGION = load_ics_list()
+"""The regions and ICSs the app offers, and the date that list describes (see data/icss.toml)."""
 
 REGIONS: tuple[str, ...] = tuple(ICSS_BY_REGION)
 ICSS: tuple[str, ...] = tuple(ics for icss in ICSS_BY_REGION.values() for ics in icss)
@@ -83,12 +50,12 @@ COLLABORATIVE_TYPES: tuple[str, ...] = (
 
 GOVERNANCE_MODELS: dict[str, str] = {
     "Provider leadership board": (
-        "Chief executives or other directors of the member trusts meet as a board, each acting on "
-        "responsibilities their own trust board has delegated to them."
+        "Chief executives or other directors of the member organisations meet as a board, each "
+        "acting on responsibilities their own board has delegated to them."
     ),
     "Lead provider": (
-        "One trust is the contract holder for a set of services on behalf of all the members, and "
-        "passes parts of the work on to other members as needed."
+        "One member, usually an NHS trust, is the contract holder for a set of services on behalf "
+        "of all the members, and passes parts of the work on to other providers as needed."
     ),
     "Shared leadership": (
         "The members share one leadership team: the same people lead each trust, at least a joint "
@@ -130,7 +97,8 @@ RESPONDENT_ROLES: dict[str, str] = {
     "Clinical lead": "A doctor, nurse or other clinician leading work in the collaborative.",
     "Collaborative programme team": "Staff who run the collaborative's programmes day to day.",
     "Partner organisation": (
-        "Someone from a partner outside the member trusts, such as an ICB, council or charity."
+        "Someone from a partner outside the member organisations, such as an ICB, council or "
+        "charity."
     ),
     "Other": "Anyone else taking part.",
     "Prefer not to say": "You would rather not give your role.",

@@ -1,6 +1,6 @@
 """The maturity scale every answer is given on, and the stages a score falls into.
 
-The four stages are the ones NHS England used for its ICS maturity index. "Don't know" and
+The four stages take their names from the stages of NHS England's 2018 ICS maturity matrix. "Don't know" and
 "Not applicable" are recorded so that nobody is forced to guess, but they never count towards a score.
 """
 

@@ -33,6 +33,26 @@ def option_captions(statement: Statement) -> list[str]:
     ]
 
 
+EVIDENCE_LABEL = "What to look for:"
+RATING_RULE_LABEL = "How to choose a level:"
+
+
+def evidence_prompt(statement: Statement) -> str | None:
+    """The statement's "what to look for", as Markdown to show under it; None for a bank without
+    evidence prompts (version 1 puts them in the help text)."""
+    if statement.evidence is None:
+        return None
+    return f"**{EVIDENCE_LABEL}** {statement.evidence}"
+
+
+def rating_guide(bank: QuestionBank) -> str | None:
+    """The bank's rule for choosing a level, as Markdown to show beside the scale; None for a bank
+    without one (version 1)."""
+    if bank.rating_rule is None:
+        return None
+    return f"**{RATING_RULE_LABEL}** {bank.rating_rule}"
+
+
 def option_of(answer: pd.Series | None) -> AnswerOption | None:
     """The choice a saved answer corresponds to (None when there is no answer)."""
     if answer is None:

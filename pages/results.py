@@ -1,4 +1,5 @@
-"""Results: where the collaborative stands, against its peers and the national baseline."""
+"""Results: where the collaborative stands, against its peers and beside the 2022 survey, with the
+board questions answered and a next step for the weakest statements."""
 
 from __future__ import annotations
 
@@ -6,11 +7,8 @@ import pandas as pd
 import streamlit as st
 
 from collab_assess.baseline import load_baseline
-from collab_assess.benchmark import (
-    MIN_PEERS,
-    compare_with_baseline,
-    peer_area_summary,
-)
+from collab_assess.board_questions import board_answers
+from collab_assess.benchmark import PeerGroup, compare_with_baseline
 from collab_assess.charts import (
     area_chart,
     area_figures,
@@ -38,20 +36,23 @@ from collab_assess.results import (
     tied_beyond,
     weakest_statements,
 )
+from collab_assess.next_steps import next_steps_for
 from collab_assess.scale import describe_bands, level_label
 from collab_assess.scoring import DISAGREEMENT_GAP, INFORMATION_GAP_SHARE
 from collab_assess.text import as_text
 from pages.widgets.actions_table import show_actions
+from pages.widgets.board_questions import show_board_questions
 from pages.widgets.context import (
     SELF_ASSESSMENT_PAGE,
     app_store,
-    cached_peer_scores,
+    cached_peer_comparison,
     keep_choices_in_address_bar,
     require_collaborative,
     round_picker,
     show_demo_warning,
     show_sidebar,
 )
+from pages.widgets.next_steps import show_with_next_step, statement_line
 
 SHOWN = 10  # how many of the weakest statements are listed before the rest go into an expander
 
@@ -64,8 +65,7 @@ SPLIT_RULE = (
 def show_statement_line(figure: str, row) -> None:
     """One statement: the figure that matters, the statement, and where it comes from. Plain
     Markdown, so no raw HTML is needed; the bank's text is escaped like any other text."""
-    st.markdown(f"**{as_text(figure)}** · {as_text(row.statement)} "
-                f"*({as_text(row.statement_id)}, {as_text(row.area)})*")
+    st.markdown(statement_line(figure, row))
 
 
 def show_figures(table: pd.DataFrame) -> None:
@@ -95,7 +95,10 @@ if not results.has_scores:
     st.stop()
 
 baseline = load_baseline()
-peers = cached_peer_scores(collaborative.id)
+PEER_GROUP_KEY = "peer-group"  # the "Compare with" box below; its value is read before it is drawn
+peers = cached_peer_comparison(collaborative, assessment_round, results.overall,
+                               tuple(baseline.early_stages),
+                               PeerGroup(st.session_state.get(PEER_GROUP_KEY, PeerGroup.ALL)))
 comparison = compare_with_baseline(results.overall, results.stage, peers, baseline)
 
 # -- headline -------------------------------------------------------------------------------------
@@ -132,36 +135,62 @@ early_text = (
     f"is at an **early stage** ({stage_name(results.stage)})" if comparison.is_early
     else f"is **beyond the early stages** ({stage_name(results.stage)})"
 )
+survey_share = f"{baseline.share:.0%}"
 st.markdown(
     f"On these answers the collaborative {early_text}. In the {baseline.survey}, "
-    f"**{baseline.share:.0%}** of collaboratives described themselves as early stage."
+    f"{baseline.finding.replace(survey_share, f'**{survey_share}**', 1)}: see "
+    "“Beside the 2022 survey” below for what that comparison can and cannot tell you."
 )
 
 # -- areas against peers --------------------------------------------------------------------------
 st.header("Area by area")
-peer_summary = peer_area_summary(peers) if peers.enough else None
+st.selectbox("Compare with", list(PeerGroup), format_func=lambda group: group.label,
+             key=PEER_GROUP_KEY, help="Which collaboratives count as your peers. Only their "
+             "median and middle half are shown, never any one of them.")
+peer_summary = peers.areas if peers.shown else None
 st.altair_chart(readable(area_chart(results.areas, peer_summary)), width="stretch")
-peers_described = f"{peers.count} peer collaboratives" + (
+peers_described = f"{peers.peers} peer collaboratives" + (
     f", **{peers.synthetic} of them synthetic demo data**" if peers.synthetic else "")
-if peers.enough:
+if peers.shown:
     st.markdown(
         f"Green bars: your area scores. Grey band: the middle half of {peers_described}; black "
-        "tick: their median. The shaded columns are the four stages. Each peer is judged on its "
-        "latest round with at least half its statements answered."
+        "tick: their median. The shaded columns are the four stages. Each peer counts with its "
+        "latest submitted round."
     )
+    if peers.versions_note:
+        st.caption(peers.versions_note)
+    if peers.synthetic:
+        st.caption(baseline.demo_peers)
 else:
     st.markdown("Green bars: your area scores. The shaded columns are the four stages.")
-    st.caption(f"Peer comparison appears once at least {MIN_PEERS} other collaboratives have "
-               f"results (there are {peers.count}), so no single peer can be identified.")
+    st.caption(peers.why_hidden)
 show_figures(area_figures(results.areas, peer_summary))
 
-# -- the national picture -------------------------------------------------------------------------
-st.header("Against the national picture")
-peer_label = "Peers here" + (" (synthetic)" if peers.count and peers.synthetic == peers.count else "")
+# -- beside the 2022 survey (never "the national picture": see collab_assess/baseline.py) ---------
+st.header("Beside the 2022 survey")
+st.markdown(baseline.summary)
+
+
+def early_or_not(stage) -> str:
+    return "an early stage" if baseline.is_early(stage) else "beyond the early stages"
+
+
+described_line = (
+    f"**How your respondents describe it: {stage_name(results.self_described)}** "
+    f"({early_or_not(results.self_described)})." if results.self_described is not None
+    else "**How your respondents describe it:** nobody has said yet.")
+st.markdown(
+    f"- {described_line} {baseline.closer_comparison}\n"
+    f"- **Worked out from your scores: {stage_name(results.stage)}** "
+    f"({early_or_not(results.stage)}). {baseline.looser_comparison}"
+)
+peer_label = "Peers here" + (" (synthetic)" if peers.peers and peers.synthetic == peers.peers
+                             else "")
 national = dict(national_early_share=baseline.share, peer_early_share=comparison.peer_early_share,
                 early_label=baseline.early_stage_names, peer_label=peer_label,
                 your_stage=results.stage, your_stage_is_early=comparison.is_early)
 st.altair_chart(readable(baseline_chart(**national)), width="stretch")
+st.caption("In the chart, “Your collaborative” is the stage worked out from your scores.")
 if results.provisional:
     st.markdown("How your overall score compares with each peer appears once at least half the "
                 "statements have a score: until then it could move a long way.")
@@ -170,16 +199,32 @@ elif comparison.share_of_peers_below is not None:
         f"Your overall score is higher than **{comparison.share_of_peers_below:.0%}** of the "
         f"{peers_described}."
     )
-st.caption(f"{baseline.finding} Reported in {baseline.reported_in}. 'Early' here means "
-           f"{baseline.early_stage_names} on this tool's scale.")
+if peers.shown and peers.synthetic:
+    st.caption(baseline.demo_peers)
+st.caption(f"**What the {baseline.share:.0%} can and cannot tell you**\n\n"
+           + "\n".join(f"- {caveat}" for caveat in baseline.caveats)
+           + f"\n\n{baseline.citation}")
 show_figures(baseline_figures(**national))
+
+# -- the board's questions ------------------------------------------------------------------------
+answers_to_board_questions = board_answers(results)
+if answers_to_board_questions:
+    show_board_questions(answers_to_board_questions)
 
 # -- statements -----------------------------------------------------------------------------------
 st.header("Weakest statements")
 ranked = weakest_statements(results)
 lowest = lowest_tied(ranked)
-st.caption("The lowest-scoring statements: a starting point for the action plan. Among equal "
-           "scores, the one with more low answers comes first.")
+steps = next_steps_for(results.bank, ranked)
+st.caption("The lowest-scoring statements: a starting point for the action plan"
+           + (", each with what its next level looks like and one step towards it" if steps
+              else "") + ". Among equal scores, the one with more low answers comes first.")
+
+
+def show_weak_statement(row) -> None:
+    show_with_next_step(f"{row.score:.1f}", row, steps.get(row.statement_id))
+
+
 if len(lowest) > MANY_TIED:
     lowest_score = lowest["score"].iloc[0]
     st.markdown(f"**{len(lowest)} statements share the lowest score, {lowest_score:.1f}.** "
@@ -188,11 +233,11 @@ if len(lowest) > MANY_TIED:
         plural = "s" if group.count > 1 else ""
         with st.expander(f"{as_text(group.area)}: {group.count} statement{plural}"):
             for row in group.statements.itertuples():
-                show_statement_line(f"{row.score:.1f}", row)
+                show_weak_statement(row)
     listed = len(lowest)
 else:
     for row in ranked.head(SHOWN).itertuples():
-        show_statement_line(f"{row.score:.1f}", row)
+        show_weak_statement(row)
     more = tied_beyond(ranked, SHOWN)
     if more:
         st.markdown(f"**{more} more** statement(s) also scored "
@@ -299,5 +344,9 @@ with st.expander("How scores are worked out"):
         "is not enough.\n"
         f"- **Information gap**: {INFORMATION_GAP_SHARE:.0%} or more of answers are “Don't know”.\n"
         f"- **Roles**: a role's scores and name are shown only when at least {MIN_GROUP_SIZE} people "
-        "in it have answered."
+        "in it have answered.\n"
+        "- **Next level**: a statement's stage comes from its score by the same bands; the next "
+        "level is the one above it, and the step towards it is the question bank's.\n"
+        "- **Board questions**: a question's score is the average of the scores of the statements "
+        "that bear on it, placed on the same four stages."
     )

@@ -8,7 +8,7 @@ from collab_assess.errors import NotFoundError
 from collab_assess.models import NAME_MAX, RespondentInput, validated
 from collab_assess.text import as_text
 from collab_assess.reference import RESPONDENT_ROLES
-from collab_assess.walk import progress, resume_step, unanswered
+from collab_assess.walk import progress, rating_guide, resume_step, unanswered
 from pages.widgets.answer_widgets import show_stage_question, show_statement
 from pages.widgets.context import (
     COLLABORATIVE_PAGE,
@@ -206,6 +206,9 @@ if step < review_step:
     st.header(area.name, anchor=False)
     st.caption(f"{area.group.capitalize()} · {walk.statements_by_area[area.id]} statements")
     st.markdown(area.summary)
+    guide = rating_guide(bank)
+    if guide:
+        st.info(guide, icon=":material/rule:")
     for statement in bank.statements_in(area.id):
         current = mine.loc[statement.id] if statement.id in answered_ids else None
         show_statement(store, assessment_round, respondent, statement, current)

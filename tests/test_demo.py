@@ -1,5 +1,7 @@
-"""The synthetic demo peers: deterministic, clearly labelled, consistent, and calibrated like the 2022
-survey (about 70% of collaboratives early-stage), judged by the project's own scoring."""
+"""The synthetic demo peers: deterministic, clearly labelled, consistent, submitted but for about one
+newest round in five, on two bank versions when given two, and calibrated to the 2022 survey (about
+70% of collaboratives early-stage on their latest submitted round), judged by the project's own
+scoring."""
 
 from __future__ import annotations
 
@@ -11,7 +13,14 @@ import pytest
 
 from collab_assess import reference
 from collab_assess.bank import QuestionBank
-from collab_assess.demo import DEMO_PREFIX, DEMO_SEED, DemoDataset, generate_demo
+from collab_assess.demo import (
+    DEMO_PREFIX,
+    DEMO_SEED,
+    OPEN_LATEST_SHARE,
+    DemoDataset,
+    demo_banks,
+    generate_demo,
+)
 from collab_assess.errors import BankError
 from collab_assess.models import (
     AnswerInput,
@@ -30,10 +39,12 @@ ENABLERS = {"RE", "CL", "PC", "DS", "DI"}
 TABLES = ("collaboratives", "members", "rounds", "respondents", "answers", "stages")
 
 
-def make_bank(areas: tuple[str, ...] = AREAS, per_area: int = 4) -> QuestionBank:
+def make_bank(areas: tuple[str, ...] = AREAS, per_area: int = 4, version: int = 1,
+              first: int = 1) -> QuestionBank:
+    """A bank of `per_area` statements in each area, numbered from `first` within the area."""
     return QuestionBank.model_validate(
         {
-            "version": 1,
+            "version": version,
             "title": "Demo test bank",
             "released": "2026-01-01",
             "about": "Eleven areas, four statements each.",
@@ -62,7 +73,7 @@ def make_bank(areas: tuple[str, ...] = AREAS, per_area: int = 4) -> QuestionBank
                     "source": "test",
                 }
                 for area in areas
-                for n in range(1, per_area + 1)
+                for n in range(first, first + per_area)
             ],
         }
     )
@@ -84,25 +95,41 @@ def demo(bank: QuestionBank, seed: int) -> DemoDataset:
     return generate_demo(bank, seed=seed)
 
 
-def scoring_tables(demo: DemoDataset, bank: QuestionBank) -> tuple[pd.DataFrame, pd.DataFrame]:
+Banks = QuestionBank | dict[int, QuestionBank]
+
+
+def bank_of_round(demo: DemoDataset, banks: Banks) -> dict[str, QuestionBank]:
+    """Each round's bank, by round key (every round on the one bank, when only one is given)."""
+    if isinstance(banks, QuestionBank):
+        return {key: banks for key in demo.rounds["key"]}
+    return {key: banks[version] for key, version in zip(demo.rounds["key"], demo.rounds["bank_version"])}
+
+
+def scoring_tables(demo: DemoDataset, banks: Banks) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The demo's answers and statements under the column names the scoring functions expect."""
     answers = demo.answers.rename(columns={"round_key": "round_id", "respondent_key": "respondent_id"})
     statements = pd.DataFrame(
-        [(round_key, s.id, s.area) for round_key in demo.rounds["key"] for s in bank.statements],
+        [(round_key, s.id, s.area) for round_key, bank in bank_of_round(demo, banks).items()
+         for s in bank.statements],
         columns=["round_id", "statement_id", "area_id"],
     )
     return answers, statements
 
 
-def round_scores(demo: DemoDataset, bank: QuestionBank) -> pd.DataFrame:
+def round_scores(demo: DemoDataset, banks: Banks) -> pd.DataFrame:
     """Every round's overall score and stage, by statement_scores -> area_scores -> overall_scores."""
-    answers, statements = scoring_tables(demo, bank)
+    answers, statements = scoring_tables(demo, banks)
     overall = overall_scores(area_scores(statement_scores(answers, statements)))
     return demo.rounds.merge(overall, left_on="key", right_on="round_id", validate="one_to_one")
 
 
 def latest_rounds(rounds: pd.DataFrame) -> pd.DataFrame:
     return rounds.sort_values("opens_on").groupby("collaborative_key").tail(1)
+
+
+def latest_submitted_rounds(rounds: pd.DataFrame) -> pd.DataFrame:
+    """Each collaborative's latest closed (submitted) round: the one it counts as a peer on."""
+    return latest_rounds(rounds[rounds["status"] == "closed"])
 
 
 # -- determinism ---------------------------------------------------------------------------------
@@ -215,6 +242,27 @@ def test_rounds_follow_one_another_and_only_the_latest_may_be_open(demo: DemoDat
     assert set(latest_rounds(rounds)["status"]) == {"open", "closed"}
 
 
+def test_every_round_is_submitted_but_the_newest_of_about_one_collaborative_in_five(
+    demo: DemoDataset,
+) -> None:
+    rounds = demo.rounds
+    assert set(rounds["status"]) == {"open", "closed"}
+    open_rounds = rounds[rounds["status"] == "open"]
+    assert open_rounds["key"].isin(latest_rounds(rounds)["key"]).all()
+    assert open_rounds["collaborative_key"].is_unique
+    assert len(open_rounds) == round(OPEN_LATEST_SHARE * len(demo.collaboratives))
+    assert 0.15 <= len(open_rounds) / len(demo.collaboratives) <= 0.25
+    # Every collaborative has a submitted round, so every one of them can count as a peer.
+    assert set(latest_submitted_rounds(rounds)["collaborative_key"]) == set(demo.collaboratives["key"])
+    # The open rounds are the most recent ones.
+    closed_dates = sorted(rounds.loc[rounds["status"] == "closed", "opens_on"])
+    assert open_rounds["opens_on"].min() >= closed_dates[len(closed_dates) // 2]
+
+
+def test_with_one_bank_every_round_asks_it(demo: DemoDataset, bank: QuestionBank) -> None:
+    assert set(demo.rounds["bank_version"]) == {bank.version}
+
+
 def test_each_round_has_five_to_fifteen_respondents(demo: DemoDataset) -> None:
     per_round = demo.respondents.groupby("round_key").size()
     assert set(per_round.index) == set(demo.rounds["key"])
@@ -294,15 +342,24 @@ def test_answers_hold_every_level(demo: DemoDataset) -> None:
 # -- calibration and realism ---------------------------------------------------------------------
 
 
-def test_about_seventy_percent_are_early_stage_on_their_latest_round(
+def test_about_seventy_percent_are_early_stage_on_their_latest_submitted_round(
     bank: QuestionBank, demo: DemoDataset
 ) -> None:
-    latest = latest_rounds(round_scores(demo, bank))
+    latest = latest_submitted_rounds(round_scores(demo, bank))
     assert len(latest) == len(demo.collaboratives)
     early = latest["stage"].isin([int(Level.EMERGING), int(Level.DEVELOPING)])
     assert early.equals(latest["score"] < 2.5)
     assert 0.6 <= early.mean() <= 0.8
     assert set(latest["stage"]) == {int(level) for level in Level}
+
+
+def test_a_round_still_open_scores_above_the_round_submitted_before_it(
+    bank: QuestionBank, demo: DemoDataset
+) -> None:
+    scored = round_scores(demo, bank)
+    still_open = scored[scored["status"] == "open"].set_index("collaborative_key")["score"]
+    before = latest_submitted_rounds(scored).set_index("collaborative_key")["score"][still_open.index]
+    assert (still_open > before).mean() > 0.7
 
 
 def test_data_and_digital_lag_behind_partnership_and_relationships(
@@ -370,7 +427,7 @@ def test_tables_keep_the_documented_columns(demo: DemoDataset) -> None:
     ]
     assert list(demo.members.columns) == ["collaborative_key", "organisation", "organisation_type"]
     assert list(demo.rounds.columns) == [
-        "key", "collaborative_key", "label", "opens_on", "closes_on", "status",
+        "key", "collaborative_key", "label", "opens_on", "closes_on", "status", "bank_version",
     ]
     assert list(demo.respondents.columns) == ["key", "round_key", "role", "organisation", "display_name"]
     assert list(demo.answers.columns) == [
@@ -437,5 +494,108 @@ def test_the_real_question_bank_gives_a_calibrated_demo() -> None:
         pytest.skip(f"the real question bank is not ready: {error}")
     demo = generate_demo(real)
     assert len(demo.answers) == len(demo.respondents) * len(real.statements)
-    latest = latest_rounds(round_scores(demo, real))
+    latest = latest_submitted_rounds(round_scores(demo, real))
     assert 0.6 <= (latest["score"] < 2.5).mean() <= 0.8
+
+
+# -- two bank versions ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def two_banks() -> dict[int, QuestionBank]:
+    """Version 1, and a version 2 that asks three statements per area under new ids."""
+    return {1: make_bank(), 2: make_bank(per_area=3, version=2, first=5)}
+
+
+@pytest.fixture(scope="module")
+def two_bank_demo(two_banks: dict[int, QuestionBank], seed: int) -> DemoDataset:
+    return generate_demo(two_banks[2], seed=seed, earlier_bank=two_banks[1])
+
+
+def test_older_rounds_ask_the_earlier_bank_and_each_newest_round_the_current_one(
+    two_bank_demo: DemoDataset,
+) -> None:
+    rounds = two_bank_demo.rounds
+    newest = latest_rounds(rounds)
+    assert set(newest["bank_version"]) == {2}
+    assert set(rounds.loc[~rounds["key"].isin(newest["key"]), "bank_version"]) == {1}
+
+
+def test_each_respondent_answers_the_statements_of_their_rounds_bank(
+    two_banks: dict[int, QuestionBank], two_bank_demo: DemoDataset
+) -> None:
+    asked = bank_of_round(two_bank_demo, two_banks)
+    answered = two_bank_demo.answers.groupby("respondent_key")["statement_id"].agg(frozenset)
+    round_of = two_bank_demo.respondents.set_index("key")["round_key"]
+    for respondent, statements in answered.items():
+        assert statements == {s.id for s in asked[round_of[respondent]].statements}
+    assert len(answered) == len(two_bank_demo.respondents)
+    assert not two_bank_demo.answers.duplicated(["respondent_key", "statement_id"]).any()
+
+
+def test_two_bank_demo_keeps_its_calibration_and_its_weak_and_strong_areas(
+    two_banks: dict[int, QuestionBank], two_bank_demo: DemoDataset
+) -> None:
+    scored = round_scores(two_bank_demo, two_banks)
+    latest = latest_submitted_rounds(scored)
+    assert 0.6 <= (latest["score"] < 2.5).mean() <= 0.8
+    answers, statements = scoring_tables(two_bank_demo, two_banks)
+    by_area = area_scores(statement_scores(answers, statements)).merge(
+        two_bank_demo.rounds, left_on="round_id", right_on="key")
+    for version in (1, 2):
+        mean = by_area[by_area["bank_version"] == version].groupby("area_id")["score"].mean()
+        assert max(mean["DS"], mean["DI"]) < min(mean["PB"], mean["RE"]) - 0.2, version
+
+
+def test_two_bank_demo_is_deterministic(two_banks: dict[int, QuestionBank], seed: int,
+                                        two_bank_demo: DemoDataset) -> None:
+    again = generate_demo(two_banks[2], seed=seed, earlier_bank=two_banks[1])
+    for table in TABLES:
+        pd.testing.assert_frame_equal(getattr(two_bank_demo, table), getattr(again, table))
+
+
+def test_the_earlier_bank_must_be_older(two_banks: dict[int, QuestionBank]) -> None:
+    with pytest.raises(ValueError, match="must be older"):
+        generate_demo(two_banks[1], earlier_bank=two_banks[2])
+
+
+def test_the_real_banks_give_a_calibrated_two_version_demo_quickly() -> None:
+    from collab_assess.bank import load_banks
+
+    banks = load_banks()
+    current, earlier = demo_banks(banks)
+    assert (current.version, earlier.version) == (2, 1)
+    started = time.perf_counter()
+    demo = generate_demo(current, earlier_bank=earlier)
+    assert time.perf_counter() - started < 1.5
+    assert set(demo.rounds["bank_version"]) == {1, 2}
+    latest = latest_submitted_rounds(round_scores(demo, banks))
+    assert len(latest) == len(demo.collaboratives)
+    assert 0.6 <= (latest["score"] < 2.5).mean() <= 0.8
+
+
+def test_demo_banks_picks_the_newest_and_the_one_it_maps_from() -> None:
+    only = make_bank()
+    assert demo_banks({1: only}) == (only, None)
+    v3 = make_bank(version=3)
+    assert demo_banks({1: only, 3: v3}) == (v3, only)
+
+
+def test_the_demo_command_loads_rounds_on_both_bank_versions(tmp_path) -> None:
+    from collab_assess.bank import load_banks
+    from collab_assess.cli import main
+    from collab_assess.store import Store
+
+    db = tmp_path / "demo.duckdb"
+    assert main(["demo", "--db", str(db)]) == 0
+    store = Store(db)
+    try:
+        rounds = store.all_rounds()
+        assert set(rounds["bank_version"]) == {1, 2}
+        banks = load_banks()
+        assert store.bank(1) == banks[1] and store.bank(2) == banks[2]
+        latest = rounds.sort_values(["opens_on", "round_id"]).groupby("collaborative_id").tail(1)
+        assert set(latest["bank_version"]) == {2}
+        assert (rounds["status"] == "open").sum() == round(OPEN_LATEST_SHARE * 64)
+    finally:
+        store.close()

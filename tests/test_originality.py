@@ -1,5 +1,7 @@
 """The question bank and other product text are written in our own words, not copied from the
-source documents: no run of seven words may match a seed. Citations (the `source` fields) quote
+source documents: no run of seven words may match a seed. Every bank version is checked, with the
+texts version 2 added (evidence prompts, next steps, the rating rule, board questions, the reasons in
+the mapping), and every sentence of the survey baseline. Citations (the `source` fields) quote
 section headings on purpose and are left out."""
 
 from __future__ import annotations
@@ -10,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from collab_assess.bank import load_current_bank
+from collab_assess import board_questions
+from collab_assess.bank import load_banks
 from collab_assess.baseline import load_baseline
 from collab_assess.reference import DECISION_MECHANISMS, GOVERNANCE_MODELS, RESPONDENT_ROLES
 
@@ -39,19 +42,45 @@ def seed_runs() -> set[tuple[str, ...]]:
 
 
 def product_texts() -> dict[str, str]:
-    bank = load_current_bank()
-    texts = {"bank about": bank.about}
-    for area in bank.areas:
-        texts[f"area {area.id} summary"] = area.summary
-    for statement in bank.statements:
-        texts[f"{statement.id} statement"] = statement.statement
-        texts[f"{statement.id} help"] = statement.help
-        for level, descriptor in statement.levels.model_dump().items():
-            texts[f"{statement.id} {level}"] = descriptor
+    texts = {}
+    for version, bank in load_banks().items():
+        v = f"v{version}"
+        texts[f"{v} about"] = bank.about
+        if bank.rating_rule:
+            texts[f"{v} rating rule"] = bank.rating_rule
+        for area in bank.areas:
+            texts[f"{v} area {area.id} summary"] = area.summary
+        for statement in bank.statements:
+            texts[f"{v} {statement.id} statement"] = statement.statement
+            texts[f"{v} {statement.id} help"] = statement.help
+            if statement.evidence:
+                texts[f"{v} {statement.id} evidence"] = statement.evidence
+            for level, descriptor in statement.levels.model_dump().items():
+                texts[f"{v} {statement.id} {level}"] = descriptor
+            if statement.next_step:
+                for level, step in statement.next_step.model_dump().items():
+                    texts[f"{v} {statement.id} step from {level}"] = step
+        for question in bank.board_questions:
+            texts[f"{v} board question {question.number}"] = question.question
+        for entry in bank.mapping.statements if bank.mapping else ():
+            if entry.why:
+                texts[f"{v} mapping of {entry.old}"] = entry.why
     for name, text in {**GOVERNANCE_MODELS, **DECISION_MECHANISMS, **RESPONDENT_ROLES}.items():
         texts[f"reference: {name}"] = text
-    texts["baseline finding"] = load_baseline().finding
+    baseline = load_baseline()
+    for field, value in baseline.model_dump().items():
+        if isinstance(value, str) and field not in ("source", "reported_in"):  # citations
+            texts[f"baseline {field}"] = value
+    texts["board questions introduction"] = board_questions.INTRODUCTION
     return texts
+
+
+def test_the_new_texts_are_among_those_checked():
+    texts = product_texts()
+    for where in ("v2 rating rule", "v2 PB-1 evidence", "v2 PB-1 step from maturing",
+                  "v2 board question 5", "v2 mapping of DS-3", "baseline demo_peers",
+                  "baseline self_reported", "v1 PB-1 thriving"):
+        assert texts.get(where), f"{where} is not checked"
 
 
 def test_the_checker_finds_a_copied_sentence(seed_runs):

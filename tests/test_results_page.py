@@ -7,9 +7,10 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from collab_assess.bank import load_current_bank
-from collab_assess.demo import generate_demo
-from collab_assess.models import CollaborativeProfile, RespondentInput, RoundInput
+from collab_assess.bank import load_banks, load_current_bank
+from collab_assess.baseline import load_baseline
+from collab_assess.demo import demo_banks, generate_demo
+from collab_assess.models import CollaborativeProfile, RespondentInput, RoundInput, StageInput
 from collab_assess.store import DB_ENV_VAR, Store
 from tests.factories import answer
 from tests.test_pages import APP, TIMEOUT, texts
@@ -19,15 +20,17 @@ TRICKY_NAME = "Board **bold** [link](http://example.org)"
 
 @pytest.fixture(scope="module")
 def database(tmp_path_factory) -> dict:
-    """Demo peers, plus two collaboratives of our own:
-    - provisional: one person has answered two areas (9 of 46 statements);
+    """Demo peers (older rounds on version 1 of the bank, the newest on version 2), plus
+    collaboratives of our own, on the current bank:
+    - provisional: one person has answered two areas;
     - complete: five people gave level 2 everywhere (three executives, one non-executive, one
-      clinical lead), so all 46 statements tie at 2.0 and two people are too few to show by role."""
+      clinical lead), so every statement ties at 2.0 and two people are too few to show by role;
+      each of them describes the collaborative as Maturing, beyond the early stages."""
     path = tmp_path_factory.mktemp("results") / "results.duckdb"
-    bank = load_current_bank()
+    bank, earlier = demo_banks(load_banks())
     store = Store(path)
     try:
-        store.import_demo(generate_demo(bank), bank)
+        store.import_demo(generate_demo(bank, earlier_bank=earlier), [bank, earlier])
         provisional = store.create_collaborative(CollaborativeProfile(name="Early days"), "lead")
         round_id = store.open_round(provisional, RoundInput(label="R1", opens_on="2026-03-01"),
                                     bank, "lead")
@@ -45,6 +48,8 @@ def database(tmp_path_factory) -> dict:
                 note = "We saw <b>this</b> at **board**" if role == "Clinical lead" else ""
                 store.record_answer(round_id, person, statement.id,
                                     answer(2, note=note if statement.id == "PB-1" else ""))
+            store.record_self_described_stage(round_id, person,
+                                              StageInput(stage=3, recorded_by="tester"))
 
         split = store.create_collaborative(CollaborativeProfile(name="Split room"), "lead")
         round_id = store.open_round(split, RoundInput(label="R1", opens_on="2026-03-01"), bank,
@@ -80,8 +85,14 @@ def complete(database) -> AppTest:
     return results_page(database, "complete")
 
 
+def answered_in_two_areas() -> str:
+    bank = load_current_bank()
+    answered = len(bank.statements_in("PB")) + len(bank.statements_in("PD"))
+    return f"{answered} of {len(bank.statements)} statements"
+
+
 def test_percentile_is_held_back_while_results_are_provisional(provisional):
-    assert "Provisional: only 9 of 46 statements" in texts(provisional.warning)
+    assert f"Provisional: only {answered_in_two_areas()}" in texts(provisional.warning)
     markdown = texts(provisional.markdown)
     assert "Your overall score is higher than" not in markdown
     assert "appears once at least half the statements have a score" in markdown
@@ -96,7 +107,8 @@ def test_percentile_is_shown_once_half_the_statements_have_a_score(complete):
 def test_headings_go_title_then_sections_then_sub_sections(complete):
     assert [title.value for title in complete.title] == ["Results"]
     headers = [header.value for header in complete.header]
-    assert headers == ["Area by area", "Against the national picture", "Weakest statements",
+    assert headers == ["Area by area", "Beside the 2022 survey",
+                       "Questions your trust board should ask", "Weakest statements",
                        "Where people disagree", "How each role sees each area", "Information gaps",
                        "Targets and evidence", "Actions"]
     assert [sub.value for sub in complete.subheader] == ["Targets", "Evidence"]
@@ -108,11 +120,13 @@ def test_headings_go_title_then_sections_then_sub_sections(complete):
 
 
 def test_a_long_tie_for_the_weakest_is_summarised_by_area(complete):
-    assert "**46 statements share the lowest score, 2.0.**" in texts(complete.markdown)
+    bank = load_current_bank()
+    assert (f"**{len(bank.statements)} statements share the lowest score, 2.0.**"
+            in texts(complete.markdown))
     labels = [expander.label for expander in complete.expander]
-    assert "Peer support and mutual accountability: 5 statements" in labels
-    assert "Partnership building: 5 statements" in labels
-    # Not all 46 listed one by one outside an expander.
+    assert f"Peer support and mutual accountability: {len(bank.statements_in('PS'))} statements" in labels
+    assert f"Partnership building: {len(bank.statements_in('PB'))} statements" in labels
+    # Not all of them listed one by one outside an expander.
     outside = [m for m in complete.main.children.values() if getattr(m, "type", "") == "markdown"
                and str(m.value).startswith("**2\\.0**")]
     assert outside == []
@@ -154,7 +168,8 @@ def test_a_split_room_gets_all_four_charts_each_with_its_figures(split):
     assert len(charts) == 4
     assert len([e for e in split.expander if e.label == "The figures behind this chart"]) == 4
     assert len(split.table) == 4
-    assert "**5** statement(s) have a clear split" in texts(split.markdown)
+    split_statements = len(load_current_bank().statements_in("PB"))
+    assert f"**{split_statements}** statement(s) have a clear split" in texts(split.markdown)
     roles = charts[3].proto.spec
     assert "Respondent role" in roles and '"Area"' in roles
     # The chart's rows travel separately from its spec; the table behind it has the same headings.
@@ -164,3 +179,45 @@ def test_a_split_room_gets_all_four_charts_each_with_its_figures(split):
 
 def test_no_clear_split_is_said_in_words(complete):
     assert "No statement has a clear split" in texts(complete.markdown)
+
+
+# -- the survey baseline, said honestly -----------------------------------------------------------
+
+
+def every_word(test: AppTest) -> str:
+    kinds = ("markdown", "caption", "header", "subheader", "title", "info", "warning")
+    return " ".join(texts(test.get(kind)) for kind in kinds)
+
+
+def test_the_survey_is_never_called_the_national_picture(complete, provisional):
+    for page in (complete, provisional):
+        assert "national picture" not in every_word(page).casefold()
+
+
+def test_the_survey_figure_is_given_with_who_said_it_when_and_for_whom(complete):
+    words = every_word(complete)
+    assert "70% of responding collaboratives" in words
+    for fact in ("self-reported", "collaborative leaders", "November 2022",
+                 "NHS Confederation and NHS Providers", "Good Governance Institute"):
+        assert fact in words, fact
+    assert "did not ask what this tool asks" in words
+    # Every caveat comes from data/baseline.toml, so the page and the README say the same.
+    for caveat in (*load_baseline().caveats, load_baseline().summary):
+        assert caveat in words
+
+
+def test_the_70_percent_is_set_beside_both_stages_and_says_which_is_which(complete):
+    markdown = texts(complete.markdown)
+    # The five respondents describe it as Maturing; their answers score Developing.
+    assert "**How your respondents describe it: 3 Maturing** (beyond the early stages)." in markdown
+    assert "**Worked out from your scores: 2 Developing** (an early stage)." in markdown
+    baseline = load_baseline()
+    assert baseline.closer_comparison in markdown and baseline.looser_comparison in markdown
+    described = markdown.index("How your respondents describe it:")
+    assert markdown.index(baseline.closer_comparison, described) < markdown.index("Worked out from")
+
+
+def test_where_demo_peers_are_shown_the_page_says_they_were_made_to_match(complete):
+    captions = texts(complete.caption)
+    assert load_baseline().demo_peers in captions
+    assert "prove nothing" in captions

@@ -88,7 +88,7 @@ def test_a_facilitator_runs_a_statement_from_vote_to_agreement(round_ready, app_
     lead = start_workshop(round_ready)
     assert_no_exception(lead)
     code = join_code(lead)
-    assert lead.header[0].value.startswith("We have a written common purpose")
+    assert lead.header[0].value == load_current_bank().statements_by_id["PB-1"].statement
     people = [join(code, "Non-executive director") for _ in range(3)]
     assert all("who" in person.query_params for person in people)
     button(lead, "Open voting").click()

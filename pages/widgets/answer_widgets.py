@@ -1,4 +1,4 @@
-"""One statement on screen: its choices, an optional target level and evidence note.
+"""One statement on screen: what to look for, its choices, an optional target level and evidence note.
 
 Every change is saved by its callback the moment it is made, and only the field that changed: the
 Store builds the new answer on what is saved at that moment, so a page left open in another tab can
@@ -14,12 +14,19 @@ import pandas as pd
 import streamlit as st
 
 from collab_assess.bank import Statement
+from collab_assess.baseline import load_baseline
 from collab_assess.errors import CollabAssessError
 from collab_assess.models import NOTE_MAX, AnswerChange, StageInput, validated
 from collab_assess.scale import LEVELS, level_label
 from collab_assess.store import Respondent, Round, Store
 from collab_assess.text import clipped
-from collab_assess.walk import ANSWER_OPTIONS, option_captions, option_label, option_of
+from collab_assess.walk import (
+    ANSWER_OPTIONS,
+    evidence_prompt,
+    option_captions,
+    option_label,
+    option_of,
+)
 from pages.widgets.context import flash
 
 NO_TARGET = 0
@@ -110,6 +117,9 @@ def show_statement(
     with st.container(border=True, key=f"statement-{statement.id}"):
         st.caption(statement.id)
         st.markdown(f"### {statement.statement}")
+        prompt = evidence_prompt(statement)
+        if prompt:
+            st.markdown(prompt)
         if changed_elsewhere:
             what = " and ".join(FIELD_NAMES[field] for field in changed_elsewhere)
             st.info(f"Your {what} here was changed in another tab or on another device. This "
@@ -172,7 +182,13 @@ def show_stage_question(store: Store, assessment_round: Round, respondent: Respo
         on_change=save,
         disabled=not assessment_round.is_open,
         horizontal=True,
-        help="Your own overall impression, separate from the statements. The national survey in "
-        "November 2022 asked collaboratives the same kind of question: 70% said they were at an "
-        "early stage.",
+        help=stage_question_help(),
     )
+
+
+def stage_question_help() -> str:
+    """What the stage question is for, and the survey Results sets it beside, with its caveats."""
+    baseline = load_baseline()
+    return (f"Your own overall impression, separate from the statements. Results sets the middle "
+            f"of everyone's answers beside a survey. {baseline.summary} "
+            f"{baseline.not_the_same_question}")

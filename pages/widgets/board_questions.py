@@ -1,0 +1,42 @@
+"""The board questions on Results: each question with the round's own answer and the statements
+behind it (collab_assess/board_questions.py works them out)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from collab_assess.board_questions import HEADING, INTRODUCTION, BoardAnswer
+from collab_assess.scale import level_label
+from collab_assess.text import as_text
+from pages.widgets.next_steps import statement_reference
+
+
+def _statement_line(row) -> str:
+    figure = f"{row.score:.1f}, {row.stage.label}" if pd.notna(row.score) else "not rated yet"
+    return (f"- **{as_text(figure)}** · {as_text(row.statement)} "
+            f"{statement_reference(row.statement_id, row.area)}")
+
+
+def statements_counted(scored: int, asked: int) -> str:
+    """"from ..." in words: "both statements", "all 3 statements", "2 of its 3 statements"."""
+    if scored < asked:
+        return f"{scored} of its {asked} statements"
+    return {1: "its one statement", 2: "both statements"}.get(asked, f"all {asked} statements")
+
+
+def show_board_questions(answers: list[BoardAnswer]) -> None:
+    """Every question together, each with its answer in words and figures, then its statements."""
+    st.header(HEADING)
+    st.markdown(INTRODUCTION)
+    for answer in answers:
+        with st.container(border=True, key=f"board-question-{answer.number}"):
+            st.markdown(f"**{answer.number}. {as_text(answer.question)}**")
+            if answer.score is None:
+                summary = "No answer yet: none of its statements has a score."
+            else:
+                of = statements_counted(answer.scored, answer.asked)
+                summary = (f"Your answer: **{level_label(answer.stage)}**, score "
+                           f"{answer.score:.1f} of 4, from {of}:")
+            lines = "\n".join(_statement_line(row) for row in answer.statements.itertuples())
+            st.markdown(f"{summary}\n\n{lines}")

@@ -1,0 +1,190 @@
+"""The board questions and next steps on Results: worked out from a round's own bank and answers,
+shown on a version-2 round, absent from a version-1 round."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from collab_assess.bank import BANK_DIRECTORY, QuestionBank, load_bank_file, load_banks
+from collab_assess.board_questions import HEADING, board_answers
+from collab_assess.models import CollaborativeProfile, RespondentInput, RoundInput
+from collab_assess.next_steps import next_step, next_steps_for
+from collab_assess.results import round_results
+from collab_assess.scale import Level
+from collab_assess.store import DB_ENV_VAR, Store
+from tests.factories import answer
+from tests.test_bank import guided_bank_data
+from tests.test_pages import APP, TIMEOUT, texts
+
+
+@pytest.fixture
+def guided_bank() -> QuestionBank:
+    data = guided_bank_data()
+    data["board_questions"][0]["statements"] = ["PB-1", "SG-1", "DS-1"]
+    data["board_questions"].append({"number": 2, "question": "Nobody answered this?",
+                                    "statements": ["DS-2"], "source": "000_14819e0e06ef0d46.txt, "
+                                    "section 'Risk management and oversight for trust boards'"})
+    return QuestionBank.model_validate(data)
+
+
+def round_with(store: Store, bank: QuestionBank, answers: list[dict[str, int]]) -> int:
+    collaborative = store.create_collaborative(CollaborativeProfile(name="Board test"), "lead")
+    round_id = store.open_round(collaborative, RoundInput(label="R1", opens_on="2026-12-01"),
+                                bank, "lead")
+    for levels in answers:
+        person = store.add_respondent(round_id, RespondentInput(role="Executive director"))
+        for statement_id, level in levels.items():
+            store.record_answer(round_id, person, statement_id, answer(level))
+    return round_id
+
+
+# -- working out the answers ----------------------------------------------------------------------
+
+
+def test_a_board_question_is_scored_like_an_area_from_its_statements(store, guided_bank):
+    round_id = round_with(store, guided_bank, [{"PB-1": 1, "SG-1": 3, "PB-2": 4},
+                                               {"PB-1": 2, "SG-1": 3, "PB-2": 4}])
+    first, second = board_answers(round_results(store, round_id))
+    assert (first.number, first.question) == (1, "Is it aligned?")
+    scores = dict(zip(first.statements["statement_id"], first.statements["score"]))
+    assert scores["PB-1"] == 1.5 and scores["SG-1"] == 3.0 and pd.isna(scores["DS-1"])
+    assert first.statements["statement_id"].tolist() == ["PB-1", "SG-1", "DS-1"]  # the bank's order
+    assert first.score == pytest.approx(2.25)  # PB-2 (4, 4) is not part of this question
+    assert first.stage is Level.DEVELOPING
+    assert (first.scored, first.asked) == (2, 3)
+    assert first.statements["stage"].tolist() == [Level.EMERGING, Level.MATURING, None]
+    assert (second.score, second.stage, second.scored) == (None, None, 0)
+
+
+def test_a_bank_without_board_questions_gives_none(store, small_bank):
+    round_id = round_with(store, small_bank, [{"PB-1": 2}])
+    assert board_answers(round_results(store, round_id)) == []
+
+
+def test_the_next_level_is_the_one_above_the_stage_the_score_is_in(guided_bank):
+    start = next_step(guided_bank, "PB-1", 1.0)
+    assert (start.stage, start.next_level) == (Level.EMERGING, Level.DEVELOPING)
+    assert (start.looks_like, start.step) == ("Started.", "Start.")
+    # 2.5 is on the edge between Developing and Maturing: it belongs to Maturing, as everywhere.
+    edge = next_step(guided_bank, "PB-1", 2.5)
+    assert (edge.stage, edge.next_level, edge.looks_like, edge.step) == (
+        Level.MATURING, Level.THRIVING, "Embedded.", "Review.")
+    assert next_step(guided_bank, "PB-1", 2.4).next_level is Level.MATURING
+    assert next_step(guided_bank, "PB-1", 4.0) is None  # already at the top
+    assert next_step(guided_bank, "PB-1", float("nan")) is None
+    assert next_step(guided_bank, "PB-9", 1.0) is None
+
+
+def test_a_bank_without_next_steps_gives_none(small_bank):
+    assert next_step(small_bank, "PB-1", 1.0) is None
+    table = pd.DataFrame({"statement_id": ["PB-1", "SG-1"], "score": [1.0, 2.0]})
+    assert next_steps_for(small_bank, table) == {}
+
+
+def test_next_steps_for_a_table_leave_out_the_top_and_the_unscored(guided_bank):
+    table = pd.DataFrame({"statement_id": ["PB-1", "PB-2", "PB-3"], "score": [1.0, 4.0, None]})
+    assert list(next_steps_for(guided_bank, table)) == ["PB-1"]
+
+
+# -- on the Results page --------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def rounds_on_each_version(tmp_path_factory) -> dict:
+    """Two collaboratives, each with three people: one on version 2 with DI-2 weakest (every level
+    1), PB-2 next (2) and every other statement 3; one on version 1 with the same pattern."""
+    path = tmp_path_factory.mktemp("board") / "board.duckdb"
+    v1 = load_bank_file(BANK_DIRECTORY / "bank-v1.toml")
+    v2 = load_banks()[2]
+    store = Store(path)
+    try:
+        ids = {}
+        for version, bank in ((1, v1), (2, v2)):
+            levels = {s.id: {"DI-2": 1, "PB-2": 2}.get(s.id, 3) for s in bank.statements}
+            ids[version] = store.create_collaborative(
+                CollaborativeProfile(name=f"On version {version}"), "lead")
+            round_id = store.open_round(ids[version], RoundInput(label="R1", opens_on="2026-03-01"),
+                                        bank, "lead")
+            for _ in range(3):
+                person = store.add_respondent(round_id, RespondentInput(role="Clinical lead"))
+                for statement_id, level in levels.items():
+                    store.record_answer(round_id, person, statement_id, answer(level))
+    finally:
+        store.close()
+    return {"path": path, "ids": ids, "v2": v2}
+
+
+def results_for(database: dict, version: int) -> AppTest:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(DB_ENV_VAR, str(database["path"]))
+        test = AppTest.from_file(APP, default_timeout=TIMEOUT)
+        test.session_state["collaborative_id"] = database["ids"][version]
+        test.switch_page("pages/results.py")
+        test.run()
+    assert not test.exception, [e.message for e in test.exception]
+    return test
+
+
+@pytest.fixture(scope="module")
+def on_v2(rounds_on_each_version) -> AppTest:
+    return results_for(rounds_on_each_version, 2)
+
+
+@pytest.fixture(scope="module")
+def on_v1(rounds_on_each_version) -> AppTest:
+    return results_for(rounds_on_each_version, 1)
+
+
+def test_results_on_a_version_2_round_shows_all_five_board_questions_with_their_answers(
+    on_v2, rounds_on_each_version
+):
+    v2 = rounds_on_each_version["v2"]
+    assert HEADING in [header.value for header in on_v2.header]
+    markdown = texts(on_v2.markdown)
+    for question in v2.board_questions:
+        assert f"**{question.number}. {question.question}**" in markdown
+    # Question 1: PB-2 scored 2, PB-1 and PB-4 scored 3: an average of 2.7, Maturing.
+    assert "Your answer: **3 Maturing**, score 2.7 of 4, from all 3 statements:" in markdown
+    assert f"- **2.0, Developing** · {v2.statements_by_id['PB-2'].statement} *(PB-2, " in markdown
+    assert f"- **3.0, Maturing** · {v2.statements_by_id['PB-1'].statement} *(PB-1, " in markdown
+    # The questions come together, right after the survey and before the weakest statements.
+    headers = [header.value for header in on_v2.header]
+    assert headers.index(HEADING) == headers.index("Weakest statements") - 1
+
+
+def test_results_on_a_version_2_round_shows_the_next_step_for_the_weakest_statements(
+    on_v2, rounds_on_each_version
+):
+    v2 = rounds_on_each_version["v2"]
+    markdown = texts(on_v2.markdown)
+    weakest = v2.statements_by_id["DI-2"]
+    assert (f"**1.0** · {weakest.statement} *(DI-2, Interoperable digital capabilities)*\n\n"
+            f"**Next level, 2 Developing:** {weakest.levels.developing}  \n"
+            f"**To get there:** {weakest.next_step.emerging}") in markdown
+    second = v2.statements_by_id["PB-2"]
+    assert (f"**Next level, 3 Maturing:** {second.levels.maturing}  \n"
+            f"**To get there:** {second.next_step.developing}") in markdown
+    assert "each with what its next level looks like" in texts(on_v2.caption)
+
+
+def test_results_on_a_version_1_round_has_no_board_questions_or_next_steps(on_v1):
+    assert HEADING not in [header.value for header in on_v1.header]
+    markdown = texts(on_v1.markdown)
+    assert "To get there" not in markdown and "Next level," not in markdown
+    assert "Weakest statements" in [header.value for header in on_v1.header]
+    assert "**1.0** · " in markdown
+
+
+def test_the_page_stays_free_of_raw_html(on_v2):
+    assert not any(element.proto.allow_html for element in on_v2.markdown)
+
+
+def test_the_number_of_statements_behind_an_answer_reads_as_words():
+    from pages.widgets.board_questions import statements_counted
+
+    assert statements_counted(2, 2) == "both statements"
+    assert statements_counted(3, 3) == "all 3 statements"
+    assert statements_counted(1, 1) == "its one statement"
+    assert statements_counted(2, 3) == "2 of its 3 statements"
