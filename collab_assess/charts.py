@@ -370,7 +370,7 @@ def role_figures(by_role: pd.DataFrame) -> pd.DataFrame:
     return table.fillna("")
 
 
-# -- the national picture -------------------------------------------------------------------------
+# -- beside the 2022 survey -------------------------------------------------------------------------
 
 YOUR_COLLABORATIVE = "Your collaborative"
 
@@ -383,7 +383,7 @@ def baseline_chart_data(national_early_share: float, peer_early_share: float | N
     each split into an early part and a later part with the words written on each."""
     early = f"Early ({early_label})"
     later = "Later stages"
-    rows = [("National survey (Nov 2022)", national_early_share)]
+    rows = [("Survey, Nov 2022 (self-reported)", national_early_share)]
     if peer_early_share is not None:
         rows.append((peer_label, peer_early_share))
     records = []
@@ -443,7 +443,7 @@ def baseline_figures(national_early_share: float, peer_early_share: float | None
                      your_stage: Level | None = None,
                      your_stage_is_early: bool | None = None) -> pd.DataFrame:
     """The national chart as a table: a row per group, with the share at an early stage."""
-    rows = [{"Group": "National survey (Nov 2022)",
+    rows = [{"Group": "Survey, Nov 2022 (self-reported)",
              f"At an early stage ({early_label})": f"{national_early_share:.0%}"}]
     if peer_early_share is not None:
         rows.append({"Group": peer_label,

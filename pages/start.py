@@ -35,8 +35,8 @@ st.title("How mature is your provider collaborative?")
 st.markdown(
     f"collab-assess walks your collaborative through the **{len(bank.areas)} areas** NHS England "
     "expects provider collaboratives to build: six core capabilities and five enablers. It then "
-    "shows where you stand against anonymous peers and the national picture, in which 70% of "
-    "collaboratives said they were at an early stage."
+    "shows where you stand against anonymous peers, and beside a 2022 survey in which 70% of "
+    "responding collaboratives described themselves as at an early stage."
 )
 show_flash()
 

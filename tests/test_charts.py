@@ -194,7 +194,7 @@ def test_area_figures_list_every_area_with_peers():
 def test_baseline_figures_include_your_collaborative():
     table = baseline_figures(0.7, 0.6, "Emerging or Developing", your_stage=Level.DEVELOPING,
                              your_stage_is_early=True)
-    assert table.iloc[:, 0].to_dict() == {"National survey (Nov 2022)": "70%", "Peers here": "60%",
+    assert table.iloc[:, 0].to_dict() == {"Survey, Nov 2022 (self-reported)": "70%", "Peers here": "60%",
                                           "Your collaborative (Developing)": "Yes"}
 
 

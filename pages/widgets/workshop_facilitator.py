@@ -153,8 +153,12 @@ def show_statement(workshop: Workshop, bank: QuestionBank) -> None:
     st.caption(f"Statement {workshop.position + 1} of {len(workshop.statement_ids)} · "
                f"{area.name} · {statement.id}")
     st.header(statement.statement, anchor=False)
+    if statement.evidence:
+        st.markdown(f"**What to look for:** {statement.evidence}")
     st.markdown("  \n".join(f"**{level_label(level)}**: {statement.levels.for_level(int(level))}"
                             for level in LEVELS))
+    if bank.rating_rule:
+        st.caption(bank.rating_rule)
 
 
 def _step(store: Store, workshop_id: int, drawn_version: int, move: Move,

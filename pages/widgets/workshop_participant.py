@@ -149,6 +149,8 @@ def show_participant_view(store: Store, workshop: Workshop, me: Respondent, bank
     statement = bank.statements_by_id[workshop.statement_id]
     st.caption(f"Statement {workshop.position + 1} of {len(workshop.statement_ids)}")
     st.header(statement.statement, anchor=False)
+    if statement.evidence:
+        st.caption(f"What to look for: {statement.evidence}")
     saved = _my_vote(store, workshop, me)
     key = f"vote-{me.id}-{workshop.statement_id}"
     if st.session_state.get(f"{key}-saved", "unset") != saved:
@@ -165,6 +167,8 @@ def show_participant_view(store: Store, workshop: Workshop, me: Respondent, bank
             Phase.CLOSED: "Voting has closed. The results will be shown on the big screen.",
             Phase.REVEALED: "The results are on the big screen.",
         }[workshop.phase])
+    if bank.rating_rule:
+        st.caption(bank.rating_rule)
     st.radio(
         "Your vote: how mature is this today?",
         VOTE_OPTIONS,
