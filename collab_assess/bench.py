@@ -1,11 +1,18 @@
-"""`make bench`: timings of the demo load, scoring, and store writes and reads, printed as figures.
+"""`make bench`: timings of the demo load, scoring, store writes and reads, a workshop (votes
+reaching the facilitator, and the server's CPU with real phones waiting: bench_workshop.py), and
+the benchmarks at national scale (bench_national.py), printed as figures; with --json, the same
+figures as one JSON object (section -> figure -> value).
 
-Runs on a throwaway database in a temporary folder. Speed targets are judged by reading these figures,
-never by timed assertions in the tests.
+Runs on a throwaway database in a temporary folder (the national-scale ones are built once and kept
+in .bench/). Speed targets are judged by reading these figures, never by timed assertions in tests.
 """
 
 from __future__ import annotations
 
+import argparse
+import contextlib
+import io
+import json
 import statistics
 import tempfile
 import threading
@@ -14,8 +21,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
+from collab_assess import bench_national
 from collab_assess.bank import load_current_bank
-from collab_assess.benchmark import peer_scores
+from collab_assess.baseline import load_baseline
+from collab_assess.bench_workshop import print_server_cpu, print_vote_timings
+from collab_assess.benchmark import peer_comparison
 from collab_assess.demo import generate_demo
 from collab_assess.models import (
     AnswerInput,
@@ -42,30 +52,69 @@ def best_of(work: Callable[[], object], repeats: int = REPEATS) -> float:
     return min(timed(work)[1] for _ in range(repeats))
 
 
-def line(what: str, figure: str) -> None:
-    print(f"  {what:<58} {figure:>14}")
+class Figures:
+    """Every figure the bench prints, by section: printed as it comes, or kept for --json."""
+
+    def __init__(self, as_json: bool):
+        self.as_json = as_json
+        self.sections: dict[str, dict[str, str]] = {}
+        self._current: dict[str, str] = {}
+
+    def section(self, name: str) -> None:
+        self._current = self.sections.setdefault(name, {})
+        if not self.as_json:
+            print(name)
+
+    def line(self, what: str, figure: str, note: str = "") -> None:
+        """One figure, aligned; `note` (a goal, say) goes beside it."""
+        self._current[what.strip()] = figure + (f" ({note})" if note else "")
+        if not self.as_json:
+            print(f"  {what:<58} {figure:>14}" + (f"   {note}" if note else ""))
 
 
-def main() -> None:
+def peer_comparison_of(store: Store, round_id: int) -> Callable[[], object]:
+    """What the Results page asks for a round: its collaborative against every peer's latest
+    submitted round."""
+    assessment_round = store.get_round(round_id)
+    collaborative = store.get_collaborative(assessment_round.collaborative_id)
+    early_stages = tuple(load_baseline().early_stages)
+    return lambda: peer_comparison(store, collaborative, assessment_round, 2.5, early_stages)
+
+
+def main(argv: list[str] | None = None) -> None:
+    arguments = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    arguments.add_argument("--json", action="store_true", help="print one JSON object")
+    as_json = arguments.parse_args(argv).json
+    figures = Figures(as_json)
+    if as_json:
+        with contextlib.redirect_stdout(io.StringIO()):  # notes printed along the way
+            run(figures)
+        print(json.dumps(figures.sections, indent=2))
+    else:
+        run(figures)
+
+
+def run(figures: Figures) -> None:
+    line = figures.line
     bank = load_current_bank()
     with tempfile.TemporaryDirectory() as folder:
         store = Store(Path(folder) / "bench.duckdb")
-        print("Demo data")
+        figures.section("Demo data")
         dataset, seconds = timed(lambda: generate_demo(bank))
         line("generate synthetic peers", f"{seconds * 1000:.0f} ms")
         counts, seconds = timed(lambda: store.import_demo(dataset, bank))
         line(f"import {counts['answers']:,} answers in one transaction", f"{seconds * 1000:.0f} ms")
 
-        print("Scoring and reads")
+        figures.section("Scoring and reads")
         all_rounds = store.all_rounds()["round_id"].tolist()
         line(f"read current answers of all {len(all_rounds)} rounds",
              f"{best_of(lambda: store.current_answers(all_rounds)) * 1000:.0f} ms")
-        line("peer scores (latest round of every collaborative)",
-             f"{best_of(lambda: peer_scores(store)) * 1000:.0f} ms")
+        line("peer comparison of one round (peers' kept scores)",
+             f"{best_of(peer_comparison_of(store, all_rounds[0])) * 1000:.0f} ms")
         one_round = best_of(lambda: round_results(store, all_rounds[0]))
         line("one round's full results", f"{one_round * 1000:.0f} ms")
 
-        print("Writes")
+        figures.section("Writes")
         collaborative = store.create_collaborative(CollaborativeProfile(name="Bench"), "bench")
         round_id = store.open_round(collaborative, RoundInput(label="Bench", opens_on="2026-01-01"),
                                     bank, "bench")
@@ -99,7 +148,14 @@ def main() -> None:
         total = WORKSHOP_SIZE * len(statements)
         line(f"{WORKSHOP_SIZE} people answering all {len(statements)} at once", f"{seconds:.2f} s")
         line("  throughput", f"{total / seconds:.0f} answers/s")
+
+        figures.section("Workshop")
+        print_vote_timings(store, bank, line)  # on the store above, demo peers and all
         store.close()
+        print_server_cpu(bank, line)
+    for scale, report in bench_national.run().items():
+        figures.section(f"National scale {scale}")
+        bench_national.report_lines(report, line)
 
 
 if __name__ == "__main__":

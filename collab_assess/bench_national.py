@@ -161,24 +161,24 @@ def run(scales: list[str] | None = None) -> dict[str, dict]:
     return report
 
 
-def print_report(report: dict[str, dict], line: Callable[[str, str], None]) -> None:
-    for scale, f in report.items():
-        built = ("reused from .bench/" if f["built_in_s"] is None
-                 else f"built in {f['built_in_s']:.0f} s")
-        print(f"National scale {scale}: {f['answers']:,} answers, {f['file_mb']} MB file ({built})")
-        for key, what in (("england", "England Benchmark page data"),
-                          ("region", f"one region's Benchmark data ({REGION})"),
-                          ("results", "one collaborative's Results data")):
-            line(f"{what} (goal < {GOALS_MS[key]} ms)", f"{f[key + '_ms']:.0f} ms")
-        line(f"peak memory of the app process (goal < {PEAK_MEMORY_GOAL_MB} MB)",
-             f"{f['peak_memory_mb']} MB")
-        line("peer figures after an answer is saved in an open round",
-             "unchanged" if f["peers_unchanged_after_a_save"] else "CHANGED")
-        line("England figures by plain DuckDB over a flat answers table",
-             f"{f['plain_duckdb_ms']:.0f} ms ({f['plain_duckdb_ms'] / f['england_ms']:.1f}x)")
-        line("...by pandas over frames in memory (after loading them)",
-             f"{f['pandas_ms']:.0f} ms ({f['pandas_ms'] / f['england_ms']:.1f}x)")
-        line("   loading those frames into pandas", f"{f['pandas_load_ms']:.0f} ms")
+def report_lines(f: dict, line: Callable[[str, str], None]) -> None:
+    """One scale's figures, as `line(what, figure)` calls."""
+    line("answers", f"{f['answers']:,}")
+    line("database file", f"{f['file_mb']} MB")
+    line("built", "reused from .bench/" if f["built_in_s"] is None else f"in {f['built_in_s']:.0f} s")
+    for key, what in (("england", "England Benchmark page data"),
+                      ("region", f"one region's Benchmark data ({REGION})"),
+                      ("results", "one collaborative's Results data")):
+        line(f"{what} (goal < {GOALS_MS[key]} ms)", f"{f[key + '_ms']:.0f} ms")
+    line(f"peak memory of the app process (goal < {PEAK_MEMORY_GOAL_MB} MB)",
+         f"{f['peak_memory_mb']} MB")
+    line("peer figures after an answer is saved in an open round",
+         "unchanged" if f["peers_unchanged_after_a_save"] else "CHANGED")
+    line("England figures by plain DuckDB over a flat answers table",
+         f"{f['plain_duckdb_ms']:.0f} ms ({f['plain_duckdb_ms'] / f['england_ms']:.1f}x)")
+    line("...by pandas over frames in memory (after loading them)",
+         f"{f['pandas_ms']:.0f} ms ({f['pandas_ms'] / f['england_ms']:.1f}x)")
+    line("   loading those frames into pandas", f"{f['pandas_load_ms']:.0f} ms")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -186,7 +186,9 @@ def main(argv: list[str] | None = None) -> None:
     if argv[:1] == ["--measure"]:
         print(json.dumps(measure(Path(argv[1]))))
         return
-    print_report(run(), lambda what, figure: print(f"  {what:<62} {figure:>14}"))
+    for scale, report in run().items():
+        print(f"National scale {scale}")
+        report_lines(report, lambda what, figure: print(f"  {what:<62} {figure:>14}"))
 
 
 if __name__ == "__main__":

@@ -87,30 +87,30 @@ class Workshop:
 
     @property
     def is_live(self) -> bool:
-        return self.phase is not Phase.ENDED
+        return self.phase != Phase.ENDED
 
 
 def next_state(workshop: Workshop, move: Move, position: int | None = None) -> tuple[Phase, int]:
     """Where the facilitator's step takes the workshop, or WorkshopStateError saying why not."""
     phase = workshop.phase
-    if phase is Phase.ENDED:
+    if phase == Phase.ENDED:
         raise WorkshopStateError("This workshop has ended. Start a new one to vote again.")
-    if move is Move.OPEN:
-        if phase is Phase.VOTING:
+    if move == Move.OPEN:
+        if phase == Phase.VOTING:
             raise WorkshopStateError("Voting is already open on this statement.")
         return Phase.VOTING, workshop.position
-    if move is Move.CLOSE:
-        if phase is not Phase.VOTING:
+    if move == Move.CLOSE:
+        if phase != Phase.VOTING:
             raise WorkshopStateError("Voting is not open, so there is nothing to close.")
         return Phase.CLOSED, workshop.position
-    if move is Move.REVEAL:
-        if phase is not Phase.CLOSED:
+    if move == Move.REVEAL:
+        if phase != Phase.CLOSED:
             raise WorkshopStateError(
                 "Close voting before revealing the results, so early votes cannot sway later ones."
-                if phase is Phase.VOTING else "There are no closed votes to reveal yet."
+                if phase == Phase.VOTING else "There are no closed votes to reveal yet."
             )
         return Phase.REVEALED, workshop.position
-    if move is Move.GO_TO:
+    if move == Move.GO_TO:
         if position is None or not 0 <= position < len(workshop.statement_ids):
             raise WorkshopStateError("There is no statement there in this workshop.")
         return Phase.WAITING, position
@@ -118,7 +118,7 @@ def next_state(workshop: Workshop, move: Move, position: int | None = None) -> t
 
 
 def ends_voting(before: Phase, after: Phase) -> bool:
-    return before is Phase.VOTING and after is not Phase.VOTING
+    return before == Phase.VOTING and after != Phase.VOTING
 
 
 CHOICES = [*(level_label(level) for level in LEVELS), Unscored.DONT_KNOW.label]

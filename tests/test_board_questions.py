@@ -13,10 +13,10 @@ from collab_assess.models import CollaborativeProfile, RespondentInput, RoundInp
 from collab_assess.next_steps import next_step, next_steps_for
 from collab_assess.results import round_results
 from collab_assess.scale import Level
-from collab_assess.store import DB_ENV_VAR, Store
+from collab_assess.store import Store
 from tests.factories import answer
 from tests.test_bank import guided_bank_data
-from tests.test_pages import APP, TIMEOUT, texts
+from tests.test_pages import results_page_on, texts
 
 
 @pytest.fixture
@@ -117,14 +117,7 @@ def rounds_on_each_version(tmp_path_factory) -> dict:
 
 
 def results_for(database: dict, version: int) -> AppTest:
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv(DB_ENV_VAR, str(database["path"]))
-        test = AppTest.from_file(APP, default_timeout=TIMEOUT)
-        test.session_state["collaborative_id"] = database["ids"][version]
-        test.switch_page("pages/results.py")
-        test.run()
-    assert not test.exception, [e.message for e in test.exception]
-    return test
+    return results_page_on(database["path"], database["ids"][version])
 
 
 @pytest.fixture(scope="module")

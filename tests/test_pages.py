@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 from collab_assess.bank import BANK_DIR_ENV_VAR, load_current_bank
 from collab_assess.demo import generate_demo
 from collab_assess.models import CollaborativeProfile, RespondentInput, RoundInput
-from collab_assess.store import Store
+from collab_assess.store import DB_ENV_VAR, Store
 from collab_assess.text import WORD_JOINER
 from tests.factories import answer, bank_data
 from tests.test_bank import to_toml
@@ -47,6 +47,19 @@ def app(page: str | None = None, **choices) -> AppTest:
     if page:
         test.switch_page(f"pages/{page}.py")
     return test.run()
+
+
+def results_page_on(db_path, collaborative_id: int) -> AppTest:
+    """The Results page of a collaborative in the database at db_path, already run, with no
+    exception (for module-scoped fixtures, which cannot use the app_db fixture)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(DB_ENV_VAR, str(db_path))
+        test = AppTest.from_file(APP, default_timeout=TIMEOUT)
+        test.session_state["collaborative_id"] = collaborative_id
+        test.switch_page("pages/results.py")
+        test.run()
+    assert not test.exception, [e.message for e in test.exception]
+    return test
 
 
 def shown(markdown: str) -> str:

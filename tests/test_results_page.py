@@ -11,9 +11,9 @@ from collab_assess.bank import load_banks, load_current_bank
 from collab_assess.baseline import load_baseline
 from collab_assess.demo import demo_banks, generate_demo
 from collab_assess.models import CollaborativeProfile, RespondentInput, RoundInput, StageInput
-from collab_assess.store import DB_ENV_VAR, Store
+from collab_assess.store import Store
 from tests.factories import answer
-from tests.test_pages import APP, TIMEOUT, texts
+from tests.test_pages import results_page_on, texts
 
 TRICKY_NAME = "Board **bold** [link](http://example.org)"
 
@@ -65,14 +65,7 @@ def database(tmp_path_factory) -> dict:
 
 
 def results_page(database: dict, which: str) -> AppTest:
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv(DB_ENV_VAR, str(database["path"]))
-        test = AppTest.from_file(APP, default_timeout=TIMEOUT)
-        test.session_state["collaborative_id"] = database[which]
-        test.switch_page("pages/results.py")
-        test.run()
-    assert not test.exception, [e.message for e in test.exception]
-    return test
+    return results_page_on(database["path"], database[which])
 
 
 @pytest.fixture(scope="module")

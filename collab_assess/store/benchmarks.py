@@ -54,6 +54,28 @@ _FILTERED_ROUNDS = """
       AND (len($7::INTEGER[]) = 0 OR list_contains($7::INTEGER[], k.collaborative_id))
 """
 
+def _area_scores_sql(chosen: str, *, by_statement: bool) -> str:
+    """SQL for the area scores (round_id, area_id, score) of the rounds in the CTE named `chosen`
+    (fixed text, never input): their kept area scores; or, by_statement, worked out again from
+    their kept statement scores on the statements in $9, grouped into areas as bank version $8
+    does. Both forms name $8 and $9, so they take the same parameters."""
+    if not by_statement:
+        return f"""
+            SELECT a.round_id, a.area_id, a.score FROM kept_area_scores a
+            WHERE a.round_id IN (SELECT round_id FROM {chosen}) AND a.score IS NOT NULL
+                AND $8 IS NOT NULL AND $9 IS NOT NULL
+        """
+    return f"""
+        SELECT k.round_id, s.area_id, avg(k.score) AS score
+        FROM kept_statement_scores k
+        JOIN bank_statements s ON s.statement_id = k.statement_id AND s.bank_version = $8
+        WHERE k.round_id IN (SELECT round_id FROM {chosen})
+          AND k.statement_id IN (SELECT unnest($9::VARCHAR[]))
+          AND k.score IS NOT NULL
+        GROUP BY k.round_id, s.area_id
+    """
+
+
 _LATEST_PER_COLLABORATIVE = """
     QUALIFY row_number() OVER (PARTITION BY k.collaborative_id
                                ORDER BY k.opens_on DESC, k.round_id DESC) = 1
@@ -140,19 +162,7 @@ class BenchmarkQueries(Database):
         params = [*selection.params(), int(area_bank_version), list(statement_ids or []),
                   your_overall, [int(s) for s in early_stages]]
         peer_rounds = _FILTERED_ROUNDS + _LATEST_PER_COLLABORATIVE
-        areas = ("""
-                SELECT a.round_id, a.area_id, a.score FROM kept_area_scores a
-                WHERE a.round_id IN (SELECT round_id FROM peers) AND a.score IS NOT NULL
-                    AND $8 IS NOT NULL AND $9 IS NOT NULL  -- the same parameters either way
-            """ if statement_ids is None else """
-                SELECT k.round_id, s.area_id, avg(k.score) AS score
-                FROM kept_statement_scores k
-                JOIN bank_statements s ON s.statement_id = k.statement_id AND s.bank_version = $8
-                WHERE k.round_id IN (SELECT round_id FROM peers)
-                  AND k.statement_id IN (SELECT unnest($9::VARCHAR[]))
-                  AND k.score IS NOT NULL
-                GROUP BY k.round_id, s.area_id
-            """)
+        areas = _area_scores_sql("peers", by_statement=statement_ids is not None)
         common = f"WITH peers AS ({peer_rounds}), areas AS ({areas})"
         per_area = self._frame(
             common + """
@@ -199,19 +209,7 @@ class BenchmarkQueries(Database):
         given statements; statement_ids None: the kept area scores, all rounds asking one bank).
         Columns: period_start, area_id, collaboratives, median."""
         params = [*selection.params(), int(area_bank_version), list(statement_ids or [])]
-        areas = ("""
-                SELECT a.round_id, a.area_id, a.score FROM kept_area_scores a
-                WHERE a.round_id IN (SELECT round_id FROM picked) AND a.score IS NOT NULL
-                    AND $8 IS NOT NULL AND $9 IS NOT NULL  -- the same parameters either way
-            """ if statement_ids is None else """
-                SELECT k.round_id, s.area_id, avg(k.score) AS score
-                FROM kept_statement_scores k
-                JOIN bank_statements s ON s.statement_id = k.statement_id AND s.bank_version = $8
-                WHERE k.round_id IN (SELECT round_id FROM picked)
-                  AND k.statement_id IN (SELECT unnest($9::VARCHAR[]))
-                  AND k.score IS NOT NULL
-                GROUP BY k.round_id, s.area_id
-            """)
+        areas = _area_scores_sql("picked", by_statement=statement_ids is not None)
         return self._frame(
             f"""
             WITH picked AS (

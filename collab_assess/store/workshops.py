@@ -198,7 +198,7 @@ class WorkshopSessions(AnswerRecords):
             if row is None:
                 raise NotFoundError(UNKNOWN_CODE)
             workshop = self._workshop_from(row)
-            if workshop.phase is not Phase.VOTING or workshop.statement_id != statement_id:
+            if workshop.phase != Phase.VOTING or workshop.statement_id != statement_id:
                 raise VotingClosedError(
                     "Voting on this statement has closed, so this vote was not counted. Your "
                     "earlier vote, if you gave one, stands.")

@@ -173,7 +173,7 @@ def _step(store: Store, workshop_id: int, drawn_version: int, move: Move,
 
 
 def show_controls(store: Store, workshop: Workshop) -> None:
-    if workshop.phase is Phase.ENDED:
+    if workshop.phase == Phase.ENDED:
         st.info("This workshop has ended. Its votes, agreed levels and actions are kept in the "
                 "round.", icon=":material/flag:")
         return
@@ -187,23 +187,23 @@ def show_controls(store: Store, workshop: Workshop) -> None:
     back, vote, reveal, forward = st.columns(4)
     back.button("← Previous", disabled=workshop.position == 0,
                 **step(Move.GO_TO, workshop.position - 1))
-    if workshop.phase is Phase.VOTING:
+    if workshop.phase == Phase.VOTING:
         vote.button("Close voting", type="primary", icon=":material/how_to_vote:",
                     **step(Move.CLOSE))
     else:
-        vote.button("Open voting" if workshop.phase is Phase.WAITING else "Open voting again",
-                    type="primary" if workshop.phase is Phase.WAITING else "secondary",
+        vote.button("Open voting" if workshop.phase == Phase.WAITING else "Open voting again",
+                    type="primary" if workshop.phase == Phase.WAITING else "secondary",
                     icon=":material/how_to_vote:", **step(Move.OPEN))
-    reveal.button("Reveal results", disabled=workshop.phase is not Phase.CLOSED,
+    reveal.button("Reveal results", disabled=workshop.phase != Phase.CLOSED,
                   icon=":material/visibility:", help="Results stay hidden until voting closes, "
                   "so early votes cannot sway later ones.", **step(Move.REVEAL))
     forward.button("Next →", disabled=workshop.position == last,
-                   type="primary" if workshop.phase is Phase.REVEALED else "secondary",
+                   type="primary" if workshop.phase == Phase.REVEALED else "secondary",
                    **step(Move.GO_TO, workshop.position + 1))
 
 
 def show_live_results(store: Store, workshop: Workshop) -> None:
-    every = LIVE_REFRESH_SECONDS if workshop.phase is Phase.VOTING else IDLE_REFRESH_SECONDS
+    every = LIVE_REFRESH_SECONDS if workshop.phase == Phase.VOTING else IDLE_REFRESH_SECONDS
 
     @st.fragment(run_every=every if workshop.is_live else None)
     def live() -> None:
@@ -212,7 +212,7 @@ def show_live_results(store: Store, workshop: Workshop) -> None:
         room = tally(store.workshop_tally_rows(workshop.id))
         st.metric("Votes", f"{room.voted} of {room.participants} have voted",
                   help="Counts only: nobody sees who voted what.")
-        if workshop.phase is not Phase.REVEALED:
+        if workshop.phase != Phase.REVEALED:
             if workshop.phase in (Phase.VOTING, Phase.CLOSED):
                 st.caption("The results stay hidden until you close voting and reveal them.")
             return

@@ -34,7 +34,11 @@ _FOLLOW_SCRIPT = """
 (() => {{
   const code = {code}, shown = {version};
   const doc = window.parent.document || document;
+  let lastClick = 0;
+  // Click Refresh; if the page has not rerun 3 seconds later (a click lost under load), again.
   const refresh = () => {{
+    if (Date.now() - lastClick < 3000) return;
+    lastClick = Date.now();
     const button = doc.querySelector('.st-key-{key} button');
     if (button) button.click();
   }};
@@ -44,7 +48,7 @@ _FOLLOW_SCRIPT = """
     try {{
       const answer = await fetch('api/workshop/' + code, {{cache: 'no-store'}});
       const body = await answer.json();
-      if (body.version !== shown) {{ clearInterval(window.collabAssessFollow); refresh(); }}
+      if (body.version !== shown) refresh();  // the rerun draws this script anew, with its version
     }} catch (error) {{
       if (++failures % 5 === 0) refresh();  // the address is unreachable: fall back to a rerun
     }}
@@ -141,7 +145,7 @@ def _save_vote(store: Store, workshop: Workshop, me: Respondent, key: str, saved
 def show_participant_view(store: Store, workshop: Workshop, me: Respondent, bank) -> None:
     st.html(PHONE_STYLE)  # a statement must fit a phone's screen with its choices below it
     st.title(as_text(workshop.title), anchor=False)
-    if workshop.phase is Phase.ENDED:
+    if workshop.phase == Phase.ENDED:
         st.header("Thank you", anchor=False)
         st.success("The workshop has ended and your votes are saved. You can close this page.",
                    icon=":material/task_alt:")
@@ -156,7 +160,7 @@ def show_participant_view(store: Store, workshop: Workshop, me: Respondent, bank
     if st.session_state.get(f"{key}-saved", "unset") != saved:
         st.session_state[key] = saved
         st.session_state[f"{key}-saved"] = saved
-    voting = workshop.phase is Phase.VOTING
+    voting = workshop.phase == Phase.VOTING
     if voting:
         st.info("Voting is open. You can change your vote until the facilitator closes it.",
                 icon=":material/how_to_vote:")
