@@ -30,19 +30,26 @@ from collab_assess.results import round_results
 from collab_assess.store import RoundFilter, Store
 
 CACHE = Path(__file__).resolve().parent.parent / ".bench"
-ROUNDS_EACH, RESPONDENTS_EACH = 4, 12
-SCALES = {"4.4M": 2_000, "10M": 4_530}
-"""Collaboratives at each scale; each has 4 yearly rounds of 12 people answering every statement."""
+COLLABORATIVES, ROUNDS_EACH = 2_000, 4
+SCALES = {"4.4M": 4_400_000, "10M": 10_000_000}
+"""About how many answers each scale has: 2,000 collaboratives (twenty times England's provider
+collaboratives) with 4 yearly rounds each, and as many people per round as it takes."""
 GOALS_MS = {"england": 50, "region": 30, "results": 200}
 PEAK_MEMORY_GOAL_MB = 1024
 REPEATS = 5
 REGION = "London"
 
 
+def people_per_round(scale: str, statements: int) -> int:
+    return max(1, round(SCALES[scale] / (COLLABORATIVES * ROUNDS_EACH * statements)))
+
+
 def database_for(scale: str) -> tuple[Path, float | None]:
     """The scale's database file, built if it is not there yet; and how long building took."""
     CACHE.mkdir(exist_ok=True)
-    path = CACHE / f"national-{scale}.duckdb"
+    bank = load_current_bank()
+    people = people_per_round(scale, len(bank.statements))
+    path = CACHE / f"national-{COLLABORATIVES}x{ROUNDS_EACH}x{people}-bank{bank.version}.duckdb"
     ready = path.with_suffix(".ready")
     if path.exists() and ready.exists():
         return path, None
@@ -51,12 +58,23 @@ def database_for(scale: str) -> tuple[Path, float | None]:
     started = time.perf_counter()
     store = Store(path)
     try:
-        store.generate_national_scale(load_current_bank(), SCALES[scale], ROUNDS_EACH,
-                                      RESPONDENTS_EACH)
+        store.generate_national_scale(bank, COLLABORATIVES, ROUNDS_EACH, people)
+        store.checkpoint()
     finally:
         store.close()
     ready.touch()
     return path, time.perf_counter() - started
+
+
+def peak_memory_mb() -> int:
+    """This process's peak resident memory. Read from /proc (VmHWM) rather than getrusage, whose
+    figure a process started by another inherits from it across fork and exec: the builder's."""
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024)
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 
 
 def _timed(work: Callable[[], object]) -> tuple[object, float]:
@@ -104,6 +122,7 @@ def measure(path: Path) -> dict:
     store = Store(path)
     figures: dict = {"file_mb": round(path.stat().st_size / 2**20)}
     figures["answers"] = int(store._one("SELECT count(*) FROM answers")[0])
+    figures["shape"] = path.stem.split("-")[1]
     figures["england_ms"] = _median_ms(lambda: benchmark_view(store, RoundFilter(), bank))
     figures["region_ms"] = _median_ms(
         lambda: benchmark_view(store, RoundFilter(regions=(REGION,)), bank))
@@ -126,7 +145,7 @@ def measure(path: Path) -> dict:
     after = results_data()[1]
     figures["peers_unchanged_after_a_save"] = bool(
         after.areas.equals(before.areas) and after.peers == before.peers)
-    figures["peak_memory_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    figures["peak_memory_mb"] = peak_memory_mb()
 
     # The same England area figures from the answers themselves: a plain DuckDB query over a flat
     # table of current answers, and pandas over the same table already in memory.
@@ -164,6 +183,7 @@ def run(scales: list[str] | None = None) -> dict[str, dict]:
 def report_lines(f: dict, line: Callable[[str, str], None]) -> None:
     """One scale's figures, as `line(what, figure)` calls."""
     line("answers", f"{f['answers']:,}")
+    line("collaboratives x rounds x people per round", f"{f['shape']}")
     line("database file", f"{f['file_mb']} MB")
     line("built", "reused from .bench/" if f["built_in_s"] is None else f"in {f['built_in_s']:.0f} s")
     for key, what in (("england", "England Benchmark page data"),

@@ -11,13 +11,12 @@ from collab_assess.benchmark_charts import (
     stage_share_chart,
     trend_chart,
 )
-from collab_assess.benchmark_view import benchmark_excel, benchmark_view
+from collab_assess.benchmark_view import benchmark_excel
 from pages.widgets.benchmark_filters import show_filters
-from pages.widgets.context import app_store, current_bank, keep_choices_in_address_bar
+from pages.widgets.context import app_store, cached_benchmark_view, keep_choices_in_address_bar
 from pages.widgets.figures import show_table_behind
 
 store = app_store()
-bank = current_bank()
 keep_choices_in_address_bar()
 st.title("Benchmark")
 st.markdown("Collaboratives side by side, each on its **latest submitted round** (a round counts "
@@ -25,7 +24,7 @@ st.markdown("Collaboratives side by side, each on its **latest submitted round**
             "order of name or region.")
 
 selection, order_by = show_filters(store)
-view = benchmark_view(store, selection, bank)
+view = cached_benchmark_view(selection)
 if view.empty:
     st.info("No collaborative with a submitted round matches these filters. Widen them, or check "
             "that the collaboratives you expect have closed (submitted) a round.",

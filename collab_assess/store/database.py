@@ -84,6 +84,11 @@ class Database:
     def close(self) -> None:
         self._connection.close()
 
+    def checkpoint(self) -> None:
+        """Write everything in the write-ahead log into the database file now (after a bulk load,
+        so the next process to open the file does not replay it)."""
+        self._cursor().execute("CHECKPOINT")
+
     def _cursor(self) -> duckdb.DuckDBPyConnection:
         cursor = getattr(self._local, "cursor", None)
         if cursor is None:

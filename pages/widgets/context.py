@@ -14,6 +14,7 @@ import streamlit as st
 
 from collab_assess.bank import QuestionBank, bank_directory, load_current_bank
 from collab_assess.benchmark import PeerComparison, PeerGroup, peer_comparison
+from collab_assess.benchmark_view import BenchmarkView, benchmark_view
 from collab_assess.errors import (
     BankError,
     CollabAssessError,
@@ -21,7 +22,14 @@ from collab_assess.errors import (
     NotFoundError,
 )
 from collab_assess.resume_code import normalise_resume_code
-from collab_assess.store import Collaborative, Respondent, Round, Store, default_db_path
+from collab_assess.store import (
+    Collaborative,
+    Respondent,
+    Round,
+    RoundFilter,
+    Store,
+    default_db_path,
+)
 from collab_assess.store.shared import shared_store
 from collab_assess.text import as_text
 
@@ -112,6 +120,19 @@ def cached_peer_comparison(collaborative: Collaborative, assessment_round: Round
     store = app_store()
     return _peer_comparison(str(store.path), store.kept_version(), collaborative, assessment_round,
                             overall, early_stages, group)
+
+
+@st.cache_data(max_entries=64, show_spinner="Gathering the benchmark…")
+def _benchmark_view(db_path: str, kept_version: tuple, selection: RoundFilter,
+                    bank_version: int) -> BenchmarkView:
+    return benchmark_view(app_store(), selection, current_bank())
+
+
+def cached_benchmark_view(selection: RoundFilter) -> BenchmarkView:
+    """The Benchmark page's figures, worked out again only when a round is submitted or reopened."""
+    store = app_store()
+    return _benchmark_view(str(store.path), store.kept_version(), selection,
+                           current_bank().version)
 
 
 def chosen(name: str) -> int | None:
