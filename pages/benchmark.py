@@ -15,6 +15,7 @@ from collab_assess.benchmark_view import benchmark_excel
 from pages.widgets.benchmark_filters import show_filters
 from pages.widgets.context import app_store, cached_benchmark_view, keep_choices_in_address_bar
 from pages.widgets.figures import show_table_behind
+from pages.widgets.glossary import show_glossary_link
 
 store = app_store()
 keep_choices_in_address_bar()
@@ -23,6 +24,7 @@ st.markdown("Collaboratives side by side, each on its **latest submitted round**
             "once its lead has closed it). The charts compare; they never rank. Rows are in "
             "order of name or region.")
 
+show_glossary_link()
 selection, order_by = show_filters(store)
 view = cached_benchmark_view(selection)
 if view.empty:

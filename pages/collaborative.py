@@ -33,6 +33,7 @@ from pages.widgets.context import (
     show_flash,
     show_sidebar,
 )
+from pages.widgets.glossary import show_glossary_link
 from pages.widgets.invitation import show_invitation, show_round_progress
 from pages.widgets.profile_form import profile_fields
 
@@ -54,6 +55,7 @@ profile_tab, members_tab, rounds_tab, invite_tab = st.tabs(
 )
 
 with profile_tab:
+    show_glossary_link()
     with st.form("edit-profile"):
         values = profile_fields(collaborative.profile(), key=f"edit-{collaborative.id}")
         submitted = st.form_submit_button("Save profile", type="primary")

@@ -52,6 +52,7 @@ from pages.widgets.context import (
     show_demo_warning,
     show_sidebar,
 )
+from pages.widgets.glossary import show_glossary_link
 from pages.widgets.next_steps import show_with_next_step, statement_line
 
 SHOWN = 10  # how many of the weakest statements are listed before the rest go into an expander
@@ -330,6 +331,8 @@ with st.expander(f"Evidence and rationale given ({len(notes)} notes)"):
 
 st.header("Actions")
 show_actions(store, assessment_round.id)
+
+show_glossary_link()
 
 with st.expander("How scores are worked out"):
     st.markdown(

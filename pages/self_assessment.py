@@ -29,6 +29,7 @@ from pages.widgets.context import (
     show_flash,
     show_sidebar,
 )
+from pages.widgets.glossary import show_glossary_link
 from pages.widgets.scroll import request_scroll_to, request_scroll_to_top, scroll_if_requested
 
 store = app_store()
@@ -206,6 +207,7 @@ if step < review_step:
     st.header(area.name, anchor=False)
     st.caption(f"{area.group.capitalize()} · {walk.statements_by_area[area.id]} statements")
     st.markdown(area.summary)
+    show_glossary_link(" ".join([area.summary, *(s.statement for s in bank.statements_in(area.id))]))
     guide = rating_guide(bank)
     if guide:
         st.info(guide, icon=":material/rule:")

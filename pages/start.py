@@ -24,6 +24,7 @@ from pages.widgets.context import (
     show_flash,
     show_sidebar,
 )
+from pages.widgets.glossary import show_glossary_link
 from pages.widgets.profile_form import profile_fields
 
 store = app_store()
@@ -107,6 +108,7 @@ with create_column, (
             flash("success", result.summary)
             st.rerun()
 
+show_glossary_link()
 st.divider()
 with st.expander("Where do the peers come from?", expanded=real.empty):
     if demo.empty:

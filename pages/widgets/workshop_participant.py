@@ -23,6 +23,7 @@ from collab_assess.text import as_text
 from collab_assess.throttle import join_attempts
 from collab_assess.workshop import Phase, Workshop
 from pages.widgets.context import RESPONDENT_PARAM, flash
+from pages.widgets.glossary import show_glossary_link
 
 NO_ROLE = "Prefer not to say"
 VOTE_OPTIONS = [*(int(level) for level in LEVELS), Unscored.DONT_KNOW.value]
@@ -155,6 +156,7 @@ def show_participant_view(store: Store, workshop: Workshop, me: Respondent, bank
     st.header(statement.statement, anchor=False)
     if statement.evidence:
         st.caption(f"What to look for: {statement.evidence}")
+    show_glossary_link(f"{statement.statement} {statement.evidence or ''}")
     saved = _my_vote(store, workshop, me)
     key = f"vote-{me.id}-{workshop.statement_id}"
     if st.session_state.get(f"{key}-saved", "unset") != saved:
