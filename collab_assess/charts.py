@@ -168,6 +168,14 @@ def area_chart(areas: pd.DataFrame, peers: pd.DataFrame | None = None) -> alt.La
             tooltip=[*area_tooltip, alt.Tooltip("score:Q", title="Your score", format=".2f")],
         )
     )
+    # A dot at the end of each bar, so a score of exactly 1 (a bar of no length) still shows.
+    layers.append(
+        alt.Chart(scored)
+        .mark_point(filled=True, size=90, opacity=1, yOffset=MARK_OFFSET,
+                    color=YOUR_SCORE_COLOUR, stroke="white", strokeWidth=1)
+        .encode(y=y, x=alt.X("score:Q", scale=_SCORE_SCALE),
+                tooltip=[*area_tooltip, alt.Tooltip("score:Q", title="Your score", format=".2f")])
+    )
     if "peer_median" in data:
         layers.append(
             alt.Chart(with_peers)
