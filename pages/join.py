@@ -13,8 +13,8 @@ from pages.widgets.workshop_participant import (
 )
 
 store = app_store()
-me = current_participant(store)
-if me is None:
+seat = current_participant(store)
+if seat is None:
     st.title("Join a workshop")
     show_flash()
     st.markdown("Type the code on the big screen. You stay anonymous: your votes are counted, "
@@ -22,7 +22,7 @@ if me is None:
     show_join_form(store)
     st.stop()
 
-workshop = store.participant_workshop(me.id)
+me, workshop = seat
 show_flash()
 show_participant_view(store, workshop, me, store.bank(store.get_round(workshop.round_id).bank_version))
 st.caption("Keep this page open. Its address is your seat: reopen it to carry on with your votes.")

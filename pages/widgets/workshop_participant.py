@@ -75,19 +75,20 @@ def _browser() -> tuple[str, str | None]:
             address if isinstance(address, str) and address else None)
 
 
-def current_participant(store: Store) -> Respondent | None:
+def current_participant(store: Store) -> tuple[Respondent, Workshop] | None:
+    """The participant whose seat is in the page's address, and their workshop."""
     code = st.query_params.get(RESPONDENT_PARAM)
     if not code:
         return None
     try:
         respondent = store.find_respondent(str(code))
-        store.participant_workshop(respondent.id)
+        workshop = store.participant_workshop(respondent.id)
     except NotFoundError:
         st.query_params.pop(RESPONDENT_PARAM, None)
         flash("warning", "That address does not lead to a workshop seat. Join with the code on "
               "the big screen.")
         return None
-    return respondent
+    return respondent, workshop
 
 
 def show_join_form(store: Store) -> None:
