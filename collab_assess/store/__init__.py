@@ -10,6 +10,7 @@ record, and database.py holds the connection they all share.
 
 from __future__ import annotations
 
+from collab_assess.store.backups import BackupRecords
 from collab_assess.store.benchmarks import BenchmarkQueries, RoundFilter
 from collab_assess.store.collaboratives import CollaborativeRecords
 from collab_assess.store.database import (
@@ -19,6 +20,7 @@ from collab_assess.store.database import (
     utc_now,
 )
 from collab_assess.store.demo_data import DemoData
+from collab_assess.store.imports import ImportRecords
 from collab_assess.store.records import Collaborative, Respondent, Round
 from collab_assess.store.rounds import RoundRecords
 from collab_assess.store.scale_data import ScaleData
@@ -39,7 +41,7 @@ __all__ = [
 
 
 class Store(RoundRecords, DemoData, ScaleData, CollaborativeRecords, WorkshopSessions,
-            WorkshopRecords, BenchmarkQueries):
+            WorkshopRecords, BenchmarkQueries, ImportRecords, BackupRecords):
     """Every read and write of collab-assess data goes through one of these methods."""
 
     @classmethod
