@@ -21,6 +21,8 @@ navigation = st.navigation(
         ],
         "Assess": [
             st.Page("pages/self_assessment.py", title="Self-assessment", icon=":material/checklist:"),
+            st.Page("pages/import_responses.py", title="Import responses",
+                    icon=":material/upload_file:"),
         ],
         "Board workshop": [
             st.Page("pages/workshop.py", title="Run a workshop", icon=":material/co_present:"),
@@ -34,6 +36,9 @@ navigation = st.navigation(
         ],
         "Help": [
             st.Page("pages/glossary.py", title="Glossary", icon=":material/menu_book:"),
+        ],
+        "Admin": [
+            st.Page("pages/admin.py", title="Back up and restore", icon=":material/backup:"),
         ],
     }
 )

@@ -8,16 +8,15 @@ collaboratives; below that the view carries the reason instead of the figures.
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, replace
 
 import pandas as pd
 
 from collab_assess.bank import QuestionBank
 from collab_assess.benchmark import min_peers
+from collab_assess.exchange.export_sheets import Sheet, csv_bytes, xlsx_bytes
 from collab_assess.scale import LEVELS, level_label
 from collab_assess.store import RoundFilter, Store
-from collab_assess.text import spreadsheet_safe
 
 MEASURES = {"computed": "Stage worked out from the answers",
             "self-described": "Stage respondents described"}
@@ -172,18 +171,15 @@ def benchmark_tables(view: BenchmarkView) -> dict[str, pd.DataFrame]:
 
 def benchmark_excel(view: BenchmarkView) -> bytes:
     """All the tables as one Excel workbook, with a first sheet that explains every column. No
-    cell can run as a formula."""
+    cell can run as a formula (see collab_assess.exchange.export_sheets)."""
     tables = benchmark_tables(view)
     columns = sorted({column for table in tables.values() for column in table.columns})
     notes = pd.DataFrame({"Column": columns,
                           "What it means": [COLUMN_NOTES.get(c, "") for c in columns]})
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as workbook:
-        notes.to_excel(workbook, sheet_name="Read me", index=False)
-        for name, table in tables.items():
-            table.map(spreadsheet_safe).to_excel(workbook, sheet_name=name, index=False)
-    return buffer.getvalue()
+    return xlsx_bytes([Sheet("Read me", notes, wrap=True, filters=False),
+                       *(Sheet(name, table) for name, table in tables.items())])
 
 
 def table_csv(table: pd.DataFrame) -> bytes:
-    return table.map(spreadsheet_safe).to_csv(index=False).encode("utf-8-sig")
+    """One table as CSV for Excel (UTF-8 with a byte-order mark); no cell can run as a formula."""
+    return csv_bytes(table)

@@ -18,6 +18,15 @@ from collab_assess.results import RoundResults
 from collab_assess.scale import Level, stage_of
 
 HEADING = "Questions your trust board should ask"
+
+
+def statements_counted(scored: int, asked: int) -> str:
+    """"from ..." in words: "both statements", "all 3 statements", "2 of its 3 statements"."""
+    if scored < asked:
+        return f"{scored} of its {asked} statements"
+    return {1: "its one statement", 2: "both statements"}.get(asked, f"all {asked} statements")
+
+
 INTRODUCTION = (
     "NHS Providers suggests five questions for the board of any trust working in a provider "
     "collaborative; they suit the boards of other member organisations too. Here is what this "

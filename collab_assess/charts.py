@@ -2,7 +2,9 @@
 behind each chart (the text alternative a screen reader reaches).
 
 Colours come from the Okabe-Ito palette, which stays distinguishable with the common forms of colour
-blindness; every chart also writes its numbers as text, so colour is never the only cue.
+blindness; every chart also writes its numbers as text, so colour is never the only cue. Two are
+paler tints of its sky blue, so that the colours of one chart also print as different greys (board
+papers are often printed in black and white, where orange and sky blue turn the same grey).
 
 Every chart fills the width it is given, from a phone (about 350 pixels) to a wide screen. Row names
 are written inside the plot, above each row's marks, rather than as axis labels: an axis label column
@@ -30,10 +32,23 @@ BLACK = "#000000"
 BAND_FILLS = ["#F3F3F3", "#FFFFFF"]
 EMPTY_CELL = "#E4E4E4"
 
-LEVEL_COLOURS = [VERMILION, ORANGE, SKY, BLUE]  # Emerging -> Thriving, warm to cool
+PALE_SKY = "#9AD0F0"
+PALER_SKY = "#CDE7F7"
+"""Tints of SKY (the same hue mixed with white): see GREYS_APART."""
+
+LEVEL_COLOURS = [VERMILION, ORANGE, PALE_SKY, BLUE]  # Emerging -> Thriving, warm to cool
 LEVEL_INKS = [BLACK, BLACK, BLACK, WHITE]
 """Text written on each level's colour: whichever of black and white reads at 4.5:1 or better."""
-EARLY_COLOUR, LATER_COLOUR = ORANGE, SKY  # the same warm/cool meaning as the levels
+EARLY_COLOUR, LATER_COLOUR = ORANGE, PALER_SKY  # the same warm/cool meaning as the levels
+GREYS_APART = 30
+"""How far apart (0-255) the colours of one chart stay when printed in grey (see grey_level)."""
+
+
+def grey_level(colour: str) -> int:
+    """The grey (0 black - 255 white) a "#RRGGBB" colour prints as: the luma a printer or a
+    black-and-white photocopy uses (ITU-R BT.601)."""
+    red, green, blue = (int(colour.lstrip("#")[i:i + 2], 16) for i in (0, 2, 4))
+    return round(0.299 * red + 0.587 * green + 0.114 * blue)
 YOUR_SCORE_COLOUR = GREEN  # used for nothing else, so it is never read as a stage
 
 NARROW = "width < 480"

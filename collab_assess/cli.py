@@ -1,5 +1,5 @@
 """The collab-assess command, for admin tasks: set up the database, load or remove demo peers,
-check the question bank.
+check the question bank, make a board report, export and import data, back up and restore.
 
 Every command takes --db to name the database file (default: $COLLAB_ASSESS_DB, else
 data/collab_assess.duckdb). Errors print one plain message and exit with status 1.
@@ -15,12 +15,13 @@ from pathlib import Path
 
 from collab_assess.bank import BANK_DIR_ENV_VAR, load_banks, load_current_bank
 from collab_assess.demo import DEMO_SEED, demo_banks, generate_demo
-from collab_assess.errors import CollabAssessError
+from collab_assess.errors import CollabAssessError, InputError
 from collab_assess.store import DB_ENV_VAR, Store, default_db_path
 
 
 def _open(args: argparse.Namespace) -> Store:
     store = Store(args.db)
+    args.opened.append(store)  # closed by main() when the command ends
     store.register_bank(load_current_bank(args.bank_dir))
     return store
 
@@ -78,13 +79,135 @@ def cmd_info(args: argparse.Namespace) -> str:
     return "\n".join(lines)
 
 
+def _chosen_round(store: Store, args: argparse.Namespace) -> tuple:
+    collaborative = store.find_collaborative(args.collaborative)
+    return collaborative, store.find_round(collaborative.id, args.round)
+
+
+def _write_output(out: Path, content: bytes | str) -> str:
+    """Write a file whole or not at all: into a temporary file beside it, then renamed over it."""
+    out = out.expanduser()
+    if out.is_dir():
+        raise InputError(f"{out} is a folder: give the name of the file to write.")
+    if not out.parent.exists():
+        raise InputError(f"The folder {out.parent} does not exist.")
+    replaced = out.exists()
+    partial = out.with_name(f".{out.name}.partial")
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    partial.write_bytes(data)
+    partial.replace(out)
+    size = f"{len(data) / 1024:,.0f} KB"
+    return f"Wrote {out} ({size}{', replacing the file that was there' if replaced else ''})."
+
+
+def cmd_report(args: argparse.Namespace) -> str:
+    from collab_assess.report import build_board_report, report_file_name, report_html, report_pdf
+
+    store = _open(args)
+    _, assessment_round = _chosen_round(store, args)
+    report = build_board_report(store, assessment_round.id)
+    content = report_pdf(report) if args.format == "pdf" else report_html(report)
+    return _write_output(args.out or Path(report_file_name(report, args.format)), content)
+
+
+def cmd_export(args: argparse.Namespace) -> str:
+    from collab_assess.exchange.export import (
+        collaborative_export,
+        export_csv_zip,
+        export_file_name,
+        export_xlsx,
+    )
+
+    store = _open(args)
+    collaborative = store.find_collaborative(args.collaborative)
+    export = collaborative_export(store, collaborative.id)
+    content = export_xlsx(export) if args.format == "xlsx" else export_csv_zip(export)
+    extension = "xlsx" if args.format == "xlsx" else "zip"
+    return _write_output(args.out or Path(export_file_name(export, extension)), content)
+
+
+def cmd_import(args: argparse.Namespace) -> str:
+    from collab_assess.exchange.importing import prepare_import
+
+    path = args.path.expanduser()
+    if not path.is_file():
+        raise InputError(f"There is no file {path}.")
+    store = _open(args)
+    _, assessment_round = _chosen_round(store, args)
+    plan = prepare_import(store, assessment_round.id, path.read_bytes(), path.name,
+                          sheet=args.sheet, from_round=args.from_round, repeats=args.repeats)
+    report = plan.report_text()
+    if not plan.can_import:
+        raise InputError(report + "\n\nNothing was imported: fix the file and run this again.")
+    if args.dry_run:
+        return report + "\n\nDry run: nothing was written."
+    outcome = store.import_responses(assessment_round.id, plan, path.name, args.by)
+    return report + "\n\n" + outcome.message()
+
+
+def cmd_backup(args: argparse.Namespace) -> str:
+    from collab_assess.backups import backup_database
+
+    return backup_database(args.db, args.path.expanduser())
+
+
+def cmd_restore(args: argparse.Namespace) -> str:
+    from collab_assess.backups import restore_database
+
+    return restore_database(args.db, args.path.expanduser(), replace=args.replace)
+
+
 COMMANDS = {
     "init": (cmd_init, "Create the database (or bring its schema up to date)."),
     "demo": (cmd_demo, "Load the synthetic demo peers."),
     "remove-demo": (cmd_remove_demo, "Delete every synthetic demo collaborative; real data stays."),
     "check-bank": (cmd_check_bank, "Validate the question bank files and say which is current."),
     "info": (cmd_info, "Show the database file, its schema version and how much it holds."),
+    "report": (cmd_report, "Make the board report of one round, as PDF or as one HTML file."),
+    "export": (cmd_export, "Export a collaborative's answers, scores, consensus and actions."),
+    "import": (cmd_import, "Import survey responses (a Microsoft Forms or Excel export) into a round."),
+    "backup": (cmd_backup, "Copy the whole database to a file (while the app is stopped)."),
+    "restore": (cmd_restore, "Put a backup back in place of the database (while the app is stopped)."),
 }
+
+
+def _add_arguments(name: str, sub: argparse.ArgumentParser) -> None:
+    """The arguments of the report, export, import, backup and restore commands."""
+    if name in ("import", "backup", "restore"):
+        what = {"import": "the CSV or Excel file of responses",
+                "backup": "the file to write the backup to",
+                "restore": "the backup file to restore"}[name]
+        sub.add_argument("path", type=Path, metavar="PATH", help=what)
+    if name in ("report", "export", "import"):
+        sub.add_argument("--collaborative", required=True, metavar="NAME",
+                         help="the collaborative's name, as the app shows it")
+    if name in ("report", "import"):
+        sub.add_argument("--round", required=True, metavar="LABEL",
+                         help="the round's name, as the app shows it")
+    if name == "report":
+        sub.add_argument("--format", choices=("pdf", "html"), default="pdf")
+    if name == "export":
+        sub.add_argument("--format", choices=("xlsx", "csv"), default="xlsx",
+                         help="xlsx: one workbook; csv: a .zip holding one CSV file per table")
+    if name in ("report", "export"):
+        sub.add_argument("--out", type=Path, default=None, metavar="PATH",
+                         help="the file to write (default: a name made from the collaborative's)")
+    if name == "import":
+        sub.add_argument("--dry-run", action="store_true",
+                         help="check the file and print the report; write nothing")
+        sub.add_argument("--sheet", default=None, help="the Excel sheet to read (default: the first "
+                         "with data)")
+        sub.add_argument("--from-round", default=None, metavar="LABEL",
+                         help="for a file exported from collab-assess holding several rounds: the "
+                         "round to bring in")
+        sub.add_argument("--repeats", choices=("refuse", "skip", "allow"), default="refuse",
+                         help="responses already imported into this round: refuse the file "
+                         "(default), skip them, or import them again")
+        sub.add_argument("--by", default="command line import", help="who is importing, for the "
+                         "record (default: 'command line import')")
+    if name == "restore":
+        sub.add_argument("--replace", action="store_true",
+                         help="replace a database that already holds data (a copy of it is kept)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -115,17 +238,22 @@ def build_parser() -> argparse.ArgumentParser:
                              help="only load when the database holds no collaboratives yet")
             sub.add_argument("--seed", type=int, default=DEMO_SEED,
                              help=f"random seed for the generator (default {DEMO_SEED})")
+        _add_arguments(name, sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     args.db = args.db or default_db_path()
+    args.opened = []
     try:
         print(args.handler(args))
     except CollabAssessError as error:
         print(f"collab-assess: {error}", file=sys.stderr)
         return 1
+    finally:
+        for store in args.opened:
+            store.close()
     return 0
 
 

@@ -316,4 +316,45 @@ MIGRATIONS += (
     ),
 )
 
+MIGRATIONS += (
+    Migration(
+        4,
+        "imports of responses from files, and the people each import brought in",
+        (
+            "CREATE SEQUENCE import_ids START 1",
+            # One row per import: the file (by name and by the SHA-256 of its bytes, so the same
+            # file is not imported twice by mistake), who imported it and what it added.
+            """
+            CREATE TABLE imports (
+                id INTEGER PRIMARY KEY DEFAULT nextval('import_ids'),
+                round_id INTEGER NOT NULL,
+                file_name VARCHAR NOT NULL,
+                file_sha256 VARCHAR NOT NULL,
+                layout VARCHAR NOT NULL,
+                sheet VARCHAR,
+                respondents INTEGER NOT NULL,
+                answers INTEGER NOT NULL,
+                imported_at TIMESTAMP NOT NULL,
+                imported_by VARCHAR NOT NULL
+            )
+            """,
+            "CREATE INDEX imports_by_round ON imports (round_id)",
+            # Each person an import added, the rows of the file they came from, and a fingerprint
+            # of their response that recognises it in a later file. Their answers are the rows of
+            # answers with source 'import' (recorded_by 'import of <file name>'); answers they
+            # change later are new rows from the walk, as for anyone else.
+            """
+            CREATE TABLE imported_respondents (
+                respondent_id INTEGER PRIMARY KEY,
+                import_id INTEGER NOT NULL,
+                round_id INTEGER NOT NULL,
+                source_rows VARCHAR NOT NULL,
+                fingerprint VARCHAR NOT NULL
+            )
+            """,
+            "CREATE INDEX imported_respondents_by_round ON imported_respondents (round_id)",
+        ),
+    ),
+)
+
 LATEST_VERSION = MIGRATIONS[-1].version

@@ -10,6 +10,7 @@ import pandas as pd
 from collab_assess.bank import QuestionBank
 from collab_assess.scale import Level
 from collab_assess.scoring import (
+    DISAGREEMENT_GAP,
     area_scores,
     area_scores_by_group,
     completeness_by_area,
@@ -24,6 +25,12 @@ MIN_GROUP_SIZE = 3
 """The fewest people whose answers are shown as a group of their own (a role's scores, a role's name
 beside an evidence note). Below this, someone who knows who took part could read off one or two
 people's own answers."""
+
+SPLIT_RULE = (
+    "at least a quarter of the people who gave a level (and at least two, once four or more "
+    f"answered) sit {DISAGREEMENT_GAP} or more levels below at least as many others"
+)
+"""When a statement counts as split (scoring.split_size), in the words Results and the report use."""
 
 OTHER_ROLES = "Other roles"
 """Where roles too small to show on their own are put together. The role "Other" always goes here,

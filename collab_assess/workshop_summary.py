@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+from collab_assess.exchange.export_sheets import csv_bytes
 from collab_assess.scale import level_label
 from collab_assess.store import Store
-from collab_assess.text import spreadsheet_safe
 from collab_assess.workshop import CHOICES, Workshop, choice_of, median_label
 
 COLUMNS = {
@@ -67,5 +67,4 @@ def workshop_summary(store: Store, workshop: Workshop) -> pd.DataFrame:
 
 def summary_csv(summary: pd.DataFrame) -> bytes:
     """The summary as CSV with plain column names; no cell can run as a spreadsheet formula."""
-    safe = summary.rename(columns=COLUMNS).map(spreadsheet_safe)
-    return safe.to_csv(index=False).encode("utf-8-sig")  # the BOM makes Excel read UTF-8
+    return csv_bytes(summary.rename(columns=COLUMNS))

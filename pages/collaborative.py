@@ -33,6 +33,7 @@ from pages.widgets.context import (
     show_flash,
     show_sidebar,
 )
+from pages.widgets.downloads import show_data_exchange
 from pages.widgets.glossary import show_glossary_link
 from pages.widgets.invitation import show_invitation, show_round_progress
 from pages.widgets.profile_form import profile_fields
@@ -49,8 +50,8 @@ show_flash()
 
 
 # A key makes the tabs remember which one was open when a save reruns the page.
-profile_tab, members_tab, rounds_tab, invite_tab = st.tabs(
-    ["Profile", "Member organisations", "Assessment rounds", "Invite and track"],
+profile_tab, members_tab, rounds_tab, invite_tab, data_tab = st.tabs(
+    ["Profile", "Member organisations", "Assessment rounds", "Invite and track", "Data in and out"],
     key=f"collaborative-tabs-{collaborative.id}",
 )
 
@@ -192,3 +193,6 @@ with invite_tab:
         invited_round = round_picker(store, collaborative, rounds, label="Round to invite people to")
         show_invitation(collaborative, invited_round)
         show_round_progress(store, invited_round)
+
+with data_tab:
+    show_data_exchange(store, collaborative)

@@ -25,6 +25,7 @@ from collab_assess.results import (
     MANY_TIED,
     MIN_GROUP_SIZE,
     OTHER_ROLES,
+    SPLIT_RULE,
     disagreements,
     evidence_notes,
     group_by_area,
@@ -38,7 +39,7 @@ from collab_assess.results import (
 )
 from collab_assess.next_steps import next_steps_for
 from collab_assess.scale import describe_bands, level_label
-from collab_assess.scoring import DISAGREEMENT_GAP, INFORMATION_GAP_SHARE
+from collab_assess.scoring import INFORMATION_GAP_SHARE
 from collab_assess.text import as_text
 from pages.widgets.actions_table import show_actions
 from pages.widgets.board_questions import show_board_questions
@@ -52,15 +53,11 @@ from pages.widgets.context import (
     show_demo_warning,
     show_sidebar,
 )
+from pages.widgets.downloads import show_downloads
 from pages.widgets.glossary import show_glossary_link
 from pages.widgets.next_steps import show_with_next_step, statement_line
 
 SHOWN = 10  # how many of the weakest statements are listed before the rest go into an expander
-
-SPLIT_RULE = (
-    "at least a quarter of the people who gave a level (and at least two, once four or more "
-    f"answered) sit {DISAGREEMENT_GAP} or more levels below at least as many others"
-)
 
 
 def show_statement_line(figure: str, row) -> None:
@@ -142,6 +139,8 @@ st.markdown(
     f"{baseline.finding.replace(survey_share, f'**{survey_share}**', 1)}: see "
     "“Beside the 2022 survey” below for what that comparison can and cannot tell you."
 )
+
+show_downloads(store, assessment_round)
 
 # -- areas against peers --------------------------------------------------------------------------
 st.header("Area by area")

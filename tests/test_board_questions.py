@@ -175,7 +175,7 @@ def test_the_page_stays_free_of_raw_html(on_v2):
 
 
 def test_the_number_of_statements_behind_an_answer_reads_as_words():
-    from pages.widgets.board_questions import statements_counted
+    from collab_assess.board_questions import statements_counted
 
     assert statements_counted(2, 2) == "both statements"
     assert statements_counted(3, 3) == "all 3 statements"

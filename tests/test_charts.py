@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import colorsys
 import json
 
 import pandas as pd
@@ -13,6 +14,7 @@ from collab_assess.charts import (
     EMPTY_CELL,
     INK,
     LATER_COLOUR,
+    GREYS_APART,
     LEVEL_COLOURS,
     LEVEL_INKS,
     TOO_FEW,
@@ -23,6 +25,7 @@ from collab_assess.charts import (
     baseline_chart,
     baseline_figures,
     contrast_ratio,
+    grey_level,
     level_count_figures,
     level_distribution_chart,
     readable,
@@ -157,9 +160,26 @@ def test_the_disagreement_chart_writes_each_count_and_titles_its_legend():
 OKABE_ITO = {"#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000"}
 
 
-def test_data_colours_are_okabe_ito():
-    assert set(LEVEL_COLOURS) <= OKABE_ITO
-    assert {EARLY_COLOUR, LATER_COLOUR} <= OKABE_ITO
+def is_okabe_ito_or_a_tint_of_it(colour: str) -> bool:
+    """An Okabe-Ito colour, or one of them mixed with white (the same hue, paler)."""
+    if colour in OKABE_ITO:
+        return True
+    hue, lightness, _ = colorsys.rgb_to_hls(*(int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)))
+    return any(abs(hue - colorsys.rgb_to_hls(*(int(base[i:i + 2], 16) / 255 for i in (1, 3, 5)))[0])
+               < 0.01 and lightness > 0.6 for base in OKABE_ITO - {"#000000"})
+
+
+def test_data_colours_are_okabe_ito_or_its_tints():
+    assert all(map(is_okabe_ito_or_a_tint_of_it, [*LEVEL_COLOURS, EARLY_COLOUR, LATER_COLOUR]))
+    assert not is_okabe_ito_or_a_tint_of_it("#FF0000")
+
+
+@pytest.mark.parametrize("colours", [LEVEL_COLOURS, [EARLY_COLOUR, LATER_COLOUR]],
+                         ids=["levels", "early-or-later"])
+def test_the_colours_of_one_chart_print_as_different_greys(colours):
+    greys = sorted(grey_level(colour) for colour in colours)
+    assert all(darker + GREYS_APART <= lighter for darker, lighter in zip(greys, greys[1:]))
+    assert grey_level("#E69F00") - grey_level("#56B4E9") < GREYS_APART  # why the tints are needed
 
 
 @pytest.mark.parametrize(("colour", "ink"), [*zip(LEVEL_COLOURS, LEVEL_INKS),

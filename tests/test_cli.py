@@ -50,6 +50,28 @@ def test_demo_if_empty_leaves_a_database_with_real_data_alone(tmp_path: Path, ca
     assert Store(db).collaboratives()["name"].tolist() == ["Real one"]
 
 
+def test_remove_demo_also_takes_away_workshops_and_actions_run_on_demo_rounds(tmp_path: Path,
+                                                                            capsys):
+    from collab_assess.models import ActionInput, ActionStatusInput, RespondentInput, WorkshopInput
+
+    db = str(tmp_path / "workshops.duckdb")
+    run(capsys, "demo", "--db", db)
+    store = Store(db)
+    demo_round = store.all_rounds().query("status == 'open'").iloc[0]
+    bank = store.bank(int(demo_round.bank_version))
+    workshop = store.start_workshop(int(demo_round.round_id), WorkshopInput(
+        title="Demo board", statement_ids=(bank.statements[0].id,), started_by="facilitator"))
+    store.join_workshop(workshop, RespondentInput(role="Other"))
+    action = store.add_action(int(demo_round.round_id), ActionInput(
+        description="Agree a data sharing plan", recorded_by="facilitator"))
+    store.update_action_status(action, ActionStatusInput(status="done", changed_by="lead"))
+    store.close()
+    code, _, _ = run(capsys, "remove-demo", "--db", db)
+    store = Store(db)
+    assert code == 0 and store.table_counts() == {name: 0 for name in store.table_counts()}
+    assert store.workshops([int(demo_round.round_id)]).empty
+
+
 def test_remove_demo_keeps_real_collaboratives(tmp_path: Path, capsys):
     from collab_assess.models import CollaborativeProfile
 

@@ -119,6 +119,16 @@ class CollaborativeRecords(Database):
             is_demo=bool(row[7]),
         )
 
+    def find_collaborative(self, name: str) -> Collaborative:
+        """The collaborative with this name (case and repeated spaces ignored), for the command line."""
+        row = self._one("SELECT id FROM collaboratives WHERE name_key = ?", [name_key(name)])
+        if row is None:
+            known = self._frame("SELECT name FROM collaboratives WHERE NOT is_demo ORDER BY lower(name)")
+            listed = ", ".join(f"'{each}'" for each in known["name"].head(20)) or "none yet"
+            raise NotFoundError(f"There is no collaborative called '{name}'. Real collaboratives in "
+                                f"this database: {listed}.")
+        return self.get_collaborative(int(row[0]))
+
     def collaboratives(self, *, include_demo: bool = True) -> pd.DataFrame:
         """One row per collaborative with its profile and how many rounds it has, named A-Z."""
         return self._frame(

@@ -35,11 +35,14 @@ class DemoData(BankSnapshots):
             SELECT (SELECT count(*) FROM collaboratives), (SELECT count(*) FROM members),
                 (SELECT count(*) FROM rounds), (SELECT count(*) FROM respondents),
                 (SELECT count(*) FROM answers), (SELECT count(*) FROM self_described_stages),
-                (SELECT count(*) FROM consensus_records), (SELECT count(*) FROM actions)
+                (SELECT count(*) FROM consensus_records), (SELECT count(*) FROM actions),
+                (SELECT count(*) FROM action_updates), (SELECT count(*) FROM workshops),
+                (SELECT count(*) FROM workshop_participants), (SELECT count(*) FROM imports)
             """
         )
         names = ["collaboratives", "members", "rounds", "respondents", "answers",
-                 "self_described_stages", "consensus_records", "actions"]
+                 "self_described_stages", "consensus_records", "actions", "action_updates",
+                 "workshops", "workshop_participants", "imports"]
         return dict(zip(names, map(int, row)))
 
     def import_demo(
@@ -197,6 +200,8 @@ _DEMO_ROUNDS = (
     "SELECT r.id FROM rounds r JOIN collaboratives c ON c.id = r.collaborative_id WHERE c.is_demo"
 )
 _DEMO_COLLABORATIVES = "SELECT id FROM collaboratives WHERE is_demo"
+_DEMO_WORKSHOPS = f"SELECT id FROM workshops WHERE round_id IN ({_DEMO_ROUNDS})"
+_DEMO_ACTIONS = f"SELECT id FROM actions WHERE round_id IN ({_DEMO_ROUNDS})"
 
 # Children first, so nothing is ever left pointing at a deleted row.
 _DEMO_DELETES: tuple[tuple[str, str], ...] = tuple(
@@ -209,7 +214,14 @@ _DEMO_DELETES: tuple[tuple[str, str], ...] = tuple(
         ("answers", "round_id", _DEMO_ROUNDS),
         ("self_described_stages", "round_id", _DEMO_ROUNDS),
         ("consensus_records", "round_id", _DEMO_ROUNDS),
+        ("action_updates", "action_id", _DEMO_ACTIONS),
         ("actions", "round_id", _DEMO_ROUNDS),
+        ("workshop_events", "workshop_id", _DEMO_WORKSHOPS),
+        ("workshop_participants", "workshop_id", _DEMO_WORKSHOPS),
+        ("workshop_statements", "workshop_id", _DEMO_WORKSHOPS),
+        ("workshops", "round_id", _DEMO_ROUNDS),
+        ("imported_respondents", "round_id", _DEMO_ROUNDS),
+        ("imports", "round_id", _DEMO_ROUNDS),
         ("respondents", "round_id", _DEMO_ROUNDS),
         ("rounds", "id", _DEMO_ROUNDS),
         ("members", "collaborative_id", _DEMO_COLLABORATIVES),

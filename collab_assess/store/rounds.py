@@ -80,6 +80,7 @@ class RoundRecords(BankSnapshots):
         """Close (submit) a round: its answers are kept and can no longer be changed, and its
         scores are worked out once and kept, so it now counts in peer figures and benchmarks."""
         self._set_round_status(round_id, "closed", closed_by)
+        self._after_round_closed(round_id)  # backups: a copy after each close (store/backups.py)
 
     def reopen_round(self, round_id: int, reopened_by: str) -> None:
         """Reopen a round for changes; it leaves peer figures until it is submitted again."""
@@ -94,6 +95,17 @@ class RoundRecords(BankSnapshots):
         if row is None:
             raise NotFoundError(f"There is no assessment round number {round_id}.")
         return Round(*row)
+
+    def find_round(self, collaborative_id: int, label: str) -> Round:
+        """The collaborative's round with this label (case and repeated spaces ignored)."""
+        wanted = " ".join(label.split()).casefold()
+        labels = self.rounds(collaborative_id)
+        matches = labels[[" ".join(each.split()).casefold() == wanted for each in labels["label"]]]
+        if matches.empty:
+            listed = ", ".join(f"'{each}'" for each in labels["label"]) or "none yet"
+            raise NotFoundError(f"This collaborative has no round called '{label}'. Its rounds: "
+                                f"{listed}.")
+        return self.get_round(int(matches["id"].iloc[0]))
 
     def rounds(self, collaborative_id: int) -> pd.DataFrame:
         """The collaborative's rounds, newest first, with how many people have taken part."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from collab_assess.board_questions import HEADING, INTRODUCTION, BoardAnswer
+from collab_assess.board_questions import HEADING, INTRODUCTION, BoardAnswer, statements_counted
 from collab_assess.scale import level_label
 from collab_assess.text import as_text
 from pages.widgets.next_steps import statement_reference
@@ -16,13 +16,6 @@ def _statement_line(row) -> str:
     figure = f"{row.score:.1f}, {row.stage.label}" if pd.notna(row.score) else "not rated yet"
     return (f"- **{as_text(figure)}** · {as_text(row.statement)} "
             f"{statement_reference(row.statement_id, row.area)}")
-
-
-def statements_counted(scored: int, asked: int) -> str:
-    """"from ..." in words: "both statements", "all 3 statements", "2 of its 3 statements"."""
-    if scored < asked:
-        return f"{scored} of its {asked} statements"
-    return {1: "its one statement", 2: "both statements"}.get(asked, f"all {asked} statements")
 
 
 def show_board_questions(answers: list[BoardAnswer]) -> None:

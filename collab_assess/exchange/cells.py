@@ -1,0 +1,188 @@
+"""What one cell of an imported file means: a level, Don't know or Not applicable, a role, or text
+compared with the question bank's wording.
+
+Forgiving of how people type: case, extra spaces, curly apostrophes and dashes, "3", "Maturing",
+"3 - Maturing", "Maturing: in place for every member", "N/A", "Not sure". Anything else is reported,
+never guessed.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from typing import NamedTuple
+
+from collab_assess.reference import RESPONDENT_ROLES
+from collab_assess.scale import HIGHEST_LEVEL, LOWEST_LEVEL, Level, Unscored
+from collab_assess.text import FORMULA_STARTS
+
+_LOOK_ALIKES = str.maketrans({
+    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "\u00b4": "'",
+    "`": "'", "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2033": '"',
+    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-",
+    "\u2212": "-", "\u00ad": "",
+})
+"""Curly quotes, primes and the many dashes Word and Excel put in, as the plain characters."""
+
+
+def folded(text: str) -> str:
+    """Text as it is compared: Unicode look-alikes made plain (curly apostrophes, dashes,
+    non-breaking spaces), runs of spaces and line breaks made one space, and case ignored."""
+    plain = unicodedata.normalize("NFKC", str(text)).translate(_LOOK_ALIKES)
+    return " ".join(plain.split()).casefold()
+
+
+# -- levels ---------------------------------------------------------------------------------------
+
+class Choice(NamedTuple):
+    """One answer's choice: a level 1-4, or Don't know / Not applicable (never both)."""
+
+    level: int | None
+    unscored: Unscored | None
+
+    def describe(self) -> str:
+        if self.unscored is not None:
+            return self.unscored.label
+        return f"{self.level} {Level(self.level).label}"
+
+
+LEVEL_NAMES: dict[str, int] = {level.label.casefold(): int(level) for level in Level}
+UNSCORED_WORDS: dict[str, Unscored] = {
+    "don't know": Unscored.DONT_KNOW,
+    "dont know": Unscored.DONT_KNOW,
+    "do not know": Unscored.DONT_KNOW,
+    "don't know / not sure": Unscored.DONT_KNOW,
+    "not sure": Unscored.DONT_KNOW,
+    "unsure": Unscored.DONT_KNOW,
+    "not applicable": Unscored.NOT_APPLICABLE,
+    "n/a": Unscored.NOT_APPLICABLE,
+    "na": Unscored.NOT_APPLICABLE,
+    "n.a": Unscored.NOT_APPLICABLE,
+    "does not apply": Unscored.NOT_APPLICABLE,
+}
+SCALE_HINT = ("Use a level from 1 to 4 (1 Emerging, 2 Developing, 3 Maturing, 4 Thriving), "
+              "Don't know or Not applicable, or leave the cell blank if the person did not answer.")
+
+_NUMBER_FIRST = re.compile(r"^(?:level\s*)?(\d+(?:\.\d+)?)(?!\d)(?!\.\d)\s*(.*)$")
+_NAME_FIRST = re.compile(r"^(emerging|developing|maturing|thriving)\b(.*)$")
+_STRAY = " -:.,;()[]=/"
+
+
+class BadValue(ValueError):
+    """A cell that is not on the scale; the message says why in plain words."""
+
+
+def _agrees(level: int, rest: str, raw: str) -> None:
+    """A level number followed by words: the words must start with the same level's name (or be
+    the descriptor after it), never another level's name."""
+    words = rest.strip(_STRAY)
+    if not words:
+        return
+    named = _NAME_FIRST.match(words)
+    if named is None:
+        raise BadValue(f"'{raw}' is not on the scale: it has a number but the words after it are "
+                       f"not a level's name. {SCALE_HINT}")
+    if LEVEL_NAMES[named.group(1)] != level:
+        raise BadValue(f"'{raw}' contradicts itself: {named.group(1).capitalize()} is level "
+                       f"{LEVEL_NAMES[named.group(1)]}, not {level}. Keep the one that is meant.")
+
+
+def parse_choice(raw: str) -> Choice | None:
+    """The choice a cell holds; None for a blank cell (not answered). Raises BadValue, with a
+    message for the person fixing the file, for anything not on the scale."""
+    text = folded(raw).strip()
+    if not text:
+        return None
+    bare = text.rstrip(".").strip()
+    if bare in UNSCORED_WORDS:
+        return Choice(None, UNSCORED_WORDS[bare])
+    number_first = _NUMBER_FIRST.match(bare)
+    if number_first:
+        number = float(number_first.group(1))
+        if not number.is_integer() or not LOWEST_LEVEL <= number <= HIGHEST_LEVEL:
+            raise BadValue(f"'{raw}' is not on the scale. {SCALE_HINT}")
+        _agrees(int(number), number_first.group(2), raw)
+        return Choice(int(number), None)
+    name_first = _NAME_FIRST.match(bare)
+    if name_first:
+        level = LEVEL_NAMES[name_first.group(1)]
+        after = name_first.group(2).strip(_STRAY)
+        digit = re.match(r"^(?:level\s*)?(\d+)\b", after)
+        if digit and int(digit.group(1)) != level:
+            raise BadValue(f"'{raw}' contradicts itself: {name_first.group(1).capitalize()} is "
+                           f"level {level}, not {digit.group(1)}. Keep the one that is meant.")
+        return Choice(level, None)
+    raise BadValue(f"'{raw}' is not on the scale. {SCALE_HINT}")
+
+
+def parse_target(raw: str) -> int | None:
+    """A target level (1-4) or None for a blank cell; raises BadValue otherwise."""
+    refusal = BadValue(f"'{raw}' cannot be a target: a target is a level from 1 to 4, or blank.")
+    try:
+        choice = parse_choice(raw)
+    except BadValue:
+        raise refusal from None
+    if choice is None:
+        return None
+    if choice.level is None:
+        raise refusal
+    return choice.level
+
+
+# -- roles ----------------------------------------------------------------------------------------
+
+ROLES: tuple[str, ...] = tuple(RESPONDENT_ROLES)
+OTHER_ROLE = "Other"
+NO_ROLE = "Prefer not to say"
+"""What a blank role is saved as: the person did not give one."""
+
+_ROLE_KEYWORDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), role) for pattern, role in (
+        (r"prefer not|rather not|not to say", NO_ROLE),
+        (r"non[- ]?exec|\bned\b", "Non-executive director"),
+        (r"clinic|\bnurse\b|\bdoctor\b|\bconsultant\b|\bgp\b|\bahp\b", "Clinical lead"),
+        (r"\bchair(man|woman|person)?\b", "Non-executive director"),
+        (r"programme|program\b|\bpmo\b|project (team|manager|lead)",
+         "Collaborative programme team"),
+        (r"partner|\bicb\b|council|local authority|charity|voluntary", "Partner organisation"),
+        (r"chief executive|\bceo\b|\bexec(utive)?\b|director of|\bdirector\b",
+         "Executive director"),
+    )
+)
+"""Words that say which of the app's roles a role typed another way is; the first that fits wins."""
+
+
+class RoleMatch(NamedTuple):
+    role: str
+    how: str
+    """"same": one of the app's roles as written; "read": taken from the words in it (check it);
+    "other": not one of the app's roles, so saved as Other; "blank": no role given."""
+
+
+def match_role(raw: str) -> RoleMatch:
+    """Which of the app's roles (collab_assess.reference.RESPONDENT_ROLES) a role cell means."""
+    text = folded(raw).strip(" .")
+    if not text:
+        return RoleMatch(NO_ROLE, "blank")
+    squashed = {re.sub(r"[^a-z]", "", role.casefold()): role for role in ROLES}
+    exact = squashed.get(re.sub(r"[^a-z]", "", text))
+    if exact:
+        return RoleMatch(exact, "same")
+    for pattern, role in _ROLE_KEYWORDS:
+        if pattern.search(text):
+            return RoleMatch(role, "read")
+    close = difflib.get_close_matches(text, [role.casefold() for role in ROLES], n=1, cutoff=0.8)
+    if close:
+        return RoleMatch(next(role for role in ROLES if role.casefold() == close[0]), "read")
+    return RoleMatch(OTHER_ROLE, "other")
+
+
+# -- formula-safe text ----------------------------------------------------------------------------
+
+def unescaped(text: str) -> str:
+    """Text as typed, from a cell that collab-assess's export (or anyone following the same rule)
+    made safe: one leading apostrophe is taken off when what follows starts like a formula."""
+    if text.startswith("'") and text[1:].startswith(FORMULA_STARTS):
+        return text[1:]
+    return text

@@ -1,0 +1,344 @@
+"""What goes into a board report: everything about one round, gathered once, as plain data.
+
+Nothing here draws anything or knows about Streamlit. The figures come from the same functions the
+Results page uses (round_results, disagreements, weakest_statements, next_steps_for, board_answers,
+peer_comparison, compare_with_baseline), so the report and the page can never disagree. Small role
+groups are folded exactly as Results folds them (results.RoleGroups): no role of one or two people is
+ever named with its own figures.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+
+from collab_assess.baseline import Baseline, load_baseline
+from collab_assess.benchmark import (
+    BaselineComparison,
+    PeerComparison,
+    PeerGroup,
+    compare_with_baseline,
+    peer_comparison,
+)
+from collab_assess.board_questions import BoardAnswer, board_answers
+from collab_assess.errors import CollabAssessError
+from collab_assess.next_steps import NextStep, next_steps_for
+from collab_assess.results import (
+    RoundResults,
+    disagreements,
+    round_results,
+    tied_beyond,
+    weakest_statements,
+)
+from collab_assess.scale import LEVELS, Level, stage_of
+from collab_assess.store import Collaborative, Round, Store
+
+WEAKEST_SHOWN = 6
+"""How many of the weakest statements get a next step. Results lists ten; a board paper keeps to the
+few the board can act on, and says how many more share the last score."""
+PER_AREA = 2
+"""How many strongest and weakest statements each area section names."""
+
+
+class NothingToReport(CollabAssessError):
+    """The round has no scores yet, so there is nothing a board could read."""
+
+
+@dataclass(frozen=True)
+class StatementScore:
+    statement_id: str
+    statement: str
+    area: str
+    score: float
+    stage: Level
+
+
+@dataclass(frozen=True)
+class SplitStatement:
+    """A statement where the room is split (the rule in scoring._split_gaps), with how many people
+    chose each level."""
+
+    statement_id: str
+    statement: str
+    score: float | None
+    level_counts: dict[Level, int]
+    """Every level, in order, with how many people chose it (0 included)."""
+
+
+@dataclass(frozen=True)
+class AgreedLevel:
+    """The level a workshop agreed for a statement, and why (the rationale is typed text)."""
+
+    statement_id: str
+    statement: str
+    level: Level
+    rationale: str
+
+
+@dataclass(frozen=True)
+class Action:
+    description: str
+    owner: str
+    due_on: date | None
+    status: str
+    statement_id: str | None
+    area_id: str | None
+    area: str | None
+    """The area's name, from the statement when the action names only a statement."""
+
+
+@dataclass(frozen=True)
+class PeerFigures:
+    median: float
+    q1: float
+    q3: float
+
+
+@dataclass(frozen=True)
+class AreaReport:
+    area_id: str
+    name: str
+    group: str
+    position: int
+    score: float | None
+    stage: Level | None
+    statements_asked: int
+    statements_scored: int
+    peers: PeerFigures | None
+    strongest: tuple[StatementScore, ...]
+    weakest: tuple[StatementScore, ...]
+    strongest_more: int
+    """How many more statements share the strongest score than are named."""
+    weakest_more: int
+    all_level: bool
+    """Every scored statement in the area has the same score, so none is strongest or weakest."""
+    disagreements: tuple[SplitStatement, ...]
+    agreed: tuple[AgreedLevel, ...]
+    actions: tuple[Action, ...]
+
+
+@dataclass(frozen=True)
+class WeakStatement:
+    statement: StatementScore
+    next_step: NextStep | None
+
+
+@dataclass(frozen=True)
+class BoardReport:
+    """One round's board report as plain data; pdf_layout and html_layout draw it."""
+
+    collaborative: Collaborative
+    assessment_round: Round
+    bank_title: str
+    bank_version: int
+    rating_rule: str | None
+    made_on: date
+    overall: float
+    stage: Level
+    self_described: Level | None
+    self_described_views: int
+    statements_asked: int
+    statements_scored: int
+    provisional: bool
+    joined: int
+    """Everyone who joined the round, whether or not they answered."""
+    answered: int
+    """People who gave at least one answer."""
+    role_groups: dict[str, int]
+    """Role groups that may be shown (at least MIN_GROUP_SIZE people) and their head-counts, in
+    the order Results shows them ("Other roles" last)."""
+    roles_not_shown: int
+    """People whose roles are too small to show even when folded together."""
+    peer_group: PeerGroup
+    peers: PeerComparison
+    comparison: BaselineComparison
+    baseline: Baseline
+    areas: tuple[AreaReport, ...]
+    weakest: tuple[WeakStatement, ...]
+    weakest_more: int
+    """How many statements after the listed ones share the last listed score."""
+    statements_ranked: int
+    actions: tuple[Action, ...]
+    board_answers: tuple[BoardAnswer, ...]
+    role_scores: pd.DataFrame
+    """results.by_role: area scores per role group that may be shown (see role_view)."""
+    has_next_steps: bool
+
+    @property
+    def peer_label(self) -> str:
+        """The peers' row name in the survey chart, as Results names it."""
+        all_synthetic = self.peers.peers and self.peers.synthetic == self.peers.peers
+        return "Peers here" + (" (synthetic)" if all_synthetic else "")
+
+
+def build_board_report(store: Store, round_id: int, *, peer_group: PeerGroup = PeerGroup.ALL,
+                       today: date | None = None) -> BoardReport:
+    """Everything the board report of round `round_id` shows. Raises NothingToReport when nobody
+    has given a level in the round yet, and NotFoundError for a round that does not exist."""
+    results = round_results(store, round_id)
+    assessment_round = results.round
+    if not results.has_scores:
+        raise NothingToReport(
+            f"Nobody has given a level in the round '{assessment_round.label}' yet, so there is no "
+            "report to make. The report can be made once at least one person has answered.")
+    collaborative = store.get_collaborative(assessment_round.collaborative_id)
+    baseline = load_baseline()
+    peers = peer_comparison(store, collaborative, assessment_round, results.overall,
+                            tuple(baseline.early_stages), peer_group)
+    comparison = compare_with_baseline(results.overall, results.stage, peers, baseline)
+
+    actions = _actions(store.actions(round_id), results)
+    agreed = _agreed_levels(store.current_consensus([round_id]), results)
+    split = _split_statements(results)
+    ranked = weakest_statements(results)
+    weakest = ranked.head(WEAKEST_SHOWN)
+    steps = next_steps_for(results.bank, weakest)
+
+    return BoardReport(
+        collaborative=collaborative,
+        assessment_round=assessment_round,
+        bank_title=results.bank.title,
+        bank_version=results.bank.version,
+        rating_rule=results.bank.rating_rule,
+        made_on=today or date.today(),
+        overall=results.overall,
+        stage=results.stage,
+        self_described=results.self_described,
+        self_described_views=sum(results.self_described_counts.values()),
+        statements_asked=len(results.statements),
+        statements_scored=results.statements_scored,
+        provisional=results.provisional,
+        joined=results.respondents,
+        answered=sum(results.roles.people.values()),
+        role_groups=results.roles.sizes,
+        roles_not_shown=results.roles.not_shown,
+        peer_group=peer_group,
+        peers=peers,
+        comparison=comparison,
+        baseline=baseline,
+        areas=tuple(_area_report(area, results, peers, split, agreed, actions)
+                    for area in results.areas.itertuples()),
+        weakest=tuple(WeakStatement(_statement_score(row), steps.get(row.statement_id))
+                      for row in weakest.itertuples()),
+        weakest_more=tied_beyond(ranked, WEAKEST_SHOWN),
+        statements_ranked=len(ranked),
+        actions=actions,
+        board_answers=tuple(board_answers(results)),
+        role_scores=results.by_role,
+        has_next_steps=results.bank.has_next_steps,
+    )
+
+
+def _statement_score(row) -> StatementScore:
+    return StatementScore(statement_id=str(row.statement_id), statement=str(row.statement),
+                          area=str(row.area), score=float(row.score), stage=stage_of(row.score))
+
+
+def _area_report(area, results: RoundResults, peers: PeerComparison,
+                 split: tuple[SplitStatement, ...], agreed: tuple[AgreedLevel, ...],
+                 actions: tuple[Action, ...]) -> AreaReport:
+    in_area = results.statements[results.statements["area_id"] == area.area_id]
+    scored = in_area.dropna(subset=["score"])
+    # When every scored statement has the same score, none is strongest or weakest.
+    all_level = not scored.empty and scored["score"].nunique() == 1
+    if all_level:
+        highest = lowest = scored.iloc[0:0]
+    else:
+        weakest_first = weakest_statements(results)
+        weakest_first = weakest_first[weakest_first["area_id"] == area.area_id]
+        lowest = weakest_first[weakest_first["score"] == weakest_first["score"].min()]
+        # Strongest: the highest score; among equals, the one with more high answers first.
+        strongest_first = scored.sort_values(["score", "q3", "mean", "position"],
+                                             ascending=[False, False, False, True], kind="stable")
+        highest = strongest_first[strongest_first["score"] == strongest_first["score"].max()]
+    ids = set(in_area["statement_id"])
+    score = float(area.score) if pd.notna(area.score) else None
+    return AreaReport(
+        area_id=str(area.area_id),
+        name=str(area.area),
+        group=str(area.group),
+        position=int(area.area_position),
+        score=score,
+        stage=stage_of(score) if score is not None else None,
+        statements_asked=len(in_area),
+        statements_scored=len(scored),
+        peers=_peer_figures(peers, area.area_id),
+        strongest=_first_named(highest),
+        weakest=_first_named(lowest),
+        strongest_more=max(0, len(highest) - PER_AREA),
+        weakest_more=max(0, len(lowest) - PER_AREA),
+        all_level=all_level,
+        disagreements=tuple(s for s in split if s.statement_id in ids),
+        agreed=tuple(a for a in agreed if a.statement_id in ids),
+        actions=tuple(a for a in actions if a.area_id == area.area_id),
+    )
+
+
+def _first_named(statements: pd.DataFrame) -> tuple[StatementScore, ...]:
+    return tuple(_statement_score(row) for row in statements.head(PER_AREA).itertuples())
+
+
+def _peer_figures(peers: PeerComparison, area_id: str) -> PeerFigures | None:
+    if not peers.shown or peers.areas.empty:
+        return None
+    row = peers.areas[peers.areas["area_id"] == area_id]
+    if row.empty or pd.isna(row["peer_median"].iloc[0]):
+        return None
+    return PeerFigures(median=float(row["peer_median"].iloc[0]), q1=float(row["peer_q1"].iloc[0]),
+                       q3=float(row["peer_q3"].iloc[0]))
+
+
+def _split_statements(results: RoundResults) -> tuple[SplitStatement, ...]:
+    """Split statements, widest split first, each with its count of people per level."""
+    answers = results.answers
+    levels = answers.assign(level=pd.to_numeric(answers["level"], errors="coerce")).dropna(
+        subset=["level"])
+    split = []
+    for row in disagreements(results).itertuples():
+        chosen = levels.loc[levels["statement_id"] == row.statement_id, "level"].astype(int)
+        counts = chosen.value_counts()
+        split.append(SplitStatement(
+            statement_id=str(row.statement_id), statement=str(row.statement),
+            score=float(row.score) if pd.notna(row.score) else None,
+            level_counts={level: int(counts.get(int(level), 0)) for level in LEVELS}))
+    return tuple(split)
+
+
+def _agreed_levels(consensus: pd.DataFrame, results: RoundResults) -> tuple[AgreedLevel, ...]:
+    """Agreed levels in the bank's order of statements."""
+    text = results.statements.set_index("statement_id")
+    rows = consensus[consensus["statement_id"].isin(text.index)].copy()
+    rows["position"] = rows["statement_id"].map(text["position"])
+    return tuple(
+        AgreedLevel(statement_id=str(row.statement_id),
+                    statement=str(text.at[row.statement_id, "statement"]),
+                    level=Level(int(row.level)), rationale=_text(row.rationale))
+        for row in rows.sort_values("position").itertuples())
+
+
+def _actions(actions: pd.DataFrame, results: RoundResults) -> tuple[Action, ...]:
+    """The round's actions in the order they were recorded, each placed in its area: the one it
+    names, or else the area of the statement it names."""
+    bank = results.bank
+    gathered = []
+    for row in actions.itertuples():
+        statement_id = _text(row.statement_id) or None
+        area_id = _text(row.area_id) or None
+        if area_id is None and statement_id in bank.statements_by_id:
+            area_id = bank.statements_by_id[statement_id].area
+        area = bank.areas_by_id.get(area_id) if area_id else None
+        gathered.append(Action(
+            description=_text(row.description), owner=_text(row.owner),
+            due_on=pd.Timestamp(row.due_on).date() if pd.notna(row.due_on) else None,
+            status=_text(row.status), statement_id=statement_id, area_id=area_id,
+            area=area.name if area else None))
+    return tuple(gathered)
+
+
+def _text(value: object) -> str:
+    """A stored text field as a string; a missing value (None or NaN) as ""."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    return str(value)

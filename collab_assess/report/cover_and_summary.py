@@ -1,0 +1,198 @@
+"""The front of the report: the cover (who, which round, who took part) and the one-page summary
+(overall stage, how people describe it, the area chart against peers, the 2022 survey), then the
+survey's caveats and the role view. The words follow the Results page."""
+
+from __future__ import annotations
+
+from collab_assess.charts import stage_name
+from collab_assess.report.chart_images import area_figure, baseline_figure, role_figure
+from collab_assess.report.content import BoardReport
+from collab_assess.report.document import (
+    Block,
+    Paragraph,
+    Bullets,
+    Callout,
+    Heading,
+    KeepTogether,
+    Metric,
+    Metrics,
+    Table,
+    Title,
+    bold,
+    paragraph,
+)
+from collab_assess.report.wording import (
+    long_date,
+    people,
+    peers_described,
+    round_status,
+)
+from collab_assess.results import MIN_GROUP_SIZE, OTHER_ROLES
+from collab_assess.scale import Level
+
+KICKER = "Board report · provider collaborative maturity self-assessment"
+SUMMARY_CHART_SHARE = 0.92
+"""The summary's two charts are drawn a little narrower than the text, so both fit on one page with
+the headline figures."""
+SYNTHETIC = ("Synthetic demo data: this collaborative was made up to show how the tool works. "
+             "Nothing in this report describes a real collaborative.")
+
+
+# -- cover ----------------------------------------------------------------------------------------
+
+def cover(report: BoardReport, contents: list[str]) -> list[Block]:
+    collaborative, assessment_round = report.collaborative, report.assessment_round
+    blocks: list[Block] = [Title(kicker=KICKER, name=collaborative.name,
+                                 subtitle=f"Assessment round: {assessment_round.label}")]
+    if collaborative.is_demo:
+        blocks.append(Callout((paragraph(bold(SYNTHETIC)),)))
+    opened = f"opened {long_date(assessment_round.opens_on)}"
+    if assessment_round.closes_on:
+        opened += f", closing date {long_date(assessment_round.closes_on)}"
+    facts = [
+        ("Round: ", f"{assessment_round.label} ({opened}); {round_status(report)}."),
+        ("Report made on: ", f"{long_date(report.made_on)}."),
+        ("Question bank: ", f"{report.bank_title}, version {report.bank_version}."),
+    ]
+    profile = [value for value in (collaborative.region, collaborative.collaborative_type,
+                                   collaborative.governance_model) if value]
+    if profile:
+        facts.append(("Profile: ", "; ".join(profile) + "."))
+    blocks.extend(paragraph(bold(label), value) for label, value in facts)
+    blocks += who_took_part(report)
+    blocks += [Heading("In this report", 2),
+               Bullets(tuple(paragraph(section) for section in contents))]
+    return blocks
+
+
+def who_took_part(report: BoardReport) -> list[Block]:
+    blocks: list[Block] = [Heading("Who took part", 2)]
+    line = f"{people(report.answered)} gave at least one answer"
+    if report.joined > report.answered:
+        line += f"; {people(report.joined - report.answered)} more joined but have not answered yet"
+    blocks.append(paragraph(line + "."))
+    if report.role_groups:
+        blocks.append(Table(header=("Role", "People"),
+                            rows=tuple((group, str(count))
+                                       for group, count in report.role_groups.items()),
+                            widths=(4, 1), numeric=(1,)))
+    small_print = [f"To protect people in small groups, a role is named only when at least "
+                   f"{MIN_GROUP_SIZE} people in it have answered."]
+    if OTHER_ROLES in report.role_groups:
+        small_print.append(f"Smaller roles, and anyone whose role is “Other”, are counted "
+                           f"together as “{OTHER_ROLES}”.")
+    if report.roles_not_shown:
+        hidden = report.roles_not_shown
+        small_print.append(f"The answers of {people(hidden)} are not shown by role, because even "
+                           f"together their roles have fewer than {MIN_GROUP_SIZE} people. "
+                           f"{'Those answers' if hidden > 1 else 'That person’s answers'} still "
+                           "count in every result.")
+    blocks.append(paragraph(" ".join(small_print), style="small"))
+    return blocks
+
+
+# -- the one-page summary ------------------------------------------------------------------------
+
+def summary(report: BoardReport) -> list[Block]:
+    described_note = (f"{report.self_described_views} gave a view" if report.self_described_views
+                      else "nobody has said yet")
+    blocks: list[Block] = [
+        Heading("Summary", 1, new_page=True),
+        Metrics((
+            Metric("Overall stage", stage_name(report.stage), f"score {report.overall:.2f} of 4"),
+            Metric("How respondents describe it", stage_name(report.self_described),
+                   described_note),
+            Metric("People who took part", str(report.answered),
+                   f"{report.statements_scored} of {report.statements_asked} statements scored"),
+        )),
+    ]
+    if report.provisional:
+        blocks.append(Callout((paragraph(
+            bold("Provisional: "),
+            f"only {report.statements_scored} of {report.statements_asked} statements have a "
+            "score so far. The stage may change a lot as more answers come in."),)))
+    blocks.append(KeepTogether((Heading("Area by area, against peers", 3),
+                                area_figure(report, width_share=SUMMARY_CHART_SHARE),
+                                paragraph(area_key(report), style="small"))))
+    blocks.append(KeepTogether((Heading("Beside the 2022 survey", 3),
+                                baseline_figure(report, width_share=SUMMARY_CHART_SHARE),
+                                survey_key(report))))
+    return blocks
+
+
+def area_key(report: BoardReport) -> str:
+    """What the area chart's marks mean (the chart's own legend is in words on the page)."""
+    peers = report.peers
+    if peers.shown:
+        return (f"Green bars (the darker, narrower bars in black and white): your area scores. "
+                f"Grey band: the middle half of "
+                f"{peers_described(report)} ({report.peer_group.label.lower()}); black tick: "
+                "their median. The shaded columns are the four stages. Each peer counts with its "
+                "latest submitted round.")
+    return ("Green bars: your area scores. The shaded columns are the four stages. Peers are not "
+            f"shown: {peers.why_hidden}")
+
+
+def survey_key(report: BoardReport) -> Paragraph:
+    """The chart's reading in one sentence, with the survey's figure in its own words beside it."""
+    baseline = report.baseline
+    early = "at an early stage" if report.comparison.is_early else "beyond the early stages"
+    share = f"{baseline.share:.0%}"
+    before, _, after = baseline.finding.partition(share)
+    return paragraph(
+        "On these answers the collaborative is ", bold(f"{early} ({stage_name(report.stage)})"),
+        f" (“Your collaborative” in the chart). In the {baseline.survey}, {before}", bold(share),
+        f"{after}: self-reported, and only by the collaboratives that responded (see below).")
+
+
+# -- the survey, in full -------------------------------------------------------------------------
+
+def beside_the_survey(report: BoardReport) -> list[Block]:
+    baseline = report.baseline
+
+    def early_or_not(stage: Level) -> str:
+        return "an early stage" if baseline.is_early(stage) else "beyond the early stages"
+
+    if report.self_described is not None:
+        described = paragraph(
+            bold(f"How your respondents describe it: {stage_name(report.self_described)}"),
+            f" ({early_or_not(report.self_described)}). {baseline.closer_comparison}")
+    else:
+        described = paragraph(bold("How your respondents describe it: "), "nobody has said yet.")
+    worked_out = paragraph(
+        bold(f"Worked out from your scores: {stage_name(report.stage)}"),
+        f" ({early_or_not(report.stage)}). {baseline.looser_comparison}")
+    blocks: list[Block] = [
+        Heading(f"What the {baseline.share:.0%} can and cannot tell you", 2),
+        paragraph(baseline.summary),
+        Bullets((described, worked_out)),
+    ]
+    below = report.comparison.share_of_peers_below
+    if report.provisional:
+        blocks.append(paragraph("How your overall score compares with each peer appears once at "
+                                "least half the statements have a score: until then it could move "
+                                "a long way."))
+    elif below is not None:
+        blocks.append(paragraph("Your overall score is higher than ", bold(f"{below:.0%}"),
+                                f" of the {peers_described(report)}."))
+    caveats = Bullets(tuple(paragraph(caveat) for caveat in baseline.caveats), style="small")
+    blocks.append(KeepTogether((caveats, paragraph(baseline.citation, style="small"))))
+    if report.peers.shown and report.peers.synthetic:
+        blocks.append(paragraph(baseline.demo_peers, style="small"))
+    return blocks
+
+
+# -- roles ----------------------------------------------------------------------------------------
+
+def role_view(report: BoardReport) -> list[Block]:
+    heading = Heading("How each role sees each area", 2)
+    if len(report.role_groups) < 2:
+        return [KeepTogether((heading, paragraph(
+            "There are not yet two role groups big enough to compare (each needs at least "
+            f"{MIN_GROUP_SIZE} people who have answered)."),))]
+    note = ("Each cell is the area score worked out from that group's answers alone, coloured by "
+            "its stage. Large differences along a row show a gap in how roles see the same area.")
+    if report.role_scores["score"].isna().any():
+        note += (f" “too few” marks an area where fewer than {MIN_GROUP_SIZE} of a group gave a "
+                 "level.")
+    return [KeepTogether((heading, role_figure(report), paragraph(note, style="small")))]

@@ -1,0 +1,101 @@
+"""Take the round to the board and the data out: the board report (PDF or one HTML file) on the
+Results page, and the collaborative's data as spreadsheets on the Collaborative page."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from collab_assess.errors import CollabAssessError
+from collab_assess.exchange.export import (
+    collaborative_export,
+    export_csv_zip,
+    export_file_name,
+    export_xlsx,
+)
+from collab_assess.report import build_board_report, report_file_name, report_html, report_pdf
+from collab_assess.store import Collaborative, Round, Store
+from collab_assess.text import as_text
+
+REPORT_KEY = "board-report"  # session key: the report last made, with what it was made from
+
+
+def _make_report(store: Store, assessment_round: Round, made_from: tuple) -> None:
+    progress = st.progress(0.0, text="Gathering the round's results…")
+
+    def step(share: float, what: str) -> None:
+        progress.progress(min(max(share, 0.0), 1.0), text=what)
+
+    try:
+        report = build_board_report(store, assessment_round.id)
+        step(0.1, "Drawing the charts and laying out the pages…")
+        pdf = report_pdf(report, progress=lambda share, what: step(0.1 + 0.6 * share, what))
+        html = report_html(report, progress=lambda share, what: step(0.7 + 0.3 * share, what))
+    except CollabAssessError as error:
+        progress.empty()
+        st.error(as_text(error), icon=":material/error:")
+        return
+    progress.empty()
+    st.session_state[REPORT_KEY] = {"made_from": made_from, "pdf": pdf, "html": html,
+                                    "pdf_name": report_file_name(report, "pdf"),
+                                    "html_name": report_file_name(report, "html")}
+
+
+def show_report_downloads(store: Store, assessment_round: Round) -> None:
+    """A button that makes the report (with progress), then its two downloads. A report made
+    before the latest answers is made again rather than offered."""
+    made_from = (assessment_round.id, store.data_version())
+    if st.button("Make the board report", icon=":material/description:",
+                 help="A4 pages for the board papers: the summary and charts, each area, the "
+                 "weakest statements with next steps, actions, board questions and a method note."):
+        _make_report(store, assessment_round, made_from)
+    made = st.session_state.get(REPORT_KEY)
+    if not made or made["made_from"] != made_from:
+        return
+    pdf_column, html_column = st.columns(2)
+    pdf_column.download_button("Download the PDF", made["pdf"], file_name=made["pdf_name"],
+                               mime="application/pdf", icon=":material/picture_as_pdf:",
+                               type="primary", on_click="ignore")
+    html_column.download_button("Download as a web page", made["html"],
+                                file_name=made["html_name"], mime="text/html",
+                                icon=":material/html:", on_click="ignore",
+                                help="One HTML file with everything inside it: opens in any "
+                                "browser, offline.")
+
+
+IMPORT_PAGE = "pages/import_responses.py"
+
+
+def show_data_exchange(store: Store, collaborative: Collaborative) -> None:
+    """The Collaborative page's "Data in and out" tab. The export names people and holds their
+    notes, so it lives here, with the lead's tools, not on the Results page whose address is safe
+    to share."""
+    st.subheader("Take your data out")
+    st.markdown("Every round's answers (one row each, with the statement's words), scores by area "
+                "and by statement, consensus and actions, and a sheet that explains every column.")
+    st.caption("The file names people and holds their notes: store and share it as personal data.")
+    excel_column, csv_column = st.columns(2)
+    excel_column.download_button(
+        "Download the Excel workbook",
+        lambda: export_xlsx(collaborative_export(store, collaborative.id)),
+        file_name=export_file_name(collaborative.name, "xlsx"),
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        icon=":material/table_view:", on_click="ignore")
+    csv_column.download_button(
+        "Download CSV files (zip)",
+        lambda: export_csv_zip(collaborative_export(store, collaborative.id)),
+        file_name=export_file_name(collaborative.name, "zip"), mime="application/zip",
+        icon=":material/folder_zip:", on_click="ignore",
+        help="The same tables as the workbook, one CSV file each, in a zip.")
+    st.subheader("Bring answers in")
+    st.markdown("Ran your survey in Microsoft Forms or Excel? Bring those answers into a round, "
+                "checked first, all or nothing.")
+    st.page_link(IMPORT_PAGE, label="Import responses", icon=":material/upload_file:")
+
+
+def show_downloads(store: Store, assessment_round: Round) -> None:
+    with st.expander("Board report", icon=":material/description:"):
+        st.markdown("This round on A4 pages for the board papers: a summary with the charts, each "
+                    "area, the weakest statements with next steps, actions, the board questions "
+                    "and how it was worked out. Roles with fewer than three people are not shown "
+                    "on their own, as on this page.")
+        show_report_downloads(store, assessment_round)
