@@ -1,5 +1,6 @@
 """`make bench`: timings of the demo load, scoring, store writes and reads, a workshop (votes
-reaching the facilitator, and the server's CPU with real phones waiting: bench_workshop.py), and
+reaching the facilitator, and the server's CPU with real phones waiting: bench_workshop.py), the
+board report, export, import, backup and restore (bench_exchange.py), and
 the benchmarks at national scale (bench_national.py), printed as figures; with --json, the same
 figures as one JSON object (section -> figure -> value).
 
@@ -24,6 +25,7 @@ from typing import TypeVar
 from collab_assess import bench_national
 from collab_assess.bank import load_current_bank
 from collab_assess.baseline import load_baseline
+from collab_assess.bench_exchange import print_exchange_timings
 from collab_assess.bench_workshop import print_server_cpu, print_vote_timings
 from collab_assess.benchmark import peer_comparison
 from collab_assess.demo import generate_demo
@@ -151,6 +153,9 @@ def run(figures: Figures) -> None:
 
         figures.section("Workshop")
         print_vote_timings(store, bank, line)  # on the store above, demo peers and all
+
+        figures.section("Reports and data exchange")
+        print_exchange_timings(store, bank, line, Path(folder))
         store.close()
         print_server_cpu(bank, line)
     for scale, report in bench_national.run().items():

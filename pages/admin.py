@@ -63,7 +63,7 @@ def backed_up() -> None:
     flash("success", as_text(f"Backed up to {snapshot.path} ({format_size(snapshot.size)})."))
 
 
-st.title("Backups")
+st.title("Back up and restore")
 show_flash()
 for paragraph in schedule_in_words(folder, keep, running=schedule is not None):
     st.markdown(as_text(paragraph))

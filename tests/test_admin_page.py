@@ -46,7 +46,7 @@ def button(test: AppTest, label: str):
 def test_back_up_now_says_where_the_copy_went_and_lists_it(admin, app_db):
     test = admin()
     assert_no_exception(test)
-    assert test.title[0].value == "Backups"
+    assert test.title[0].value == "Back up and restore"
     words = texts(test.markdown)
     assert "The newest 14 copies of each kind are kept" in words
     assert "never deleted automatically" in words
