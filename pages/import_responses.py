@@ -92,6 +92,7 @@ if not earlier.empty:
 version = st.session_state.get(UPLOADER_VERSION, 0)
 upload = st.file_uploader(
     "File of responses (CSV or Excel)", type=UPLOAD_TYPES, key=f"import-file-{version}",
+    max_upload_size=max(1, MAX_IMPORT_BYTES // 1024 // 1024),
     help="CSV (UTF-8 or as Excel on Windows saves it), an Excel workbook (.xlsx), or the zip of "
     "CSV files that collab-assess's export makes.")
 if upload is None:
