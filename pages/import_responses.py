@@ -107,9 +107,13 @@ def read_once(sheet: str | None) -> ReadTable:
     kept = st.session_state.get(READ_KEY)
     if kept and kept[0] == key:
         return kept[1]
-    with st.status(f"Reading {upload.name}…", expanded=False) as status:
-        table = read_table(data, upload.name, sheet=sheet)
-        status.update(label=f"Read {table.file_name}: {len(table.rows):,} rows.",
+    with st.status(f"Reading {as_text(upload.name)}…", expanded=False) as status:
+        try:
+            table = read_table(data, upload.name, sheet=sheet)
+        except CollabAssessError:
+            status.update(label=f"Could not read {as_text(upload.name)}.", state="error")
+            raise
+        status.update(label=f"Read {as_text(table.file_name)}: {len(table.rows):,} rows.",
                       state="complete")
     st.session_state[READ_KEY] = (key, table)
     return table
@@ -181,9 +185,9 @@ st.markdown(
     "to this round's by its id. Change any match in the **Counts as** column.")
 options = target_options(bank, automatic.layout)
 matching = pd.DataFrame(
-    [{"key": match.key, "heading": match.heading, "counts_as": target_label(match.target, bank),
+    [{"key": match.key, "counts_as": target_label(match.target, bank), "heading": match.heading,
       "how": match.how} for match in automatic.matches],
-    columns=["key", "heading", "counts_as", "how"])
+    columns=["key", "counts_as", "heading", "how"])
 edited = st.data_editor(
     matching, key=f"import-matching-{digest}-{table.sheet}-{from_round}", hide_index=True,
     disabled=["key", "heading", "how"], width="stretch",
@@ -238,10 +242,17 @@ problems.metric("Problems", f"{len(plan.problems):,}")
 warnings.metric("Warnings", f"{len(plan.warnings):,}")
 for note in plan.notes[len(table.notes):]:
     st.caption(as_text(note))
+SHOWN_PROBLEMS = 20
 if plan.problems:
     st.error(f"{len(plan.problems):,} problem{'s' if len(plan.problems) != 1 else ''} must be "
-             "put right before anything can be imported: correct the file and upload it again, "
-             "or change the matching above. Nothing has been imported.", icon=":material/error:")
+             "put right before anything can be imported (nothing has been imported):",
+             icon=":material/error:")
+    st.markdown("\n".join(f"- {as_text(finding.where() or 'The file')}: {as_text(finding.message)}"
+                           for finding in plan.problems[:SHOWN_PROBLEMS]))
+    if len(plan.problems) > SHOWN_PROBLEMS:
+        st.caption(f"… and {len(plan.problems) - SHOWN_PROBLEMS:,} more in the table below.")
+    st.caption("Put them right in the file and upload it again, or change the matching above (or, "
+               "for responses imported before, the choice of what should happen to them).")
 elif plan.warnings:
     st.info("No problems. Check the warnings: they do not stop the import.",
             icon=":material/info:")
@@ -261,6 +272,8 @@ st.dataframe(plan.preview_answers(limit=200), hide_index=True, column_config={
 label = (f"Import {len(plan.respondents):,} "
          f"{'person' if len(plan.respondents) == 1 else 'people'} and {plan.answer_count:,} "
          f"answer{'s' if plan.answer_count != 1 else ''}")
+if not plan.can_import:
+    st.caption("The import button works once every problem listed under Check is put right.")
 if st.button(label, type="primary", disabled=not plan.can_import, icon=":material/upload:"):
     saving = st.progress(0.0, text="Saving…")
     try:

@@ -403,7 +403,7 @@ def test_a_level_off_the_scale_is_a_problem_at_its_row_and_column(store, round_i
     assert found[(4, "K")].startswith("'Excellent' is not on the scale")
     assert "'3 - Developing' contradicts itself" in found[(5, "L")]
     frame = plan.report_frame()
-    assert list(frame.columns) == ["Row", "Column", "Heading", "Kind", "What to check"]
+    assert list(frame.columns) == ["Row", "Column", "What to check", "Kind", "Heading"]
     first = frame.iloc[0]
     assert (first["Row"], first["Column"], first["Kind"]) == ("3", "J", "Problem")
     whole_column = prepare_import(store, round_id, fixture("forms_export.csv").replace(

@@ -214,3 +214,20 @@ def test_where_demo_peers_are_shown_the_page_says_they_were_made_to_match(comple
     captions = texts(complete.caption)
     assert load_baseline().demo_peers in captions
     assert "prove nothing" in captions
+
+
+def test_the_board_report_is_made_on_request_and_offered_as_pdf_and_web_page(database,
+                                                                             monkeypatch):
+    from collab_assess.store import DB_ENV_VAR
+    from pages.widgets.downloads import REPORT_KEY
+
+    monkeypatch.setenv(DB_ENV_VAR, str(database["path"]))  # for the run after the click
+    test = results_page(database, "provisional")
+    assert REPORT_KEY not in test.session_state
+    test.button(key="make-board-report").click().run()
+    assert not test.exception
+    made = test.session_state[REPORT_KEY]
+    assert made["pdf"].startswith(b"%PDF") and made["pdf_name"].endswith("-board-report.pdf")
+    assert "<html" in made["html"] and "Early days" in made["html"]
+    assert not [button for button in test.button if button.key == "make-board-report"], \
+        "once made, the report is offered, not made again"

@@ -205,10 +205,10 @@ class ImportPlan:
         """The validation report as a table: one finding a row. A finding about a whole column or
         the whole file has a blank row number (not "None")."""
         return pd.DataFrame(
-            [{"Row": "" if finding.row is None else str(finding.row), "Column": finding.column, "Heading": finding.heading,
-              "Kind": finding.kind, "What to check": finding.message}
+            [{"Row": "" if finding.row is None else str(finding.row), "Column": finding.column,
+              "What to check": finding.message, "Kind": finding.kind, "Heading": finding.heading}
              for finding in self.sorted_findings()],
-            columns=["Row", "Column", "Heading", "Kind", "What to check"],
+            columns=["Row", "Column", "What to check", "Kind", "Heading"],
         )
 
     def report_text(self, limit: int = REPORT_TEXT_LIMIT) -> str:

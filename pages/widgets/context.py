@@ -235,8 +235,9 @@ def current_collaborative(store: Store) -> Collaborative | None:
         return store.get_collaborative(collaborative_id)
     except NotFoundError:
         choose_collaborative(None)
-        st.warning("The link you followed points to a collaborative that is not in this database "
-                   "(it may have been removed).", icon=":material/link_off:")
+        st.warning("The collaborative chosen in this link or browser tab is not in the database "
+                   "(it may have been removed, or an earlier backup restored). Choose one on "
+                   "Start.", icon=":material/link_off:")
         return None
 
 

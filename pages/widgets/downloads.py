@@ -41,25 +41,31 @@ def _make_report(store: Store, assessment_round: Round, made_from: tuple) -> Non
 
 
 def show_report_downloads(store: Store, assessment_round: Round) -> None:
-    """A button that makes the report (with progress), then its two downloads. A report made
-    before the latest answers is made again rather than offered."""
+    """A button that makes the report (with progress), then its two downloads side by side. A
+    report made before the latest answers is not offered: the button makes it again."""
     made_from = (assessment_round.id, store.data_version())
-    if st.button("Make the board report", icon=":material/description:",
-                 help="A4 pages for the board papers: the summary and charts, each area, the "
-                 "weakest statements with next steps, actions, board questions and a method note."):
+
+    def made() -> dict | None:
+        kept = st.session_state.get(REPORT_KEY)
+        return kept if kept and kept["made_from"] == made_from else None
+
+    if made() is None and st.button("Make the board report", icon=":material/description:",
+                                    key="make-board-report"):
         _make_report(store, assessment_round, made_from)
-    made = st.session_state.get(REPORT_KEY)
-    if not made or made["made_from"] != made_from:
+        if made() is not None:
+            st.rerun()  # so the page shows the downloads in place of the button
+    report = made()
+    if report is None:
         return
-    pdf_column, html_column = st.columns(2)
-    pdf_column.download_button("Download the PDF", made["pdf"], file_name=made["pdf_name"],
-                               mime="application/pdf", icon=":material/picture_as_pdf:",
-                               type="primary", on_click="ignore")
-    html_column.download_button("Download as a web page", made["html"],
-                                file_name=made["html_name"], mime="text/html",
-                                icon=":material/html:", on_click="ignore",
-                                help="One HTML file with everything inside it: opens in any "
-                                "browser, offline.")
+    buttons = st.container(horizontal=True)
+    buttons.download_button("Download the PDF", report["pdf"], file_name=report["pdf_name"],
+                            mime="application/pdf", icon=":material/picture_as_pdf:",
+                            type="primary", on_click="ignore")
+    buttons.download_button("Download as a web page", report["html"],
+                            file_name=report["html_name"], mime="text/html",
+                            icon=":material/html:", on_click="ignore",
+                            help="One HTML file with everything inside it: opens in any "
+                            "browser, offline.")
 
 
 IMPORT_PAGE = "pages/import_responses.py"
