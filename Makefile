@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: run test bench demo clean-demo check clean
+.PHONY: run test bench bench-load demo clean-demo check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,8 +26,12 @@ run: $(VENV)/.installed-app
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest
 
+# `make bench` includes the load figures at quick sizes; this runs them alone at full sizes.
 bench: $(VENV)/.installed-app
 	$(BIN)/python -m collab_assess.bench
+
+bench-load: $(VENV)/.installed-app
+	$(BIN)/python -m collab_assess.bench_load
 
 demo: $(VENV)/.installed-app
 	$(BIN)/collab-assess demo

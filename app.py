@@ -1,7 +1,14 @@
-"""collab-assess: the entry point. Page set-up and navigation only; each screen lives in pages/."""
+"""collab-assess: the entry point. Page set-up and navigation only; each screen lives in pages/.
+
+Navigation offers each person only the pages their role may use (collab_assess/access/); what a
+page can read or change is checked again below it, by the ScopedStore every page works through."""
 
 import streamlit as st
 
+from collab_assess.access.navigation import CODE_PAGES, SECTIONS, pages_for
+from collab_assess.access.scoped_store import AccessDenied
+from pages.widgets.identity import show_identity
+from pages.widgets.context import current_caller
 from pages.widgets.theme import apply_theme
 
 st.set_page_config(
@@ -13,33 +20,33 @@ st.set_page_config(
 )
 apply_theme()
 
-navigation = st.navigation(
-    {
-        "Get started": [
-            st.Page("pages/start.py", title="Start", icon=":material/home:", default=True),
-            st.Page("pages/collaborative.py", title="Collaborative", icon=":material/groups:"),
-        ],
-        "Assess": [
-            st.Page("pages/self_assessment.py", title="Self-assessment", icon=":material/checklist:"),
-            st.Page("pages/import_responses.py", title="Import responses",
-                    icon=":material/upload_file:"),
-        ],
-        "Board workshop": [
-            st.Page("pages/workshop.py", title="Run a workshop", icon=":material/co_present:"),
-            st.Page("pages/join.py", title="Join a workshop", icon=":material/how_to_vote:"),
-            st.Page("pages/workshop_summary.py", title="Workshop summary",
-                    icon=":material/summarize:"),
-        ],
-        "See results": [
-            st.Page("pages/results.py", title="Results", icon=":material/bar_chart:"),
-            st.Page("pages/benchmark.py", title="Benchmark", icon=":material/compare:"),
-        ],
-        "Help": [
-            st.Page("pages/glossary.py", title="Glossary", icon=":material/menu_book:"),
-        ],
-        "Admin": [
-            st.Page("pages/admin.py", title="Back up and restore", icon=":material/backup:"),
-        ],
-    }
-)
-navigation.run()
+caller = current_caller()
+allowed, landing = pages_for(caller)
+hide_code_pages = not caller.has_access  # visitors reach them only through their link
+sections = {}
+for section, entries in SECTIONS.items():
+    pages = [
+        st.Page(f"pages/{name.value}.py", title=title, icon=icon, default=name == landing,
+                visibility="hidden" if hide_code_pages and name in CODE_PAGES else "visible")
+        for name, title, icon in entries if name in allowed
+    ]
+    if pages:
+        sections[section] = pages
+
+if not caller.has_access:
+    # Every other page's address opens the landing page (sign in, or no access yet) instead of
+    # Streamlit's "page not found", so a bookmark shows what to do, and nothing else.
+    landing_title = next(title for entries in SECTIONS.values() for name, title, _ in entries
+                         if name == landing)
+    sections.setdefault("Get started", []).extend(
+        st.Page(f"pages/{landing.value}.py", title=landing_title, url_path=name.value,
+                visibility="hidden")
+        for entries in SECTIONS.values() for name, _, _ in entries if name not in allowed)
+
+# expanded: every page the role may use is listed (Streamlit otherwise folds all but ten).
+navigation = st.navigation(sections, expanded=True)
+show_identity(caller)
+try:
+    navigation.run()
+except AccessDenied as refused:
+    st.error(str(refused), icon=":material/block:")

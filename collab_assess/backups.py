@@ -75,6 +75,11 @@ PRUNED_REASONS = (DAILY, ROUND_CLOSED, ON_DEMAND)  # before-restore copies are n
 DAILY_EVERY = timedelta(hours=24)
 CHECK_EVERY_SECONDS = 3600.0
 STALE_INCOMPLETE_AFTER = timedelta(hours=24)
+MAX_UPLOAD_MB = 200
+"""The largest backup file the Admin page takes from a browser: the whole file is held in the
+server's memory while it is checked. A bigger one is restored with `collab-assess restore`."""
+COMMAND_LINE_RESTORE = "collab-assess restore"
+"""Who the audit log says made a restore from the command line."""
 
 _NAME = re.compile(
     r"^collab-assess-(?P<time>\d{8}T\d{6})Z-(?P<reason>daily|round-closed|on-demand|before-restore)"
@@ -491,7 +496,7 @@ def _counts_in_words(counts: dict[str, int]) -> str:
 
 
 def _restore_checked(store: Store, checked: CheckedBackup, shown: str, *, replace: bool,
-                     folder: Path, how_to_replace: str) -> str:
+                     folder: Path, how_to_replace: str, restored_by: str) -> str:
     with _folder_lock(folder):
         holds_data = store.holds_data()
         if holds_data and not replace:
@@ -501,7 +506,8 @@ def _restore_checked(store: Store, checked: CheckedBackup, shown: str, *, replac
                 "was changed.")
         kept = _free_path(folder, utc_now(), BEFORE_RESTORE) if holds_data else None
         try:
-            counts = store.replace_everything(checked.path, keep_copy_at=kept)
+            counts = store.replace_everything(checked.path, keep_copy_at=kept,
+                                              restored_by=restored_by, shown=shown)
         except BaseException as error:
             if kept is not None:
                 remove_database_file(kept)  # nothing was replaced, so nothing needs keeping
@@ -521,28 +527,36 @@ def _restore_checked(store: Store, checked: CheckedBackup, shown: str, *, replac
 
 
 def restore_into(store: Store, backup_path: str | Path, *, replace: bool,
-                 folder: str | Path | None = None, shown: str | None = None) -> str:
+                 folder: str | Path | None = None, shown: str | None = None,
+                 restored_by: str = "app user") -> str:
     """Restore the backup at backup_path into the store's database while the app runs, and say
     what happened. Everything in the database is replaced in one transaction, after a copy of it
-    is kept in the backups folder; a database holding data is refused unless replace is True."""
+    is kept in the backups folder; a database holding data is refused unless replace is True.
+    The audit log records the restore under restored_by."""
     folder = Path(folder) if folder else backups_folder(store.path)
     with checked_backup(backup_path, folder, shown) as checked:
         return _restore_checked(
             store, checked, shown or str(backup_path), replace=replace, folder=folder,
             how_to_replace="confirm that everything in the app should be replaced, and restore "
-                           "again.")
+                           "again.", restored_by=restored_by)
 
 
 def restore_upload(store: Store, data: bytes, file_name: str, *, replace: bool,
-                   folder: str | Path | None = None) -> str:
-    """Restore a backup file uploaded through the browser (see restore_into)."""
+                   folder: str | Path | None = None, restored_by: str = "app user") -> str:
+    """Restore a backup file uploaded through the browser (see restore_into). A file over
+    MAX_UPLOAD_MB is refused here too, whatever the browser was told."""
+    if len(data) > MAX_UPLOAD_MB * 1024 * 1024:
+        raise BackupError(
+            f"{file_name} is {format_size(len(data))}; a backup uploaded here may be up to "
+            f"{MAX_UPLOAD_MB} MB. Nothing was changed. Restore a bigger one with "
+            "`collab-assess restore` while the app is stopped.")
     folder = Path(folder) if folder else backups_folder(store.path)
     folder.mkdir(parents=True, exist_ok=True)
     upload = folder / f"{INCOMPLETE_PREFIX}upload-{uuid.uuid4().hex}.duckdb"
     try:
         upload.write_bytes(data)
         return restore_into(store, upload, replace=replace, folder=folder,
-                            shown=file_name)
+                            shown=file_name, restored_by=restored_by)
     finally:
         upload.unlink(missing_ok=True)
 
@@ -599,7 +613,8 @@ def backup_database(db_path: str | Path, out_path: str | Path) -> str:
             f"{version}).")
 
 
-def restore_database(db_path: str | Path, backup_path: str | Path, *, replace: bool) -> str:
+def restore_database(db_path: str | Path, backup_path: str | Path, *, replace: bool,
+                     restored_by: str = COMMAND_LINE_RESTORE) -> str:
     """Restore the backup at backup_path into the database at db_path, for use while the app is
     stopped. A database holding data is refused unless replace is True; then a copy of what it
     held is kept in the backups folder beside it. Returns a message saying what happened."""
@@ -615,6 +630,7 @@ def restore_database(db_path: str | Path, backup_path: str | Path, *, replace: b
                 partial.rename(db_path)
             finally:
                 partial.unlink(missing_ok=True)
+            _record_file_restore(db_path, str(backup_path), restored_by, None)
             return f"Restored {backup_path} into a new database at {db_path}."
         try:
             store = Store(db_path)
@@ -628,20 +644,30 @@ def restore_database(db_path: str | Path, backup_path: str | Path, *, replace: b
                     f"{error} To put the backup in its place, run the restore again with "
                     "--replace: the unreadable file is then moved into the backups folder, not "
                     "deleted.") from error
-            return _replace_unreadable(db_path, checked, folder, backup_path)
+            return _replace_unreadable(db_path, checked, folder, backup_path, restored_by)
         try:
             message = _restore_checked(
                 store, checked, str(backup_path), replace=replace, folder=folder,
                 how_to_replace=f"run the restore again with --replace (a copy of what it holds "
-                               f"now is then kept in {folder} first).")
+                               f"now is then kept in {folder} first).", restored_by=restored_by)
             store.checkpoint()
             return message
         finally:
             store.close()
 
 
+def _record_file_restore(db_path: Path, shown: str, restored_by: str, kept: Path | None) -> None:
+    """The audit entry of a restore that put the backup's file in place."""
+    store = Store(db_path)
+    try:
+        store.record_restore(shown, restored_by, kept)
+        store.checkpoint()
+    finally:
+        store.close()
+
+
 def _replace_unreadable(db_path: Path, checked: CheckedBackup, folder: Path,
-                        backup_path: str | Path) -> str:
+                        backup_path: str | Path, restored_by: str) -> str:
     """Move a database file that cannot be opened into the backups folder, and put the backup in
     its place."""
     with _folder_lock(folder):
@@ -657,6 +683,7 @@ def _replace_unreadable(db_path: Path, checked: CheckedBackup, folder: Path,
             partial.rename(db_path)
         finally:
             partial.unlink(missing_ok=True)
+    _record_file_restore(db_path, str(backup_path), restored_by, kept)
     return (f"Restored {backup_path} into {db_path}. The database that was there could not be "
             f"read; it has been moved to {kept}, not deleted.")
 

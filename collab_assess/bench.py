@@ -1,8 +1,9 @@
 """`make bench`: timings of the demo load, scoring, store writes and reads, a workshop (votes
 reaching the facilitator, and the server's CPU with real phones waiting: bench_workshop.py), the
-board report, export, import, backup and restore (bench_exchange.py), and
-the benchmarks at national scale (bench_national.py), printed as figures; with --json, the same
-figures as one JSON object (section -> figure -> value).
+board report, export, import, backup and restore (bench_exchange.py), how far one server goes
+(people answering at once, a workshop alongside, browser sessions: bench_load.py, at quick
+sizes), and the benchmarks at national scale (bench_national.py), printed as figures; with
+--json, the same figures as one JSON object (section -> figure -> value).
 
 Runs on a throwaway database in a temporary folder (the national-scale ones are built once and kept
 in .bench/). Speed targets are judged by reading these figures, never by timed assertions in tests.
@@ -22,7 +23,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-from collab_assess import bench_national
+from collab_assess import bench_load, bench_national
 from collab_assess.bank import load_current_bank
 from collab_assess.baseline import load_baseline
 from collab_assess.bench_exchange import print_exchange_timings
@@ -158,6 +159,8 @@ def run(figures: Figures) -> None:
         print_exchange_timings(store, bank, line, Path(folder))
         store.close()
         print_server_cpu(bank, line)
+    figures.section("How far one server goes")
+    bench_load.print_load(bank, line)
     for scale, report in bench_national.run().items():
         figures.section(f"National scale {scale}")
         bench_national.report_lines(report, line)

@@ -1,5 +1,6 @@
 """The collab-assess command, for admin tasks: set up the database, load or remove demo peers,
-check the question bank, make a board report, export and import data, back up and restore.
+check the question bank, make a board report, export and import data, back up and restore,
+and give people roles for shared mode.
 
 Every command takes --db to name the database file (default: $COLLAB_ASSESS_DB, else
 data/collab_assess.duckdb). Errors print one plain message and exit with status 1.
@@ -14,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from collab_assess.bank import BANK_DIR_ENV_VAR, load_banks, load_current_bank
+from collab_assess.cli_roles import add_role_arguments, cmd_grant, cmd_revoke, cmd_roles
 from collab_assess.demo import DEMO_SEED, demo_banks, generate_demo
 from collab_assess.errors import CollabAssessError, InputError
 from collab_assess.store import DB_ENV_VAR, Store, default_db_path
@@ -145,6 +147,12 @@ def cmd_import(args: argparse.Namespace) -> str:
     return report + "\n\n" + outcome.message()
 
 
+def _with_store(command):
+    def run(args: argparse.Namespace) -> str:
+        return command(args, _open(args))
+    return run
+
+
 def cmd_backup(args: argparse.Namespace) -> str:
     from collab_assess.backups import backup_database
 
@@ -155,6 +163,24 @@ def cmd_restore(args: argparse.Namespace) -> str:
     from collab_assess.backups import restore_database
 
     return restore_database(args.db, args.path.expanduser(), replace=args.replace)
+
+
+def cmd_audit(args: argparse.Namespace) -> str:
+    from collab_assess.audit_export import audit_csv, audit_export, audit_xlsx, scope_in_words
+
+    store = _open(args)
+    if args.collaborative:
+        collaborative = store.find_collaborative(args.collaborative)
+        entries = store.audit_entries(collaborative_ids=[collaborative.id])
+        scope = scope_in_words([collaborative.name])
+    else:
+        entries = store.audit_entries()
+        scope = scope_in_words()
+    export = audit_export(entries, scope)
+    content = audit_xlsx(export) if args.format == "xlsx" else audit_csv(export)
+    count = len(entries)
+    return (_write_output(args.out, content)
+            + f" It holds {count:,} audit entr{'y' if count == 1 else 'ies'}.")
 
 
 COMMANDS = {
@@ -168,11 +194,15 @@ COMMANDS = {
     "import": (cmd_import, "Import survey responses (a Microsoft Forms or Excel export) into a round."),
     "backup": (cmd_backup, "Copy the whole database to a file (while the app is stopped)."),
     "restore": (cmd_restore, "Put a backup back in place of the database (while the app is stopped)."),
+    "audit": (cmd_audit, "Write the audit log (every change: who, when, before, after) to a file."),
+    "grant": (_with_store(cmd_grant), "Give a signed-in person a role (shared mode)."),
+    "revoke": (_with_store(cmd_revoke), "Take a role away from a person."),
+    "roles": (_with_store(cmd_roles), "List who has which role."),
 }
 
 
 def _add_arguments(name: str, sub: argparse.ArgumentParser) -> None:
-    """The arguments of the report, export, import, backup and restore commands."""
+    """The arguments of the report, export, import, backup, restore and audit commands."""
     if name in ("import", "backup", "restore"):
         what = {"import": "the CSV or Excel file of responses",
                 "backup": "the file to write the backup to",
@@ -208,6 +238,14 @@ def _add_arguments(name: str, sub: argparse.ArgumentParser) -> None:
     if name == "restore":
         sub.add_argument("--replace", action="store_true",
                          help="replace a database that already holds data (a copy of it is kept)")
+    if name == "audit":
+        sub.add_argument("--out", type=Path, required=True, metavar="PATH",
+                         help="the file to write")
+        sub.add_argument("--collaborative", default=None, metavar="NAME",
+                         help="only this collaborative's entries (default: every entry)")
+        sub.add_argument("--format", choices=("xlsx", "csv"), default="xlsx",
+                         help="xlsx: a workbook with a Read me and what each column means; csv: "
+                         "the entries alone")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -239,6 +277,7 @@ def build_parser() -> argparse.ArgumentParser:
             sub.add_argument("--seed", type=int, default=DEMO_SEED,
                              help=f"random seed for the generator (default {DEMO_SEED})")
         _add_arguments(name, sub)
+        add_role_arguments(name, sub)
     return parser
 
 

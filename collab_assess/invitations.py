@@ -14,13 +14,17 @@ import segno
 SELF_ASSESSMENT_PATH = "self_assessment"
 
 
-def invitation_link(page_url: str | None, collaborative_id: int, round_id: int) -> str:
-    """The address of the Self-assessment page for this round, built from the address of any page
+INVITATION_PARAM = "invite"
+
+
+def invitation_link(page_url: str | None, invite_token: str) -> str:
+    """The address of the Self-assessment page for one round, built from the address of any page
     of the running app (so it works behind a proxy or a path prefix). Without one (outside a
-    browser) the link is relative to the app's root."""
+    browser) the link is relative to the app's root. It carries the round's invitation token,
+    not its number, so nobody reaches another round by changing a number in the link."""
     scheme, host, path, _, _ = urlsplit(page_url or "/")
     page = urlunsplit((scheme, host, path or "/", "", ""))
-    query = urlencode({"c": collaborative_id, "round": round_id})
+    query = urlencode({INVITATION_PARAM: invite_token})
     return f"{urljoin(page, SELF_ASSESSMENT_PATH)}?{query}"
 
 

@@ -357,4 +357,57 @@ MIGRATIONS += (
     ),
 )
 
+MIGRATIONS += (
+    Migration(
+        5,
+        "an audit log of every change, who may see and do what (role grants), and an unguessable "
+        "invitation token for each round",
+        (
+            "CREATE SEQUENCE audit_ids START 1",
+            # One row per change: who, when, what kind of record, and its value before and after
+            # as JSON text (NULL before a creation, NULL after a removal). collaborative_id lets a
+            # scoped reader see only the entries of the collaboratives it may see.
+            """
+            CREATE TABLE audit_log (
+                id BIGINT PRIMARY KEY DEFAULT nextval('audit_ids'),
+                changed_at TIMESTAMP NOT NULL,
+                actor VARCHAR NOT NULL,
+                action VARCHAR NOT NULL,
+                record_kind VARCHAR NOT NULL,
+                record_id VARCHAR,
+                collaborative_id INTEGER,
+                round_id INTEGER,
+                before_value VARCHAR,
+                after_value VARCHAR
+            )
+            """,
+            "CREATE INDEX audit_by_collaborative ON audit_log (collaborative_id)",
+            "CREATE SEQUENCE role_grant_ids START 1",
+            # Who may do what in shared mode. A grant names a signed-in person by e-mail address
+            # (lower case) and a role; its scope is a collaborative (lead, facilitator, regional)
+            # or a region (regional). Grants are never deleted: revoking sets revoked_at.
+            """
+            CREATE TABLE role_grants (
+                id INTEGER PRIMARY KEY DEFAULT nextval('role_grant_ids'),
+                email VARCHAR NOT NULL,
+                role VARCHAR NOT NULL,
+                collaborative_id INTEGER,
+                region VARCHAR,
+                granted_at TIMESTAMP NOT NULL,
+                granted_by VARCHAR NOT NULL,
+                revoked_at TIMESTAMP,
+                revoked_by VARCHAR
+            )
+            """,
+            "CREATE INDEX role_grants_by_email ON role_grants (email)",
+            # An invitation carries this token instead of the round's number, so nobody can reach
+            # another collaborative's round by changing a number in a link.
+            # The default fills rounds made in bulk (demo, scale data); open_round sets a token
+            # from Python's secrets module for every real round.
+            "ALTER TABLE rounds ADD COLUMN invite_token VARCHAR "
+            "DEFAULT replace(CAST(uuid() AS VARCHAR), '-', '')",
+        ),
+    ),
+)
+
 LATEST_VERSION = MIGRATIONS[-1].version

@@ -35,12 +35,17 @@ NAME_MAX = 120
 LABEL_MAX = 80
 NOTE_MAX = 4000
 ACTION_MAX = 1000
+ID_MAX = 20
+"""Statement and area ids ("PB-1", "PB") come from the question bank, never from typing; the bound
+only stops a forged request from storing a long string."""
 ANSWER_SOURCES = ("self-assessment", "workshop", "import", "demo")
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=NAME_MAX)]
 Label = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=LABEL_MAX)]
 OptionalName = Annotated[str, StringConstraints(strip_whitespace=True, max_length=NAME_MAX)]
 Note = Annotated[str, StringConstraints(strip_whitespace=True, max_length=NOTE_MAX)]
+Identifier = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
+                                              max_length=ID_MAX)]
 LevelNumber = Annotated[int, Field(ge=LOWEST_LEVEL, le=HIGHEST_LEVEL)]
 RECORDED_BY_MAX = 3 * NAME_MAX
 RecordedBy = Annotated[
@@ -67,6 +72,8 @@ FIELD_LABELS = {
     "target_level": "Target level",
     "note": "Evidence or rationale",
     "recorded_by": "Recorded by",
+    "started_by": "Started by",
+    "changed_by": "Changed by",
     "source": "Source",
     "stage": "Stage",
     "title": "Workshop name",
@@ -74,6 +81,8 @@ FIELD_LABELS = {
     "description": "Action",
     "owner": "Owner",
     "due_on": "Due date",
+    "statement_id": "Statement",
+    "area_id": "Area",
     "rationale": "Rationale",
     "status": "Status",
 }
@@ -273,7 +282,7 @@ class ConsensusInput(_Input):
 
 class WorkshopInput(_Input):
     title: Label
-    statement_ids: tuple[str, ...] = Field(min_length=1)
+    statement_ids: tuple[Identifier, ...] = Field(min_length=1)
     started_by: RecordedBy
 
     @field_validator("statement_ids")
@@ -290,8 +299,8 @@ class ActionInput(_Input):
         str, StringConstraints(strip_whitespace=True, min_length=1, max_length=ACTION_MAX)]
     owner: OptionalName = ""
     due_on: date | None = None
-    statement_id: str | None = None
-    area_id: str | None = None
+    statement_id: Identifier | None = None
+    area_id: Identifier | None = None
     recorded_by: RecordedBy
 
 

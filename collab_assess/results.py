@@ -18,13 +18,16 @@ from collab_assess.scoring import (
     overall_scores,
     statement_scores,
 )
+from collab_assess.small_groups import (  # noqa: F401 - pages and the report import from here
+    ANOTHER_ROLE,
+    MIN_GROUP_SIZE,
+    OTHER_ROLES,
+    RoleGroups,
+    group_roles,
+    people_count,
+)
 from collab_assess.store import Round, Store
 
-
-MIN_GROUP_SIZE = 3
-"""The fewest people whose answers are shown as a group of their own (a role's scores, a role's name
-beside an evidence note). Below this, someone who knows who took part could read off one or two
-people's own answers."""
 
 SPLIT_RULE = (
     "at least a quarter of the people who gave a level (and at least two, once four or more "
@@ -32,69 +35,12 @@ SPLIT_RULE = (
 )
 """When a statement counts as split (scoring.split_size), in the words Results and the report use."""
 
-OTHER_ROLES = "Other roles"
-"""Where roles too small to show on their own are put together. The role "Other" always goes here,
-since it already means anyone else."""
-OTHER_ROLE = "Other"
-ANOTHER_ROLE = "another role"
-"""What an evidence note says instead of a role that cannot be shown."""
-
-
-@dataclass(frozen=True)
-class RoleGroups:
-    """How the people who answered are grouped by role when results are shown, so that no group
-    smaller than MIN_GROUP_SIZE is ever shown on its own."""
-
-    people: dict[str, int]
-    """Role -> how many people in that role gave at least one answer."""
-    group_of: dict[str, str | None]
-    """Role -> the group it is shown under (itself, or OTHER_ROLES), or None: not shown separately."""
-
-    @property
-    def sizes(self) -> dict[str, int]:
-        """Each group that can be shown and how many people it holds: largest first, then by name,
-        with OTHER_ROLES last."""
-        sizes: dict[str, int] = {}
-        for role, group in self.group_of.items():
-            if group is not None:
-                sizes[group] = sizes.get(group, 0) + self.people[role]
-        return dict(sorted(sizes.items(), key=lambda item: (item[0] == OTHER_ROLES, -item[1], item[0])))
-
-    @property
-    def not_shown(self) -> int:
-        """How many people's answers are not shown in any role group (they still count everywhere
-        else)."""
-        return sum(self.people[role] for role, group in self.group_of.items() if group is None)
-
-    def label(self, group: str) -> str:
-        """A group's name with its head-count, e.g. "Clinical lead (4 people)"."""
-        return f"{group} ({people_count(self.sizes[group])})"
-
-    def note_label(self, role: str) -> str:
-        """The role an evidence note is shown under: its group, or ANOTHER_ROLE."""
-        return self.group_of.get(role) or ANOTHER_ROLE
-
-
-def people_count(people: int) -> str:
-    return f"{people} {'person' if people == 1 else 'people'}"
-
-
 def people_per_role(respondents: pd.DataFrame, answers: pd.DataFrame) -> dict[str, int]:
     """How many people in each role have given at least one answer. Someone who joined and never
     answered adds nothing to a role's figures, so counting them would let fewer real answers through
     than the head-count suggests."""
     answered = respondents[respondents["respondent_id"].isin(answers["respondent_id"])]
     return {str(role): int(count) for role, count in answered.groupby("role").size().items()}
-
-
-def group_roles(people: dict[str, int], min_size: int = MIN_GROUP_SIZE) -> RoleGroups:
-    """Each role is shown on its own when it has at least min_size people. The rest (and the role
-    "Other") are put together as OTHER_ROLES, which is shown only if it too has at least min_size."""
-    small = {role for role, count in people.items() if count < min_size or role == OTHER_ROLE}
-    folded = sum(people[role] for role in small)
-    other_group = OTHER_ROLES if folded >= min_size else None
-    group_of = {role: (other_group if role in small else role) for role in people}
-    return RoleGroups(people=dict(people), group_of=group_of)
 
 
 @dataclass(frozen=True)
@@ -315,10 +261,14 @@ def target_gaps(results: RoundResults) -> pd.DataFrame:
 def evidence_notes(results: RoundResults) -> pd.DataFrame:
     """The evidence or rationale people gave, by statement in bank order, with the answering role
     (never the name). The role is shown only for a group of at least MIN_GROUP_SIZE people (see
-    RoleGroups.note_label); otherwise the note says it came from "another role"."""
+    RoleGroups.note_label); otherwise the note says it came from "another role", and its answer
+    is left out (answer_shown False): "another role" is only ever one or two people, so the level
+    beside their note would be their own answer."""
     notes = results.answers[results.answers["note"].fillna("").str.strip() != ""]
     notes = notes[["statement_id", "role", "level", "unscored", "note"]].merge(
         results.statements[["statement_id", "statement", "area", "position"]], on="statement_id"
     )
     notes["role"] = notes["role"].map(results.roles.note_label)
+    notes["answer_shown"] = notes["role"] != ANOTHER_ROLE
+    notes.loc[~notes["answer_shown"], ["level", "unscored"]] = None
     return notes.sort_values(["position", "role"], ignore_index=True)

@@ -40,8 +40,9 @@ class Throttle:
             self._failures.pop(who, None)
 
 
-class JoinAttempts:
-    """Wrong workshop codes, counted per browser session and per network address."""
+class CodeAttempts:
+    """Wrong codes (workshop codes, resume codes), counted per browser session and per network
+    address."""
 
     def __init__(self, clock=time.monotonic):
         self.by_browser = Throttle(FREE_TRIES, clock)
@@ -62,4 +63,5 @@ class JoinAttempts:
         self.by_browser.succeeded(browser)
 
 
-join_attempts = JoinAttempts()
+join_attempts = CodeAttempts()
+resume_attempts = CodeAttempts()

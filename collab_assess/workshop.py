@@ -19,10 +19,9 @@ from collab_assess.errors import InputError
 from collab_assess.resume_code import ALPHABET
 from collab_assess.scale import LEVELS, Unscored, level_label
 from collab_assess.scoring import DISAGREEMENT_GAP, split_size
+from collab_assess.small_groups import group_roles_for_counts
 
 JOIN_CODE_LENGTH = 6
-MIN_ROLE_VOTERS = 3
-"""A role's own split is shown only when at least this many of its people voted."""
 
 
 class Phase(StrEnum):
@@ -135,9 +134,11 @@ class Tally:
     median: float | None
     split: bool
     roles: pd.DataFrame
-    """role, choice, votes: only roles with at least MIN_ROLE_VOTERS voters."""
+    """role (a role group: see small_groups.group_roles_for_counts), choice, votes; largest group
+    first. Never a group of fewer than MIN_GROUP_SIZE voters, nor one whose votes the room's counts
+    minus the other groups' would give away."""
     roles_hidden: int
-    """Voters whose role had too few voters to be shown on its own."""
+    """Voters not shown in any role group (only when even together they are too few)."""
 
 
 def choice_of(level, unscored) -> str | None:
@@ -171,16 +172,19 @@ def tally(rows: pd.DataFrame) -> Tally:
     levels = [int(level) for level, n in zip(votes["level"], votes["votes"])
               if not pd.isna(level) for _ in range(int(n))]
     voters_by_role = votes.groupby("role")["votes"].sum()
-    shown_roles = voters_by_role[voters_by_role >= MIN_ROLE_VOTERS].index
-    roles = votes[votes["role"].isin(shown_roles)][["role", "choice", "votes"]]
+    groups = group_roles_for_counts({str(role): int(n) for role, n in voters_by_role.items()})
+    grouped = votes.assign(role=votes["role"].map(groups.group_of)).dropna(subset=["role"])
+    order = {group: i for i, group in enumerate(groups.sizes)}
+    roles = (grouped.groupby(["role", "choice"], as_index=False)["votes"].sum()
+             .sort_values("role", key=lambda column: column.map(order), kind="stable"))
     return Tally(
         participants=joined,
         voted=int(votes["votes"].sum()),
         counts=counts.astype({"votes": "int64"}),
         median=float(pd.Series(levels).median()) if levels else None,
         split=room_is_split(levels),
-        roles=roles.reset_index(drop=True),
-        roles_hidden=int(voters_by_role[voters_by_role < MIN_ROLE_VOTERS].sum()),
+        roles=roles[["role", "choice", "votes"]].reset_index(drop=True),
+        roles_hidden=groups.not_shown,
     )
 
 

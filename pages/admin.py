@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from collab_assess.backups import (
+    MAX_UPLOAD_MB,
     Snapshot,
     automatic_snapshots,
     back_up_now,
@@ -37,9 +38,10 @@ from pages.widgets.context import (
 
 CONFIRM = "I understand this replaces everything now in the app"
 
-store = app_store()
+scoped = app_store()
 keep_choices_in_address_bar()
-show_sidebar(current_collaborative(store))
+show_sidebar(current_collaborative(scoped))
+store = scoped.admin_store()  # backups work on the whole file; refused unless an administrator
 
 schedule = automatic_snapshots(store)
 folder: Path = schedule.folder if schedule else backups_folder(store.path)
@@ -112,19 +114,23 @@ else:
         save_and_rerun(
             lambda: restored(lambda: restore_into(
                 store, find_snapshot(folder, chosen).path, replace=True, folder=folder,
-                shown=chosen)),
+                shown=chosen, restored_by=scoped.caller.name)),
             "", empty_form="restore-copy")
 
 st.header("Restore from a backup file")
 st.markdown("A backup file is a copy downloaded from this page, or made with `collab-assess "
             "backup`. It is checked before anything is changed: a file that is not a "
             "collab-assess backup, is damaged, or was made by a newer version of collab-assess is "
-            "refused. One made by an older version is brought up to date as it is restored.")
-upload = st.file_uploader("Backup file", type=["duckdb"], key=form_key("restore-upload", "file"))
+            "refused. One made by an older version is brought up to date as it is restored. "
+            f"A file uploaded here may be up to {MAX_UPLOAD_MB} MB; restore a bigger one with "
+            "`collab-assess restore` while the app is stopped.")
+upload = st.file_uploader(f"Backup file (up to {MAX_UPLOAD_MB} MB)", type=["duckdb"],
+                          key=form_key("restore-upload", "file"), max_upload_size=MAX_UPLOAD_MB)
 confirmed_upload = st.checkbox(CONFIRM, key=form_key("restore-upload", "confirm"))
 if st.button("Restore this file", icon=":material/upload_file:",
              disabled=not (upload and confirmed_upload)):
     save_and_rerun(
         lambda: restored(lambda: restore_upload(store, upload.getvalue(), upload.name,
-                                                replace=True, folder=folder)),
+                                                replace=True, folder=folder,
+                                                restored_by=scoped.caller.name)),
         "", empty_form="restore-upload")

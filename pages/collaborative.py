@@ -19,6 +19,7 @@ from collab_assess.reference import ORGANISATION_TYPES
 from collab_assess.setup import default_round_label, icss_outside_region
 from collab_assess.text import as_text
 from pages.widgets.context import (
+    link_to,
     SELF_ASSESSMENT_PAGE,
     actor,
     app_store,
@@ -82,7 +83,7 @@ with members_tab:
     with st.form("add-member"):
         st.markdown("**Add a member organisation**")
         organisation = st.text_input(
-            "Organisation name", key=form_key("member", "name"),
+            "Organisation name", key=form_key("member", "name"), max_chars=NAME_MAX,
             help=f"The organisation's full name, up to {NAME_MAX} characters. Members can be any "
             "kind of organisation, not only NHS trusts.",
         )
@@ -134,7 +135,7 @@ with rounds_tab:
                 ),
             },
         )
-        st.page_link(SELF_ASSESSMENT_PAGE, label="Go to the self-assessment",
+        link_to(SELF_ASSESSMENT_PAGE, label="Go to the self-assessment",
                      icon=":material/arrow_forward:")
         names = dict(zip(rounds["id"], rounds["label"]))
         statuses = dict(zip(rounds["id"], rounds["status"]))
@@ -162,6 +163,7 @@ with rounds_tab:
         label = st.text_input(
             "Round name",
             key=form_key("round", "label"),
+            max_chars=LABEL_MAX,
             value="" if suggestion in set(rounds["label"]) else suggestion,
             placeholder="e.g. Board workshop March 2027",
             help=f"For example 'Board workshop March 2027' or 'Annual review 2027' (up to "
@@ -191,7 +193,7 @@ with invite_tab:
         st.info("Open an assessment round first; then invite people to it here.")
     else:
         invited_round = round_picker(store, collaborative, rounds, label="Round to invite people to")
-        show_invitation(collaborative, invited_round)
+        show_invitation(store, collaborative, invited_round)
         show_round_progress(store, invited_round)
 
 with data_tab:

@@ -22,6 +22,7 @@ from collab_assess.exchange.plan import ImportPlan, Repeats
 from collab_assess.exchange.reading import MAX_IMPORT_BYTES, ReadTable, read_table
 from collab_assess.text import as_text
 from pages.widgets.context import (
+    link_to,
     COLLABORATIVE_PAGE,
     RESULTS_PAGE,
     actor,
@@ -55,20 +56,20 @@ show_flash()
 done = st.session_state.pop(DONE_KEY, None)
 if done:
     st.success(as_text(done), icon=":material/task_alt:")
-    st.page_link(RESULTS_PAGE, label="See the results", icon=":material/bar_chart:")
+    link_to(RESULTS_PAGE, label="See the results", icon=":material/bar_chart:")
 
 rounds = store.rounds(collaborative.id)
 if rounds.empty:
     st.info(f"{as_text(collaborative.name)} has no assessment round yet. Open one on the "
             "Collaborative page, then import into it.")
-    st.page_link(COLLABORATIVE_PAGE, label="Open a round", icon=":material/add_circle:")
+    link_to(COLLABORATIVE_PAGE, label="Open a round", icon=":material/add_circle:")
     st.stop()
 show_demo_warning(collaborative)
 assessment_round = round_picker(store, collaborative, rounds, label="Import into round")
 if not assessment_round.is_open:
     st.warning("This round is closed (submitted), so responses cannot be added to it. Reopen it "
                "on the Collaborative page first, then import.", icon=":material/lock:")
-    st.page_link(COLLABORATIVE_PAGE, label="Go to Collaborative", icon=":material/groups:")
+    link_to(COLLABORATIVE_PAGE, label="Go to Collaborative", icon=":material/groups:")
     st.stop()
 bank = store.bank(assessment_round.bank_version)
 

@@ -44,6 +44,7 @@ from collab_assess.text import as_text
 from pages.widgets.actions_table import show_actions
 from pages.widgets.board_questions import show_board_questions
 from pages.widgets.context import (
+    link_to,
     SELF_ASSESSMENT_PAGE,
     app_store,
     cached_peer_comparison,
@@ -89,7 +90,7 @@ assessment_round = round_picker(store, collaborative, rounds)
 results = round_results(store, assessment_round.id)
 if not results.has_scores:
     st.info("Nobody has given a level in this round yet. Results appear after the first answer.")
-    st.page_link(SELF_ASSESSMENT_PAGE, label="Go to the self-assessment", icon=":material/checklist:")
+    link_to(SELF_ASSESSMENT_PAGE, label="Go to the self-assessment", icon=":material/checklist:")
     st.stop()
 
 baseline = load_baseline()
@@ -321,12 +322,13 @@ with st.expander(f"Evidence and rationale given ({len(notes)} notes)"):
     if notes.empty:
         st.markdown("No notes yet.")
     for row in notes.itertuples():
-        answer_given = level_label(int(row.level)) if pd.notna(row.level) else "Don't know / N/A"
-        st.markdown(f"**{as_text(row.statement_id)}** ({as_text(row.role)}, "
-                    f"{as_text(answer_given)}): {as_text(row.note)}")
+        answer_given = "" if not row.answer_shown else (
+            f", {level_label(int(row.level))}" if pd.notna(row.level) else ", Don't know / N/A")
+        st.markdown(f"**{as_text(row.statement_id)}** ({as_text(row.role + answer_given)}): "
+                    f"{as_text(row.note)}")
     if not notes.empty:
-        st.caption(f"A note names its role only when at least {MIN_GROUP_SIZE} people in that role "
-                   "have answered.")
+        st.caption(f"A note names its role, and the answer given with it, only when at least "
+                   f"{MIN_GROUP_SIZE} people in that role have answered.")
 
 st.header("Actions")
 show_actions(store, assessment_round.id)

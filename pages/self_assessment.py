@@ -7,13 +7,17 @@ import streamlit as st
 from collab_assess.errors import NotFoundError
 from collab_assess.models import NAME_MAX, RespondentInput, validated
 from collab_assess.text import as_text
+from collab_assess.throttle import resume_attempts
 from collab_assess.reference import RESPONDENT_ROLES
 from collab_assess.walk import progress, rating_guide, resume_step, unanswered
 from pages.widgets.answer_widgets import show_stage_question, show_statement
 from pages.widgets.context import (
+    link_to,
     COLLABORATIVE_PAGE,
     RESULTS_PAGE,
+    accept_invitation,
     app_store,
+    browser_and_address,
     choose,
     choose_respondent,
     chosen,
@@ -33,6 +37,7 @@ from pages.widgets.glossary import show_glossary_link
 from pages.widgets.scroll import request_scroll_to, request_scroll_to_top, scroll_if_requested
 
 store = app_store()
+accept_invitation(store)
 resume_from_address(store)
 keep_choices_in_address_bar(with_resume_code=True)
 collaborative = require_collaborative(store)
@@ -46,7 +51,7 @@ rounds = store.rounds(collaborative.id)
 if rounds.empty:
     st.info(f"{as_text(collaborative.name)} has no assessment round yet. Open one on the "
             "Collaborative page.")
-    st.page_link(COLLABORATIVE_PAGE, label="Open a round", icon=":material/add_circle:")
+    link_to(COLLABORATIVE_PAGE, label="Open a round", icon=":material/add_circle:")
     st.stop()
 
 show_demo_warning(collaborative)
@@ -76,16 +81,24 @@ if respondent is None:
         st.markdown("**Carry on where you stopped**")
         with st.form("resume"):
             typed_code = st.text_input("Your resume code", placeholder="e.g. ABCD-EFGH",
-                                       help="Shown when you first started. It works in any "
-                                       "round you answered in.")
+                                       max_chars=20,
+                                       help="Shown when you first started. It opens your own "
+                                       "answers, in whichever round you gave them.")
             carry_on = st.form_submit_button("Continue")
         if carry_on:
-            try:
-                resume_as(store, store.find_respondent(typed_code))
-            except NotFoundError as error:
-                st.error(str(error), icon=":material/error:")
+            wait = resume_attempts.wait_needed(*browser_and_address())
+            if wait > 0:
+                st.error(f"Too many wrong codes. Please wait {wait:.0f} seconds and try again.",
+                         icon=":material/timer:")
             else:
-                st.rerun()
+                try:
+                    resume_as(store, store.find_respondent(typed_code))
+                except NotFoundError as error:
+                    resume_attempts.failed(*browser_and_address())
+                    st.error(str(error), icon=":material/error:")
+                else:
+                    resume_attempts.succeeded(browser_and_address()[0])
+                    st.rerun()
     with new:
         st.markdown("**Start for the first time**")
         if not assessment_round.is_open:
@@ -97,10 +110,10 @@ if respondent is None:
                     help="  \n".join(f"**{role}**: {text}" for role, text in RESPONDENT_ROLES.items()),
                 )
                 organisation = st.text_input(
-                    "Your organisation (optional)",
+                    "Your organisation (optional)", max_chars=NAME_MAX,
                     help=f"Up to {NAME_MAX} characters. Used only to describe who took part.")
                 display_name = st.text_input(
-                    "Your name (optional)",
+                    "Your name (optional)", max_chars=NAME_MAX,
                     help=f"Up to {NAME_MAX} characters. Leave blank to take part anonymously.",
                 )
                 start = st.form_submit_button("Start the assessment", type="primary")
@@ -160,7 +173,7 @@ if step == finished_step:
                    "unanswered: they do not count against the collaborative, and you can come "
                    "back to them with your resume code while the round is open.",
                    icon=":material/pending:")
-    st.page_link(RESULTS_PAGE, label="See the results so far", icon=":material/bar_chart:")
+    link_to(RESULTS_PAGE, label="See the results so far", icon=":material/bar_chart:")
     if st.button("Change an answer", icon=":material/edit:"):
         choose("area_index", review_step)
         st.rerun()

@@ -11,6 +11,7 @@ from collab_assess.models import NAME_MAX, ActorInput, validated
 from collab_assess.setup import set_up_collaborative
 from collab_assess.text import as_text
 from pages.widgets.context import (
+    link_to,
     COLLABORATIVE_PAGE,
     SELF_ASSESSMENT_PAGE,
     actor,
@@ -55,6 +56,9 @@ with choose_column:
         for row in collaboratives.itertuples()
     }
     current = current_collaborative(store)
+    if current is None and len(options) == 1 and not store.caller.is_admin:
+        choose_collaborative(options[0])  # a lead's one collaborative: nothing to choose
+        current = current_collaborative(store)
     picked = st.selectbox(
         "Collaborative",
         options,
@@ -68,45 +72,50 @@ with choose_column:
         st.rerun()
     if current is not None:
         st.markdown(f"You are working on **{as_text(current.name)}**. Next:")
-        st.page_link(SELF_ASSESSMENT_PAGE, label="Start or resume the self-assessment",
+        link_to(SELF_ASSESSMENT_PAGE, label="Start or resume the self-assessment",
                      icon=":material/arrow_forward:")
-        st.page_link(COLLABORATIVE_PAGE, label="See its profile and assessment rounds",
+        link_to(COLLABORATIVE_PAGE, label="See its profile and assessment rounds",
                      icon=":material/groups:")
 
 with create_column, (
     st.expander("Set up another collaborative") if current else st.container()
 ):
-    if current is None:
-        st.header("Set up a new collaborative")
-    with st.form("create-collaborative", clear_on_submit=False, border=current is None):
-        values = profile_fields(None, key="create")
-        open_first_round = st.checkbox(
-            "Open a first assessment round now",
-            value=True,
-            help="A round is one sitting of the assessment. You can open more later, e.g. yearly.",
-        )
-        your_name = st.text_input(
-            "Your name (optional)",
-            help=f"Recorded beside what you set up, so others know who to ask (up to {NAME_MAX} "
-            "characters). Leave it blank to stay anonymous.",
-        )
-        submitted = st.form_submit_button("Create collaborative", type="primary")
-    if submitted:
-        try:
-            named = validated(ActorInput, display_name=your_name).display_name
-            result = set_up_collaborative(
-                store, bank, values, open_first_round=open_first_round,
-                created_by=named or actor(), today=date.today(),
+    if not store.caller.is_admin:
+        st.caption("New collaboratives are set up by an administrator. Ask yours if "
+                   "you need one added.")
+    else:
+        if current is None:
+            st.header("Set up a new collaborative")
+        with st.form("create-collaborative", clear_on_submit=False, border=current is None):
+            values = profile_fields(None, key="create")
+            open_first_round = st.checkbox(
+                "Open a first assessment round now",
+                value=True,
+                help="A round is one sitting of the assessment. You can open more later, e.g. yearly.",
             )
-        except CollabAssessError as error:
-            st.error(as_text(error), icon=":material/error:")
-        else:
-            if named:
-                st.session_state["actor_name"] = named
-            choose_collaborative(result.collaborative_id)
-            choose("round_id", result.round_id)
-            flash("success", result.summary)
-            st.rerun()
+            your_name = "" if store.caller.signed_in else st.text_input(
+                "Your name (optional)",
+                max_chars=NAME_MAX,
+                help=f"Recorded beside what you set up, so others know who to ask (up to {NAME_MAX} "
+                "characters). Leave it blank to stay anonymous.",
+            )  # signed in, the record names them by their address
+            submitted = st.form_submit_button("Create collaborative", type="primary")
+        if submitted:
+            try:
+                named = validated(ActorInput, display_name=your_name).display_name
+                result = set_up_collaborative(
+                    store, bank, values, open_first_round=open_first_round,
+                    created_by=named or actor(), today=date.today(),
+                )
+            except CollabAssessError as error:
+                st.error(as_text(error), icon=":material/error:")
+            else:
+                if named:
+                    st.session_state["actor_name"] = named
+                choose_collaborative(result.collaborative_id)
+                choose("round_id", result.round_id)
+                flash("success", result.summary)
+                st.rerun()
 
 show_glossary_link()
 st.divider()

@@ -8,6 +8,7 @@ import streamlit as st
 from collab_assess.text import as_text
 from collab_assess.workshop_summary import COLUMNS, summary_csv, workshop_summary
 from pages.widgets.context import (
+    link_to,
     WORKSHOP_PAGE,
     app_store,
     keep_choices_in_address_bar,
@@ -24,7 +25,7 @@ st.title("Workshop summary")
 workshop = current_workshop(store, collaborative)
 if workshop is None:
     st.info("Choose a workshop on the Run a workshop page first.", icon=":material/arrow_back:")
-    st.page_link(WORKSHOP_PAGE, label="Run a workshop", icon=":material/co_present:")
+    link_to(WORKSHOP_PAGE, label="Run a workshop", icon=":material/co_present:")
     st.stop()
 
 st.markdown(f"**{as_text(workshop.title)}** · {workshop.phase.describe}")

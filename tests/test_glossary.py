@@ -153,9 +153,15 @@ def test_the_glossary_page_shows_every_term_under_its_own_heading(app_db):
     assert "001_f629cfe9f896f09b.txt" in captions
 
 
-def test_the_glossary_is_in_the_navigation_under_help(app_db):
-    source = (REPO / "app.py").read_text(encoding="utf-8")
-    assert '"Help": [' in source and 'st.Page("pages/glossary.py", title="Glossary"' in source
+def test_the_glossary_is_in_the_navigation_under_help_for_everyone_with_access(app_db):
+    from collab_assess.access.identity import Caller, Grant, Role
+    from collab_assess.access.navigation import SECTIONS, PageName, pages_for
+
+    assert (PageName.GLOSSARY, "Glossary") in [entry[:2] for entry in SECTIONS["Help"]]
+    assert (REPO / "pages" / f"{PageName.GLOSSARY.value}.py").is_file()
+    for role in Role:
+        offered, _ = pages_for(Caller.signed_in_as("x@y.org", (Grant(role, 1),)))
+        assert PageName.GLOSSARY in offered, role
 
 
 def test_the_glossary_link_shows_only_when_the_text_uses_a_term(app_db, tmp_path):

@@ -131,7 +131,9 @@ def test_people_in_roles_too_small_to_show_are_counted_and_explained(complete):
     assert "fewer than 3 people" in markdown
     assert "There are not yet two role groups big enough to compare" in markdown
     assert "(Clinical lead," not in markdown  # the one clinical lead's note says "another role"
-    assert "(another role, 2 Developing): We saw <b>this</b> at **board**" in markdown
+    # ...and not the level that person gave with it: "another role" is one or two people.
+    assert "(another role): We saw <b>this</b> at **board**" in markdown
+    assert "(another role, 2 Developing)" not in markdown
 
 
 def test_user_text_is_escaped_and_no_element_renders_raw_html(complete):

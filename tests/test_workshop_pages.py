@@ -17,7 +17,7 @@ from collab_assess.models import CollaborativeProfile, RoundInput
 from collab_assess.throttle import (
     FREE_TRIES,
     FREE_TRIES_PER_ADDRESS,
-    JoinAttempts,
+    CodeAttempts,
     Throttle,
     join_attempts,
 )
@@ -176,7 +176,7 @@ def test_wrong_codes_say_nothing_about_other_workshops_and_are_slowed(round_read
 def test_the_throttle_waits_longer_after_each_wrong_try():
     now = [100.0]
     throttle = Throttle(clock=lambda: now[0])
-    room = JoinAttempts(clock=lambda: now[0])
+    room = CodeAttempts(clock=lambda: now[0])
     for _ in range(FREE_TRIES + 1):
         room.failed("phone 1", "192.0.2.10")
     assert room.wait_needed("phone 1", "192.0.2.10") > 0

@@ -20,7 +20,6 @@ from collab_assess.benchmark import (
     PeerComparison,
     PeerGroup,
     compare_with_baseline,
-    peer_comparison,
 )
 from collab_assess.board_questions import BoardAnswer, board_answers
 from collab_assess.errors import CollabAssessError
@@ -185,8 +184,8 @@ def build_board_report(store: Store, round_id: int, *, peer_group: PeerGroup = P
             "report to make. The report can be made once at least one person has answered.")
     collaborative = store.get_collaborative(assessment_round.collaborative_id)
     baseline = load_baseline()
-    peers = peer_comparison(store, collaborative, assessment_round, results.overall,
-                            tuple(baseline.early_stages), peer_group)
+    peers = store.peer_comparison(collaborative, assessment_round, results.overall,
+                                  tuple(baseline.early_stages), peer_group)
     comparison = compare_with_baseline(results.overall, results.stage, peers, baseline)
 
     actions = _actions(store.actions(round_id), results)

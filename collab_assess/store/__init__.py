@@ -10,6 +10,9 @@ record, and database.py holds the connection they all share.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from collab_assess.store.audit import AuditRecords
 from collab_assess.store.backups import BackupRecords
 from collab_assess.store.benchmarks import BenchmarkQueries, RoundFilter
 from collab_assess.store.collaboratives import CollaborativeRecords
@@ -22,10 +25,14 @@ from collab_assess.store.database import (
 from collab_assess.store.demo_data import DemoData
 from collab_assess.store.imports import ImportRecords
 from collab_assess.store.records import Collaborative, Respondent, Round
+from collab_assess.store.roles import RoleRecords
 from collab_assess.store.rounds import RoundRecords
 from collab_assess.store.scale_data import ScaleData
 from collab_assess.store.workshop import WorkshopRecords
 from collab_assess.store.workshops import WorkshopSessions
+
+if TYPE_CHECKING:
+    from collab_assess.benchmark import PeerComparison, PeerGroup
 
 __all__ = [
     "DB_ENV_VAR",
@@ -41,9 +48,19 @@ __all__ = [
 
 
 class Store(RoundRecords, DemoData, ScaleData, CollaborativeRecords, WorkshopSessions,
-            WorkshopRecords, BenchmarkQueries, ImportRecords, BackupRecords):
+            WorkshopRecords, BenchmarkQueries, ImportRecords, BackupRecords, RoleRecords,
+            AuditRecords):
     """Every read and write of collab-assess data goes through one of these methods."""
 
     @classmethod
     def open_default(cls) -> Store:
         return cls(default_db_path())
+
+    def peer_comparison(self, collaborative: Collaborative, assessment_round: Round,
+                        your_overall: float | None, early_stages: tuple,
+                        group: PeerGroup | None = None) -> PeerComparison:
+        """A round against anonymous peers: aggregates only, and none below the peer threshold."""
+        from collab_assess.benchmark import PeerGroup, peer_comparison  # it reads this Store
+
+        return peer_comparison(self, collaborative, assessment_round, your_overall, early_stages,
+                               group or PeerGroup.ALL)

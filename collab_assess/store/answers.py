@@ -8,6 +8,7 @@ import duckdb
 import pandas as pd
 
 from collab_assess.models import AnswerChange, AnswerInput, StageInput
+from collab_assess.store.audit import write_audit
 from collab_assess.store.checks import (
     require_open_round,
     require_respondent_in_round,
@@ -27,7 +28,9 @@ class AnswerRecords(Database):
         Once this returns, the answer is committed to disk."""
 
         def work(cursor: duckdb.DuckDBPyConnection) -> int:
-            return self._insert_answer(cursor, round_id, respondent_id, statement_id, answer)
+            saved = self._saved_answer(cursor, round_id, respondent_id, statement_id)
+            return self._insert_answer(cursor, round_id, respondent_id, statement_id, answer,
+                                       saved=saved)
 
         return self._write(work)
 
@@ -43,7 +46,8 @@ class AnswerRecords(Database):
         def work(cursor: duckdb.DuckDBPyConnection) -> int:
             saved = self._saved_answer(cursor, round_id, respondent_id, statement_id)
             answer = change.applied_to(saved)
-            return self._insert_answer(cursor, round_id, respondent_id, statement_id, answer)
+            return self._insert_answer(cursor, round_id, respondent_id, statement_id, answer,
+                                       saved=saved)
 
         return self._write(work)
 
@@ -70,7 +74,12 @@ class AnswerRecords(Database):
         respondent_id: int,
         statement_id: str,
         answer: AnswerInput,
+        *,
+        saved: dict | None,
+        action: str | None = None,
     ) -> int:
+        """Insert the answer as the current one, and its audit entry: `saved` is the answer it
+        replaces (None for a first answer); `action` is "add" or "change" unless given."""
         bank_version = require_open_round(cursor, round_id)
         require_respondent_in_round(cursor, respondent_id, round_id)
         require_statement(cursor, bank_version, statement_id)
@@ -103,6 +112,15 @@ class AnswerRecords(Database):
             """,
             [round_id, respondent_id, statement_id, answer_id],
         )
+        which = {"statement_id": statement_id, "respondent_id": respondent_id}
+        write_audit(
+            cursor, actor=answer.recorded_by, action=action or ("change" if saved else "add"),
+            record_kind="answer", record_id=answer_id, round_id=round_id,
+            before=None if saved is None else which | saved,
+            after=which | {"level": answer.level,
+                           "unscored": answer.unscored.value if answer.unscored else None,
+                           "target_level": answer.target_level, "note": answer.note,
+                           "source": answer.source})
         return int(answer_id)
 
     def current_answers(self, round_ids: Sequence[int]) -> pd.DataFrame:
@@ -148,11 +166,19 @@ class AnswerRecords(Database):
         def work(cursor: duckdb.DuckDBPyConnection) -> int:
             require_open_round(cursor, round_id)
             require_respondent_in_round(cursor, respondent_id, round_id)
+            earlier = cursor.execute(
+                "SELECT stage FROM self_described_stages WHERE round_id = ? AND respondent_id = ? "
+                "ORDER BY id DESC LIMIT 1", [round_id, respondent_id]).fetchone()
             (new_id,) = cursor.execute(
                 "INSERT INTO self_described_stages (round_id, respondent_id, stage, recorded_at, "
                 "recorded_by) VALUES (?, ?, ?, ?, ?) RETURNING id",
                 [round_id, respondent_id, stage.stage, utc_now(), stage.recorded_by],
             ).fetchone()
+            which = {"respondent_id": respondent_id}
+            write_audit(cursor, actor=stage.recorded_by, action="change" if earlier else "add",
+                        record_kind="self-described stage", record_id=new_id, round_id=round_id,
+                        before=None if earlier is None else which | {"stage": earlier[0]},
+                        after=which | {"stage": stage.stage})
             return int(new_id)
 
         return self._write(work)

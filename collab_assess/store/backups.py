@@ -28,6 +28,7 @@ from typing import TypeVar
 import duckdb
 
 from collab_assess.errors import DatabaseError
+from collab_assess.store.audit import write_audit
 from collab_assess.store.database import Database
 
 T = TypeVar("T")
@@ -133,6 +134,27 @@ def write_copy(connection: duckdb.DuckDBPyConnection, out_path: Path) -> None:
         partial.rename(out_path)
     finally:
         remove_database_file(partial)
+
+
+RESTORE_COUNTED = ("collaboratives", "rounds", "respondents", "answers")
+
+
+def write_restore_entry(cursor: duckdb.DuckDBPyConnection, backup_name: str, restored_by: str,
+                        kept_copy: str | Path | None, counts: dict[str, int]) -> None:
+    """The restored database's audit log entry for the restore. Its log is now the backup's, so
+    the entry says where the log of the database it replaced is kept."""
+    if kept_copy is not None:
+        earlier = (f"The audit log as it was before this restore is not in this database: it "
+                   f"is in the copy of the replaced database kept at {kept_copy}.")
+    else:
+        earlier = ("No copy of the database before this restore was kept (it held no data), so "
+                   "this log starts from the backup's.")
+    write_audit(cursor, actor=restored_by, action="restore", record_kind="database",
+                record_id=backup_name,
+                before={"kept_copy": None if kept_copy is None else str(kept_copy),
+                        "earlier_audit_log": earlier},
+                after={"backup_file": backup_name,
+                       **{table: counts[table] for table in RESTORE_COUNTED if table in counts}})
 
 
 def table_columns(cursor: duckdb.DuckDBPyConnection, catalog: str) -> dict[str, list[str]]:
@@ -341,6 +363,18 @@ class BackupRecords(Database):
                 return True
         return False
 
+    def record_restore(self, backup_name: str, restored_by: str,
+                       kept_copy: str | Path | None) -> None:
+        """The audit entry of a restore made by putting the backup's file in place (when the
+        app is stopped and there was no usable database to restore into)."""
+
+        def work(cursor: duckdb.DuckDBPyConnection) -> None:
+            counts = {table: int(cursor.execute(f"SELECT count(*) FROM {_quoted(table)}")
+                                 .fetchall()[0][0]) for table in RESTORE_COUNTED}
+            write_restore_entry(cursor, backup_name, restored_by, kept_copy, counts)
+
+        self._write(work)
+
     def fingerprint(self) -> dict[str, tuple[int, int]]:
         """Each table's row count and a hash of its rows (see the module function)."""
         cursor = self._cursor()
@@ -348,8 +382,9 @@ class BackupRecords(Database):
 
     # -- restore ----------------------------------------------------------------------------------
 
-    def replace_everything(self, backup_path: str | Path,
-                           keep_copy_at: str | Path | None) -> dict[str, int]:
+    def replace_everything(self, backup_path: str | Path, keep_copy_at: str | Path | None, *,
+                           restored_by: str = "app user",
+                           shown: str | None = None) -> dict[str, int]:
         """Replace the contents of every table with those of the backup at backup_path, in one
         transaction, and return the number of rows now in each table.
 
@@ -358,7 +393,9 @@ class BackupRecords(Database):
         keep_copy_at is given, a copy of the database as it is now is written there first, so it
         holds exactly what is replaced. The schema history is left as it is, and question bank
         versions this database holds but the backup does not are kept. Sequences carry on past the
-        highest number in use in either database.
+        highest number in use in either database. The audit log is the backup's, with one
+        entry added for this restore (by restored_by, naming the backup as `shown`, by default its
+        file name); the replaced log is in the copy at keep_copy_at.
 
         Each table is dropped and made again from its own definition, then filled, and its indexes
         and the views made again: DuckDB commits that many times faster than deleting every row
@@ -420,6 +457,11 @@ class BackupRecords(Database):
                             # undone by a rollback, which only leaves a gap in the numbers).
                             cursor.execute(f"SELECT max(nextval({_literal(sequence)})) "
                                            f"FROM range({behind})")
+                    # Only now: the audit log's numbers carry on past the backup's.
+                    write_restore_entry(cursor, shown or backup_path.name, restored_by,
+                                        keep_copy_at, counts)
+                    if "audit_log" in counts:
+                        counts["audit_log"] += 1
                     return counts
 
                 return self._write(work)

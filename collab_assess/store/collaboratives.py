@@ -9,6 +9,7 @@ import pandas as pd
 
 from collab_assess.errors import InputError, NotFoundError
 from collab_assess.models import CollaborativeProfile, MemberInput, name_key
+from collab_assess.store.audit import write_audit
 from collab_assess.store.checks import require_collaborative
 from collab_assess.store.database import Database, utc_now
 from collab_assess.store.records import Collaborative
@@ -24,6 +25,23 @@ def _profile_details(profile: CollaborativeProfile) -> list:
         profile.governance_model,
         list(profile.decision_mechanisms),
     ]
+
+
+_PROFILE_FIELDS = ("name", "region", "icss", "collaborative_type", "governance_model",
+                   "decision_mechanisms")
+
+
+def _profile_value(profile: CollaborativeProfile) -> dict:
+    """The profile as the audit log records it."""
+    return dict(zip(_PROFILE_FIELDS, [profile.name, *_profile_details(profile)]))
+
+
+def _stored_profile(cursor: duckdb.DuckDBPyConnection, collaborative_id: int) -> dict:
+    row = cursor.execute(
+        "SELECT name, region, icss, collaborative_type, governance_model, decision_mechanisms "
+        "FROM collaboratives WHERE id = ?", [collaborative_id]).fetchone()
+    return dict(zip(_PROFILE_FIELDS, row))
+
 
 class CollaborativeRecords(Database):
     """Collaboratives and members."""
@@ -45,6 +63,9 @@ class CollaborativeRecords(Database):
                  created_by],
             ).fetchone()
             self._record_profile(cursor, new_id, profile, now, created_by)
+            write_audit(cursor, actor=created_by, action="create", record_kind="collaborative",
+                        record_id=new_id, collaborative_id=new_id,
+                        after=_profile_value(profile) | ({"is_demo": True} if is_demo else {}))
             return int(new_id)
 
         return self._write(work)
@@ -85,6 +106,7 @@ class CollaborativeRecords(Database):
         def work(cursor: duckdb.DuckDBPyConnection) -> None:
             require_collaborative(cursor, collaborative_id)
             self._refuse_duplicate_name(cursor, profile.name, except_id=collaborative_id)
+            before = _stored_profile(cursor, collaborative_id)
             cursor.execute(
                 """
                 UPDATE collaboratives SET name = ?, name_key = ?, region = ?, icss = ?,
@@ -94,6 +116,9 @@ class CollaborativeRecords(Database):
                 [profile.name, name_key(profile.name), *_profile_details(profile), collaborative_id],
             )
             self._record_profile(cursor, collaborative_id, profile, now, changed_by)
+            write_audit(cursor, actor=changed_by, action="change", record_kind="collaborative",
+                        record_id=collaborative_id, collaborative_id=collaborative_id,
+                        before=before, after=_profile_value(profile))
 
         self._write(work)
 
@@ -167,6 +192,10 @@ class CollaborativeRecords(Database):
                 "added_by) VALUES (?, ?, ?, ?, ?) RETURNING id",
                 [collaborative_id, member.organisation, member.organisation_type, utc_now(), added_by],
             ).fetchone()
+            write_audit(cursor, actor=added_by, action="add", record_kind="member",
+                        record_id=new_id, collaborative_id=collaborative_id,
+                        after={"organisation": member.organisation,
+                               "organisation_type": member.organisation_type})
             return int(new_id)
 
         return self._write(work)
@@ -175,10 +204,19 @@ class CollaborativeRecords(Database):
         """Mark a member as having left; the record of its membership is kept."""
 
         def work(cursor: duckdb.DuckDBPyConnection) -> None:
-            cursor.execute(
-                "UPDATE members SET removed_at = ?, removed_by = ? WHERE id = ? AND removed_at IS NULL",
+            removed = cursor.execute(
+                "UPDATE members SET removed_at = ?, removed_by = ? "
+                "WHERE id = ? AND removed_at IS NULL "
+                "RETURNING collaborative_id, organisation, organisation_type",
                 [utc_now(), removed_by, member_id],
-            )
+            ).fetchone()
+            if removed is None:
+                return  # already gone: nothing changed, so nothing to record
+            collaborative_id, organisation, organisation_type = removed
+            write_audit(cursor, actor=removed_by, action="remove", record_kind="member",
+                        record_id=member_id, collaborative_id=collaborative_id,
+                        before={"organisation": organisation,
+                                "organisation_type": organisation_type})
 
         self._write(work)
 

@@ -13,6 +13,7 @@ from collab_assess.errors import InputError
 from collab_assess.kept_scores_sql import keep_scores_sql
 from collab_assess.models import name_key
 from collab_assess.resume_code import new_resume_code
+from collab_assess.store.audit import write_audit
 from collab_assess.store.banks import BankSnapshots
 from collab_assess.store.database import utc_now
 
@@ -160,23 +161,31 @@ class DemoData(BankSnapshots):
                       zip(dataset.rounds["key"], dataset.rounds["status"]) if status == "closed"]
             for statement in keep_scores_sql("SELECT unnest(?::INTEGER[])"):
                 cursor.execute(statement, [closed])
-            return {
+            counts = {
                 "collaboratives": len(collaboratives),
                 "rounds": len(round_ids),
                 "respondents": len(respondent_ids),
                 "answers": len(dataset.answers),
             }
+            write_audit(cursor, actor="demo generator", action="import", record_kind="database",
+                        after={"what": "synthetic demo peers", **counts})
+            return counts
 
         return self._write(work)
 
-    def remove_demo(self) -> dict[str, int]:
+    def remove_demo(self, removed_by: str = "collab-assess remove-demo") -> dict[str, int]:
         """Delete every synthetic collaborative and everything recorded for it; real data is
-        untouched. Returns how many rows went from each table."""
+        untouched. Returns how many rows went from each table. The audit log keeps its entries
+        about them."""
 
         def work(cursor: duckdb.DuckDBPyConnection) -> dict[str, int]:
             removed: dict[str, int] = {}
             for table, statement in _DEMO_DELETES:
                 removed[table] = int(cursor.execute(statement).fetchone()[0])
+            if any(removed.values()):
+                write_audit(cursor, actor=removed_by, action="remove", record_kind="database",
+                            before={"what": "synthetic demo peers",
+                                    **{table: count for table, count in removed.items() if count}})
             return removed
 
         return self._write(work)

@@ -29,6 +29,7 @@ from collab_assess.models import (
     validated,
 )
 from collab_assess.resume_code import new_resume_code
+from collab_assess.store.audit import write_audit
 from collab_assess.store.checks import require_open_round
 from collab_assess.store.database import Database, utc_now
 
@@ -114,6 +115,13 @@ class ImportRecords(Database):
                 progress(0.5, "Adding their answers…")
             answers = self._insert_answers(cursor, round_id, ids, people)
             stages = self._insert_stages(cursor, round_id, ids, people)
+            # One entry for the whole import, not one per answer: the imports table and
+            # imported_respondents say which people and answers it brought.
+            write_audit(cursor, actor=who, action="import", record_kind="import",
+                        record_id=import_id, round_id=round_id,
+                        after={"file_name": file_name, "file_sha256": plan.file_sha256,
+                               "layout": plan.layout, "sheet": plan.sheet,
+                               "respondents": len(ids), "answers": answers, "stages": stages})
             if progress:
                 progress(1.0, "Saved.")
             return ImportOutcome(import_id, round_id, file_name, len(ids), answers, stages,

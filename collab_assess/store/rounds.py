@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Sequence
 
 import duckdb
@@ -12,6 +13,7 @@ from collab_assess.errors import InputError, NotFoundError
 from collab_assess.kept_scores_sql import forget_scores_sql, keep_scores_sql
 from collab_assess.models import RespondentInput, RoundInput
 from collab_assess.resume_code import new_resume_code, normalise_resume_code
+from collab_assess.store.audit import write_audit
 from collab_assess.store.banks import BankSnapshots
 from collab_assess.store.checks import (
     require_collaborative,
@@ -20,6 +22,11 @@ from collab_assess.store.checks import (
 )
 from collab_assess.store.database import utc_now
 from collab_assess.store.records import Respondent, Round
+
+
+def new_invite_token() -> str:
+    """An invitation link's key: too long and too random to guess."""
+    return secrets.token_urlsafe(18)
 
 
 class RoundRecords(BankSnapshots):
@@ -42,8 +49,8 @@ class RoundRecords(BankSnapshots):
             (new_id,) = cursor.execute(
                 """
                 INSERT INTO rounds (collaborative_id, label, opens_on, closes_on, status,
-                    bank_version, created_at, created_by)
-                VALUES (?, ?, ?, ?, 'open', ?, ?, ?) RETURNING id
+                    bank_version, created_at, created_by, invite_token)
+                VALUES (?, ?, ?, ?, 'open', ?, ?, ?, ?) RETURNING id
                 """,
                 [
                     collaborative_id,
@@ -53,15 +60,22 @@ class RoundRecords(BankSnapshots):
                     bank.version,
                     utc_now(),
                     opened_by,
+                    new_invite_token(),
                 ],
             ).fetchone()
+            # The invitation token is left out: it lets anyone join the round.
+            write_audit(cursor, actor=opened_by, action="open", record_kind="round",
+                        record_id=new_id, collaborative_id=collaborative_id, round_id=new_id,
+                        after={"label": details.label, "opens_on": details.opens_on,
+                               "closes_on": details.closes_on, "status": "open",
+                               "bank_version": bank.version})
             return int(new_id)
 
         return self._write(work)
 
     def _set_round_status(self, round_id: int, status: str, who: str) -> None:
         def work(cursor: duckdb.DuckDBPyConnection) -> None:
-            require_round(cursor, round_id)
+            was, _ = require_round(cursor, round_id)
             closed_at = utc_now() if status == "closed" else None
             cursor.execute(
                 "UPDATE rounds SET status = ?, closed_at = ?, closed_by = ? WHERE id = ?",
@@ -73,6 +87,9 @@ class RoundRecords(BankSnapshots):
             if status == "closed":
                 for statement in keep_scores_sql("SELECT ?::INTEGER"):
                     cursor.execute(statement, [round_id])
+            write_audit(cursor, actor=who, action="close" if status == "closed" else "reopen",
+                        record_kind="round", record_id=round_id, round_id=round_id,
+                        before={"status": was}, after={"status": status})
 
         self._write(work)
 
@@ -175,6 +192,17 @@ class RoundRecords(BankSnapshots):
                     utc_now(),
                 ],
             ).fetchone()
+            # The person adds themselves, so they are recorded as their answers will be (under
+            # their label). Their resume code is never logged: it opens their answers.
+            (number,) = cursor.execute(
+                "SELECT count(*) FROM respondents WHERE round_id = ? AND id <= ?",
+                [round_id, new_id]).fetchone()
+            added = Respondent(int(new_id), round_id, respondent.role, respondent.organisation,
+                               respondent.display_name, "", int(number))
+            write_audit(cursor, actor=added.label, action="add", record_kind="respondent",
+                        record_id=new_id, round_id=round_id,
+                        after={"role": respondent.role, "organisation": respondent.organisation,
+                               "display_name": respondent.display_name})
             return int(new_id)
 
         return self._write(work)

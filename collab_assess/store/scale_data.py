@@ -10,6 +10,7 @@ import duckdb
 from collab_assess.bank import QuestionBank
 from collab_assess.kept_scores_sql import keep_scores_sql
 from collab_assess.reference import COLLABORATIVE_TYPES, GOVERNANCE_MODELS, ICSS, REGIONS
+from collab_assess.store.audit import write_audit
 from collab_assess.store.banks import BankSnapshots
 
 MADE_BY = "national-scale generator"
@@ -93,7 +94,12 @@ class ScaleData(BankSnapshots):
             closed = f"SELECT id FROM rounds WHERE status = 'closed' AND created_by = '{MADE_BY}'"
             for statement in keep_scores_sql(closed):  # the same statements a submit runs
                 cursor.execute(statement)
-            return int(cursor.execute("SELECT count(*) FROM answers WHERE recorded_by = ?",
-                                      [MADE_BY]).fetchone()[0])
+            answers = int(cursor.execute("SELECT count(*) FROM answers WHERE recorded_by = ?",
+                                         [MADE_BY]).fetchone()[0])
+            write_audit(cursor, actor=MADE_BY, action="generate", record_kind="database",
+                        after={"what": "national-scale synthetic data",
+                               "collaboratives": collaboratives, "rounds_each": rounds_each,
+                               "respondents_each": respondents_each, "answers": answers})
+            return answers
 
         return self._write(work)

@@ -9,6 +9,7 @@ import pandas as pd
 
 from collab_assess.errors import NotFoundError
 from collab_assess.models import ActionInput, ActionStatusInput, ConsensusInput
+from collab_assess.store.audit import write_audit
 from collab_assess.store.checks import (
     require_open_round,
     require_round,
@@ -24,6 +25,10 @@ class WorkshopRecords(Database):
         def work(cursor: duckdb.DuckDBPyConnection) -> int:
             bank_version = require_open_round(cursor, round_id)
             require_statement(cursor, bank_version, statement_id)
+            earlier = cursor.execute(
+                "SELECT level, rationale FROM consensus_records WHERE round_id = ? "
+                "AND statement_id = ? ORDER BY id DESC LIMIT 1", [round_id, statement_id],
+            ).fetchone()
             (new_id,) = cursor.execute(
                 "INSERT INTO consensus_records (round_id, statement_id, level, rationale, "
                 "recorded_at, recorded_by) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
@@ -36,6 +41,13 @@ class WorkshopRecords(Database):
                     consensus.recorded_by,
                 ],
             ).fetchone()
+            which = {"statement_id": statement_id}
+            write_audit(
+                cursor, actor=consensus.recorded_by, action="change" if earlier else "add",
+                record_kind="consensus", record_id=new_id, round_id=round_id,
+                before=None if earlier is None else which | dict(zip(("level", "rationale"),
+                                                                      earlier)),
+                after=which | {"level": consensus.level, "rationale": consensus.rationale})
             return int(new_id)
 
         return self._write(work)
@@ -68,6 +80,11 @@ class WorkshopRecords(Database):
                     action.recorded_by,
                 ],
             ).fetchone()
+            write_audit(cursor, actor=action.recorded_by, action="add", record_kind="action",
+                        record_id=new_id, round_id=round_id,
+                        after={"description": action.description, "owner": action.owner,
+                               "due_on": action.due_on, "statement_id": action.statement_id,
+                               "area_id": action.area_id, "status": "open"})
             return int(new_id)
 
         return self._write(work)
@@ -80,11 +97,17 @@ class WorkshopRecords(Database):
         now = utc_now()
 
         def work(cursor: duckdb.DuckDBPyConnection) -> None:
-            if not cursor.execute("SELECT 1 FROM actions WHERE id = ?", [action_id]).fetchone():
+            stored = cursor.execute("SELECT round_id, status FROM actions WHERE id = ?",
+                                    [action_id]).fetchone()
+            if stored is None:
                 raise NotFoundError(f"There is no action number {action_id}.")
             cursor.execute("UPDATE actions SET status = ? WHERE id = ?", [change.status, action_id])
             cursor.execute("INSERT INTO action_updates VALUES (?, ?, ?, ?)",
                            [action_id, change.status, now, change.changed_by])
+            round_id, was = stored
+            write_audit(cursor, actor=change.changed_by, action="change", record_kind="action",
+                        record_id=action_id, round_id=round_id, before={"status": was},
+                        after={"status": change.status})
 
         self._write(work)
 

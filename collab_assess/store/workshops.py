@@ -11,6 +11,7 @@ from collab_assess.errors import InputError, NotFoundError
 from collab_assess.models import AnswerChange, RespondentInput, WorkshopInput
 from collab_assess.resume_code import new_resume_code
 from collab_assess.store.answers import AnswerRecords
+from collab_assess.store.audit import write_audit
 from collab_assess.store.checks import require_open_round, require_statement
 from collab_assess.store.database import utc_now
 from collab_assess.store.records import Respondent
@@ -31,6 +32,12 @@ UNKNOWN_CODE = ("That code does not match a workshop that is running. Check it w
 
 class VotingClosedError(InputError):
     """A vote that arrived when voting on its statement was not open."""
+
+
+def _workshop_state(workshop: Workshop, phase: Phase, position: int) -> dict:
+    """A workshop's state as the audit log records it."""
+    return {"phase": phase.value, "position": position,
+            "statement_id": workshop.statement_ids[position]}
 
 
 class WorkshopSessions(AnswerRecords):
@@ -76,6 +83,11 @@ class WorkshopSessions(AnswerRecords):
             )
             cursor.execute("INSERT INTO workshop_events VALUES (?, 1, 0, 'waiting', ?, ?)",
                            [workshop_id, now, details.started_by])
+            # The join code is left out: it lets anyone into the room while it runs.
+            write_audit(cursor, actor=details.started_by, action="start", record_kind="workshop",
+                        record_id=workshop_id, round_id=round_id,
+                        after={"title": details.title, "statement_ids": ordered,
+                               "phase": Phase.WAITING.value, "position": 0})
             return int(workshop_id)
 
         return self._write(work)
@@ -153,6 +165,10 @@ class WorkshopSessions(AnswerRecords):
             if ends_voting(current.phase, phase):
                 cursor.execute("UPDATE workshop_participants SET ballot_gate = ballot_gate + 1 "
                                "WHERE workshop_id = ?", [workshop_id])
+            write_audit(cursor, actor=moved_by, action=move.value.replace("_", " "),
+                        record_kind="workshop", record_id=workshop_id, round_id=current.round_id,
+                        before=_workshop_state(current, current.phase, current.position),
+                        after=_workshop_state(current, phase, new_position))
 
         self._write(work)
         return self.get_workshop(workshop_id)
@@ -175,6 +191,13 @@ class WorkshopSessions(AnswerRecords):
             ).fetchone()
             cursor.execute("INSERT INTO workshop_participants VALUES (?, ?, ?, 0)",
                            [respondent_id, workshop_id, now])
+            # Recorded as their votes are; their resume code (their seat) is never logged.
+            (number,) = cursor.execute(
+                "SELECT count(*) FROM respondents WHERE round_id = ? AND id <= ?",
+                [round_id, respondent_id]).fetchone()
+            write_audit(cursor, actor=f"workshop participant {number}", action="join",
+                        record_kind="respondent", record_id=respondent_id, round_id=round_id,
+                        after={"role": who.role, "workshop_id": workshop_id})
             return int(respondent_id)
 
         return self.get_respondent(self._write(work))
@@ -212,7 +235,7 @@ class WorkshopSessions(AnswerRecords):
             saved = self._saved_answer(cursor, workshop.round_id, respondent_id, statement_id)
             answer = vote.applied_to(saved)
             return self._insert_answer(cursor, workshop.round_id, respondent_id, statement_id,
-                                       answer)
+                                       answer, saved=saved, action="vote")
 
         return self._write(work)
 

@@ -19,7 +19,7 @@ from collab_assess.errors import CollabAssessError
 from collab_assess.models import NOTE_MAX, AnswerChange, StageInput, validated
 from collab_assess.scale import LEVELS, level_label
 from collab_assess.store import Respondent, Round, Store
-from collab_assess.text import clipped
+from collab_assess.text import as_text, clipped
 from collab_assess.walk import (
     ANSWER_OPTIONS,
     evidence_prompt,
@@ -98,7 +98,7 @@ def _save(store: Store, respondent: Respondent, statement: Statement, field: str
         )
     except CollabAssessError as error:
         state[key] = state.get(_shown(key))
-        flash("error", f"{statement.id} was not saved: {error}")
+        flash("error", as_text(f"{statement.id} was not saved: {error}"))
     else:
         state[key] = value
         state[_shown(key)] = value
@@ -171,7 +171,7 @@ def show_stage_question(store: Store, assessment_round: Round, respondent: Respo
             )
         except CollabAssessError as error:
             st.session_state[key] = current_stage
-            flash("error", f"Your view of the stage was not saved: {error}")
+            flash("error", as_text(f"Your view of the stage was not saved: {error}"))
 
     st.radio(
         "In a word, how would you describe it today?",

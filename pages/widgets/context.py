@@ -6,14 +6,20 @@ address bar, so a browser refresh or a shared link comes back to the same place.
 
 from __future__ import annotations
 
+import os
 import runpy
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
+from collab_assess.access.identity import Caller, Grant, Mode, Role
+from collab_assess.access.scoped_store import AccessDenied, ScopedStore
+from collab_assess.access.settings import Deployment, SettingsError, read_deployment
 from collab_assess.bank import QuestionBank, bank_directory, load_current_bank
-from collab_assess.benchmark import PeerComparison, PeerGroup, peer_comparison
+from collab_assess.benchmark import PeerComparison, PeerGroup
 from collab_assess.benchmark_view import BenchmarkView, benchmark_view
 from collab_assess.errors import (
     BankError,
@@ -21,6 +27,7 @@ from collab_assess.errors import (
     DatabaseError,
     NotFoundError,
 )
+from collab_assess.invitations import INVITATION_PARAM
 from collab_assess.resume_code import normalise_resume_code
 from collab_assess.store import (
     Collaborative,
@@ -32,6 +39,7 @@ from collab_assess.store import (
 )
 from collab_assess.store.shared import shared_store
 from collab_assess.text import as_text
+from collab_assess.throttle import resume_attempts
 
 PAGES_DIRECTORY = Path(__file__).resolve().parent.parent
 APP_SCRIPT = PAGES_DIRECTORY.parent / "app.py"
@@ -50,6 +58,7 @@ CHOICES = {"collaborative_id": "c", "round_id": "round", "area_index": "area",
 RESPONDENT_CODE = "respondent_code"
 RESPONDENT_PARAM = "who"
 ANONYMOUS_USER = "app user"
+INVITATION_KEY = "invitation_token"
 
 
 @st.cache_resource(show_spinner="Opening the database…")
@@ -86,15 +95,78 @@ def _run_under_app_navigation() -> None:
         st.stop()
 
 
-def app_store() -> Store:
-    """The process's one Store (opened once, with the question bank checked); call it first on
-    every page."""
-    _run_under_app_navigation()
+def _raw_store() -> Store:
     try:
         return _open_store(str(default_db_path()), str(bank_directory()))
     except (BankError, DatabaseError) as error:
         _stop_with(error)
         raise  # unreachable: st.stop() ends the run
+
+
+def _secrets_section(name: str) -> dict:
+    try:
+        section = st.secrets.get(name)
+    except Exception:  # no secrets file at all: local mode needs none
+        return {}
+    return dict(section) if section else {}
+
+
+def deployment() -> Deployment:
+    try:
+        return read_deployment(os.environ, _secrets_section("collab_assess"))
+    except SettingsError as error:
+        _stop_with(error)
+        raise
+
+
+def auth_settings() -> dict:
+    return _secrets_section("auth")
+
+
+def signed_in_email() -> str | None:
+    try:
+        if st.user.is_logged_in:
+            return str(st.user.get("email") or "").strip().lower() or None
+    except Exception:  # sign-in not configured
+        return None
+    return None
+
+
+def current_caller() -> Caller:
+    """Who this browser session is: in local mode the one trusted user; in shared mode the
+    signed-in person with their roles, or a visitor with no account."""
+    settings = deployment()
+    if settings.mode is Mode.LOCAL:
+        return Caller.local(st.session_state.get("actor_name") or ANONYMOUS_USER)
+    email = signed_in_email()
+    if email is None:
+        return Caller.visitor()
+    grants = _raw_store().grants_for(email)
+    if email in settings.admins:
+        grants = (Grant(Role.ADMIN), *grants)
+    return Caller.signed_in_as(email, grants)
+
+
+def app_store() -> ScopedStore:
+    """The database as this session may see it (opened once per process, with the question bank
+    checked); call it first on every page. The session's resume code, workshop seat and
+    invitation are the keys it opens answers with."""
+    _run_under_app_navigation()
+    scoped = ScopedStore(_raw_store(), current_caller())
+    code = st.session_state.get(RESPONDENT_CODE)
+    if code:
+        try:
+            scoped.find_respondent(code)
+        except NotFoundError:  # its round has closed (shared mode) or it has been removed
+            st.session_state[RESPONDENT_CODE] = None
+            st.session_state["respondent_id"] = None
+    token = st.session_state.get(INVITATION_KEY)
+    if token:
+        try:
+            scoped.find_invited_round(token)
+        except NotFoundError:
+            st.session_state.pop(INVITATION_KEY, None)
+    return scoped
 
 
 def current_bank() -> QuestionBank:
@@ -108,8 +180,9 @@ def current_bank() -> QuestionBank:
 @st.cache_data(max_entries=256, show_spinner="Comparing with peers…")
 def _peer_comparison(db_path: str, kept_version: tuple, collaborative: Collaborative,
                      assessment_round: Round, overall: float | None, early_stages: tuple,
-                     group: PeerGroup) -> PeerComparison:
-    return peer_comparison(app_store(), collaborative, assessment_round, overall, early_stages, group)
+                     group: PeerGroup, scope: tuple) -> PeerComparison:
+    return app_store().peer_comparison(collaborative, assessment_round, overall, early_stages,
+                                       group)
 
 
 def cached_peer_comparison(collaborative: Collaborative, assessment_round: Round,
@@ -119,12 +192,12 @@ def cached_peer_comparison(collaborative: Collaborative, assessment_round: Round
     answer saved in an open round cannot change them."""
     store = app_store()
     return _peer_comparison(str(store.path), store.kept_version(), collaborative, assessment_round,
-                            overall, early_stages, group)
+                            overall, early_stages, group, store.caller.scope_key())
 
 
 @st.cache_data(max_entries=64, show_spinner="Gathering the benchmark…")
 def _benchmark_view(db_path: str, kept_version: tuple, selection: RoundFilter,
-                    bank_version: int) -> BenchmarkView:
+                    bank_version: int, scope: tuple) -> BenchmarkView:
     return benchmark_view(app_store(), selection, current_bank())
 
 
@@ -132,7 +205,7 @@ def cached_benchmark_view(selection: RoundFilter) -> BenchmarkView:
     """The Benchmark page's figures, worked out again only when a round is submitted or reopened."""
     store = app_store()
     return _benchmark_view(str(store.path), store.kept_version(), selection,
-                           current_bank().version)
+                           current_bank().version, store.caller.scope_key())
 
 
 def chosen(name: str) -> int | None:
@@ -184,6 +257,7 @@ def keep_choices_in_address_bar(*, with_resume_code: bool = False) -> None:
 def choose_respondent(respondent: Respondent | None) -> None:
     st.session_state["respondent_id"] = respondent.id if respondent else None
     st.session_state[RESPONDENT_CODE] = respondent.resume_code if respondent else None
+    st.query_params.pop(INVITATION_PARAM, None)  # the resume code is the key from now on
     if respondent is None:
         st.query_params.pop(RESPONDENT_PARAM, None)
     else:
@@ -199,18 +273,41 @@ def resume_as(store: Store, respondent: Respondent) -> None:
     choose_respondent(respondent)
 
 
+def accept_invitation(store: ScopedStore) -> None:
+    """An invitation link opens its round for joining. The token stays in the address until the
+    person joins (a refresh keeps the invitation; the link was meant to be shared anyway)."""
+    token = st.query_params.get(INVITATION_PARAM)
+    if not token or st.session_state.get(INVITATION_KEY) == str(token):
+        return
+    try:
+        invited = store.find_invited_round(str(token))
+    except NotFoundError as error:
+        st.query_params.pop(INVITATION_PARAM, None)
+        flash("warning", str(error))
+        return
+    st.session_state[INVITATION_KEY] = str(token)
+    if chosen("round_id") != invited.id:
+        choose_collaborative(invited.collaborative_id)
+        choose("round_id", invited.id)
+
+
 def resume_from_address(store: Store) -> None:
     """A resume code in the address (its owner's bookmark, or a refresh) brings its owner back."""
     code = st.query_params.get(RESPONDENT_PARAM)
     if not code or normalise_resume_code(str(code)) == st.session_state.get(RESPONDENT_CODE):
         return
+    st.query_params.pop(RESPONDENT_PARAM, None)
+    if resume_attempts.wait_needed(*browser_and_address()) > 0:
+        flash("warning", "Too many wrong codes from this browser, so the code in that address "
+              "was not tried. Wait a minute, then type it below.")
+        return
     try:
         respondent = store.find_respondent(str(code))
-    except NotFoundError:
-        st.query_params.pop(RESPONDENT_PARAM, None)
-        flash("warning", "The resume code in that address is not recognised, so no answers were "
-              "opened. Type your code below, or start as a new participant.")
+    except NotFoundError as error:
+        resume_attempts.failed(*browser_and_address())
+        flash("warning", f"{error} No answers were opened.")
         return
+    resume_attempts.succeeded(browser_and_address()[0])
     resume_as(store, respondent)
 
 
@@ -233,6 +330,11 @@ def current_collaborative(store: Store) -> Collaborative | None:
         return None
     try:
         return store.get_collaborative(collaborative_id)
+    except AccessDenied:
+        choose_collaborative(None)
+        st.warning("The collaborative chosen in this link or browser tab is not one your role "
+                   "lets you see. Choose one on Start.", icon=":material/block:")
+        return None
     except NotFoundError:
         choose_collaborative(None)
         st.warning("The collaborative chosen in this link or browser tab is not in the database "
@@ -246,7 +348,7 @@ def require_collaborative(store: Store) -> Collaborative:
     collaborative = current_collaborative(store)
     if collaborative is None:
         st.info("Choose or create a collaborative first.", icon=":material/arrow_back:")
-        st.page_link(START_PAGE, label="Go to Start", icon=":material/home:")
+        link_to(START_PAGE, label="Go to Start", icon=":material/home:")
         st.stop()
     return collaborative
 
@@ -291,8 +393,27 @@ def round_picker(store: Store, collaborative: Collaborative, rounds: pd.DataFram
 
 
 def actor() -> str:
-    """Who is making a change, for the record: the name they gave, if any."""
-    return st.session_state.get("actor_name") or ANONYMOUS_USER
+    """Who is making a change, for the record: in shared mode the signed-in address; in local
+    mode the name they gave, if any."""
+    email = signed_in_email() if deployment().mode is Mode.SHARED else None
+    return email or st.session_state.get("actor_name") or ANONYMOUS_USER
+
+
+def browser_and_address() -> tuple[str, str | None]:
+    """This browser session and its network address, for slowing down repeated wrong codes."""
+    context = get_script_run_ctx()
+    address = st.context.ip_address
+    return (context.session_id if context else "unknown",
+            address if isinstance(address, str) and address else None)
+
+
+def link_to(page: str, **link) -> None:
+    """A link to another page, left out when this person's navigation does not offer that page
+    (their role may not use it), instead of failing."""
+    try:
+        st.page_link(page, **link)
+    except StreamlitAPIException:
+        pass
 
 
 def show_sidebar(collaborative: Collaborative | None) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from pages.widgets.context import link_to
+
 from collab_assess.errors import CollabAssessError
 from collab_assess.exchange.export import (
     collaborative_export,
@@ -95,7 +97,7 @@ def show_data_exchange(store: Store, collaborative: Collaborative) -> None:
     st.subheader("Bring answers in")
     st.markdown("Ran your survey in Microsoft Forms or Excel? Bring those answers into a round, "
                 "checked first, all or nothing.")
-    st.page_link(IMPORT_PAGE, label="Import responses", icon=":material/upload_file:")
+    link_to(IMPORT_PAGE, label="Import responses", icon=":material/upload_file:")
 
 
 def show_downloads(store: Store, assessment_round: Round) -> None:

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import streamlit as st
-
 from collab_assess.glossary import find_terms, one_line
+from pages.widgets.context import link_to
 
 GLOSSARY_PAGE = str(Path(__file__).resolve().parent.parent / "glossary.py")
 GLOSSARY_LABEL = "What do these words mean? Glossary"
@@ -18,7 +17,7 @@ def show_glossary_link(text: str | None = None, *, label: str = GLOSSARY_LABEL) 
     when that text uses a glossary term. Returns whether the link was shown."""
     if text is not None and not find_terms(text):
         return False
-    st.page_link(GLOSSARY_PAGE, label=label, icon=GLOSSARY_ICON)
+    link_to(GLOSSARY_PAGE, label=label, icon=GLOSSARY_ICON)
     return True
 
 

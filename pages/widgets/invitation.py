@@ -6,17 +6,19 @@ import streamlit as st
 
 from collab_assess.invitations import invitation_link, qr_code_png
 from collab_assess.round_progress import THIN_AREA_SHARE, round_progress
+from collab_assess.small_groups import MIN_GROUP_SIZE, OTHER_ROLES
 from collab_assess.store import Collaborative, Round, Store
 from collab_assess.text import as_text
 
 
-def show_invitation(collaborative: Collaborative, assessment_round: Round) -> None:
+def show_invitation(store: Store, collaborative: Collaborative,
+                    assessment_round: Round) -> None:
     st.subheader("Invite people")
     if not assessment_round.is_open:
         st.info("This round is closed, so nobody new can join it. Reopen it on the Assessment "
                 "rounds tab, or open a new round.", icon=":material/lock:")
         return
-    link = invitation_link(st.context.url, collaborative.id, assessment_round.id)
+    link = invitation_link(st.context.url, store.invite_token(assessment_round.id))
     st.markdown(f"Send this link to everyone who should answer in "
                 f"**{as_text(assessment_round.label)}**. It opens the start of the "
                 "self-assessment and carries nobody's answers, so it is safe to email or show "
@@ -52,6 +54,11 @@ def show_round_progress(store: Store, assessment_round: Round) -> None:
                                                       "(Don't know counts as an answer)."),
         },
     )
+    st.caption(f"A role has a row of its own only when at least {MIN_GROUP_SIZE} people in it "
+               f"have joined; smaller roles are counted together as “{OTHER_ROLES}”, so no row "
+               "shows what one or two people have done."
+               + (" Too few people have joined for any row by role." if progress.roles_not_shown
+                  else ""))
     thin = progress.thin_areas
     if thin:
         st.markdown(f"**Thin areas** (fewer than {THIN_AREA_SHARE:.0%} of the possible answers "

@@ -29,6 +29,7 @@ def profile_fields(current: CollaborativeProfile | None, key: str) -> dict[str, 
         "Name of the collaborative",
         value="" if current.name == "placeholder" else current.name,
         key=f"{key}-name",
+        max_chars=NAME_MAX,
         help=f"The name members know it by, e.g. 'Northshire Acute Provider Collaborative' "
         f"({NAME_MAX} characters at most).",
     )

@@ -21,10 +21,10 @@ from collab_assess.models import (
     validated,
 )
 from collab_assess.scale import LEVELS, level_label
+from collab_assess.small_groups import MIN_GROUP_SIZE, OTHER_ROLES
 from collab_assess.store import Collaborative, Store
 from collab_assess.text import as_text
 from collab_assess.workshop import (
-    MIN_ROLE_VOTERS,
     Move,
     Phase,
     Workshop,
@@ -33,6 +33,7 @@ from collab_assess.workshop import (
 )
 from collab_assess.workshop_charts import vote_chart
 from pages.widgets.context import (
+    link_to,
     COLLABORATIVE_PAGE,
     WORKSHOP_SUMMARY_PAGE,
     actor,
@@ -88,7 +89,7 @@ def show_setup(store: Store, collaborative: Collaborative, bank_for) -> None:
     if open_rounds.empty:
         st.info("A workshop needs an open assessment round: its votes become answers in that "
                 "round. Open one on the Collaborative page.", icon=":material/info:")
-        st.page_link(COLLABORATIVE_PAGE, label="Open a round", icon=":material/add_circle:")
+        link_to(COLLABORATIVE_PAGE, label="Open a round", icon=":material/add_circle:")
         return
     assessment_round = round_picker(store, collaborative, open_rounds,
                                     label="Round the votes belong to")
@@ -110,6 +111,7 @@ def show_setup(store: Store, collaborative: Collaborative, bank_for) -> None:
     with st.form("start-workshop"):
         title = st.text_input(
             f"Workshop name (up to {LABEL_MAX} characters)", key=form_key("workshop", "title"),
+            max_chars=LABEL_MAX,
             value=f"Board workshop {date.today():%d %B %Y}")
         areas = st.multiselect(
             "Areas to cover", list(area_names), format_func=area_names.get,
@@ -169,7 +171,7 @@ def _step(store: Store, workshop_id: int, drawn_version: int, move: Move,
     try:
         store.move_workshop(workshop_id, drawn_version, move, actor(), position)
     except CollabAssessError as error:
-        flash("error", str(error))
+        flash("error", as_text(error))
 
 
 def show_controls(store: Store, workshop: Workshop) -> None:
@@ -232,14 +234,15 @@ def show_revealed(room) -> None:
                    "below another quarter. Worth hearing from both ends before agreeing a level.",
                    icon=":material/call_split:")
     if not room.roles.empty:
-        st.markdown("**By role** (roles with at least "
-                    f"{MIN_ROLE_VOTERS} voters)")
+        st.markdown(f"**By role** (groups of at least {MIN_GROUP_SIZE} voters)")
         by_role = room.roles.pivot_table(index="role", columns="choice", values="votes",
                                          aggfunc="sum", fill_value=0)
         st.table(by_role.rename_axis(index="Role", columns=None))
-    if room.roles_hidden:
-        st.caption(f"{room.roles_hidden} vote(s) come from roles with fewer than "
-                   f"{MIN_ROLE_VOTERS} voters, so those roles are not shown on their own.")
+        if OTHER_ROLES in set(room.roles["role"]):
+            st.caption(f"Smaller roles are counted together as “{OTHER_ROLES}”, so that nobody's "
+                       "vote can be worked out from the room's.")
+    elif room.roles_hidden:
+        st.caption(f"Votes are not split by role: fewer than {MIN_GROUP_SIZE} people voted.")
 
 
 def show_agreement(store: Store, workshop: Workshop) -> None:
@@ -258,6 +261,7 @@ def show_agreement(store: Store, workshop: Workshop) -> None:
                          key=form_key(f"consensus-{statement_id}", "level"))
         rationale = st.text_area(f"Why (up to {NOTE_MAX:,} characters)",
                                  key=form_key(f"consensus-{statement_id}", "why"),
+                                 max_chars=NOTE_MAX,
                                  placeholder="The evidence or reasons the room agreed on.")
         record = st.form_submit_button("Record the agreed level")
     if record:
@@ -276,9 +280,10 @@ def show_agreement(store: Store, workshop: Workshop) -> None:
     with st.form(f"action-{statement_id}"):
         st.markdown("**Add an action**")
         description = st.text_input(f"What will be done (up to {ACTION_MAX:,} characters)",
-                                    key=form_key(f"action-{statement_id}", "what"))
+                                    key=form_key(f"action-{statement_id}", "what"),
+                                    max_chars=ACTION_MAX)
         owner = st.text_input(f"Owner (up to {NAME_MAX} characters)",
-                              key=form_key(f"action-{statement_id}", "owner"))
+                              key=form_key(f"action-{statement_id}", "owner"), max_chars=NAME_MAX)
         due_on = st.date_input("Due date (optional)", value=None, format="DD/MM/YYYY",
                                key=form_key(f"action-{statement_id}", "due"))
         add = st.form_submit_button("Add action")
@@ -293,7 +298,7 @@ def show_agreement(store: Store, workshop: Workshop) -> None:
 
 
 def show_end(store: Store, workshop: Workshop) -> None:
-    st.page_link(WORKSHOP_SUMMARY_PAGE, label="Workshop summary (and CSV download)",
+    link_to(WORKSHOP_SUMMARY_PAGE, label="Workshop summary (and CSV download)",
                  icon=":material/summarize:")
     if workshop.is_live:
         with st.expander("End the workshop"):

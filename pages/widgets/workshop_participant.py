@@ -12,7 +12,6 @@ import json
 
 import pandas as pd
 import streamlit as st
-from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from collab_assess.errors import CollabAssessError, NotFoundError
 from collab_assess.models import AnswerChange, RespondentInput, validated
@@ -22,7 +21,7 @@ from collab_assess.store import Respondent, Store
 from collab_assess.text import as_text
 from collab_assess.throttle import join_attempts
 from collab_assess.workshop import Phase, Workshop
-from pages.widgets.context import RESPONDENT_PARAM, flash
+from pages.widgets.context import RESPONDENT_PARAM, browser_and_address, flash
 from pages.widgets.glossary import show_glossary_link
 
 NO_ROLE = "Prefer not to say"
@@ -67,23 +66,21 @@ PHONE_STYLE = """
 """
 
 
-def _browser() -> tuple[str, str | None]:
-    """This browser session and its network address, for slowing down repeated wrong codes."""
-    context = get_script_run_ctx()
-    address = st.context.ip_address
-    return (context.session_id if context else "unknown",
-            address if isinstance(address, str) and address else None)
-
-
 def current_participant(store: Store) -> tuple[Respondent, Workshop] | None:
     """The participant whose seat is in the page's address, and their workshop."""
     code = st.query_params.get(RESPONDENT_PARAM)
     if not code:
         return None
+    if join_attempts.wait_needed(*browser_and_address()) > 0:
+        st.query_params.pop(RESPONDENT_PARAM, None)
+        flash("warning", "Too many wrong codes from this browser. Wait a minute, then join with "
+              "the code on the big screen.")
+        return None
     try:
         respondent = store.find_respondent(str(code))
         workshop = store.participant_workshop(respondent.id)
     except NotFoundError:
+        join_attempts.failed(*browser_and_address())
         st.query_params.pop(RESPONDENT_PARAM, None)
         flash("warning", "That address does not lead to a workshop seat. Join with the code on "
               "the big screen.")
@@ -103,7 +100,7 @@ def show_join_form(store: Store) -> None:
         join = st.form_submit_button("Join", type="primary", width="stretch")
     if not join:
         return
-    wait = join_attempts.wait_needed(*_browser())
+    wait = join_attempts.wait_needed(*browser_and_address())
     if wait > 0:
         st.error(f"Too many wrong codes. Please wait {wait:.0f} seconds and try again.",
                  icon=":material/timer:")
@@ -112,10 +109,10 @@ def show_join_form(store: Store) -> None:
         workshop = store.find_workshop(typed)
         me = store.join_workshop(workshop.id, validated(RespondentInput, role=role))
     except CollabAssessError as error:
-        join_attempts.failed(*_browser())
+        join_attempts.failed(*browser_and_address())
         st.error(str(error), icon=":material/error:")
         return
-    join_attempts.succeeded(_browser()[0])
+    join_attempts.succeeded(browser_and_address()[0])
     st.query_params.pop("code", None)
     st.query_params[RESPONDENT_PARAM] = me.resume_code
     st.rerun()
@@ -141,7 +138,7 @@ def _save_vote(store: Store, workshop: Workshop, me: Respondent, key: str, saved
             recorded_by=f"workshop participant {me.number}", source="workshop"))
     except CollabAssessError as error:
         st.session_state[key] = saved
-        flash("error", str(error))
+        flash("error", as_text(error))
 
 
 def show_participant_view(store: Store, workshop: Workshop, me: Respondent, bank) -> None:

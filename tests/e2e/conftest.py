@@ -32,7 +32,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.helpers import phone_context
+from tests.e2e.helpers import ServerProcess, phone_context
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO_ROOT / "tests" / "artifacts"
@@ -42,7 +42,6 @@ DB_ENV_VAR = "COLLAB_ASSESS_DB"
 PEERS_ENV_VAR = "COLLAB_E2E_DEMO_PEERS"
 PEER_MODES = ("auto", "yes", "no")
 START_TIMEOUT = 60.0
-STOP_TIMEOUT = 10.0
 DEMO_TIMEOUT = 180.0
 VIEWPORT = {"width": 1400, "height": 900}
 
@@ -66,7 +65,7 @@ def _free_port() -> int:
 
 
 @dataclass
-class AppServer:
+class AppServer(ServerProcess):
     """A running `streamlit run serve.py`; `stop()` ends it so the database file can be opened."""
 
     url: str
@@ -77,25 +76,6 @@ class AppServer:
     process: subprocess.Popen
     _log_file: object = field(repr=False)
 
-    def log(self) -> str:
-        if not self._log_file.closed:
-            self._log_file.flush()
-        return self.log_path.read_text(errors="replace")
-
-    @property
-    def running(self) -> bool:
-        return self.process.poll() is None
-
-    def stop(self) -> None:
-        if self.running:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=STOP_TIMEOUT)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=STOP_TIMEOUT)
-        if not self._log_file.closed:
-            self._log_file.close()
 
 
 def _load_demo_peers(db_path: Path, mode: str) -> tuple[bool, str]:

@@ -4,6 +4,7 @@ collaborative, and opening phone-sized browser contexts."""
 from __future__ import annotations
 
 import re
+import subprocess
 from urllib.parse import parse_qs, urlparse
 
 PHONE = {"width": 390, "height": 844}
@@ -104,3 +105,31 @@ def open_self_assessment_as_new_respondent(page) -> None:
     page.get_by_text(re.compile(r"^\d+ of \d+ statements answered$")).wait_for()
     page.get_by_role("radiogroup").first.wait_for()
     wait_until_settled(page)
+
+
+STOP_TIMEOUT = 10.0
+
+
+class ServerProcess:
+    """A server a test started (the app, or the sign-in provider): its log, and stopping it.
+    Classes using this hold `process`, `log_path` and `_log_file`."""
+
+    def log(self) -> str:
+        if not self._log_file.closed:
+            self._log_file.flush()
+        return self.log_path.read_text(errors="replace")
+
+    @property
+    def running(self) -> bool:
+        return self.process.poll() is None
+
+    def stop(self) -> None:
+        if self.running:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=STOP_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=STOP_TIMEOUT)
+        if not self._log_file.closed:
+            self._log_file.close()

@@ -1,0 +1,128 @@
+"""Who is using the app, and what their roles let them do with each collaborative.
+
+Local mode has one trusted user who may do everything. In shared mode a person signs in, and their
+role grants (kept in DuckDB, managed by an admin) decide what they may see and do. People who answer
+or vote need no account: a resume code, a workshop code or an invitation link is their key, and
+the ScopedStore (scoped_store.py) opens only what that key opens.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import IntEnum, StrEnum
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    REGIONAL = "regional"
+    LEAD = "lead"
+    FACILITATOR = "facilitator"
+
+
+ROLE_NAMES = {
+    Role.ADMIN: "Administrator",
+    Role.REGIONAL: "Regional team",
+    Role.LEAD: "Collaborative lead",
+    Role.FACILITATOR: "Workshop facilitator",
+}
+
+ROLE_HELP = {
+    Role.ADMIN: "Everything: every collaborative, people and roles, the audit log, backups.",
+    Role.REGIONAL: "Reads the results of named collaboratives, or of every collaborative in a "
+                   "region, and benchmarks them side by side. Changes nothing.",
+    Role.LEAD: "Runs their own collaborative in full: profile, rounds, invitations, imports, "
+               "workshops, consensus and actions. Sees peers only as anonymous figures.",
+    Role.FACILITATOR: "Runs board workshops for a collaborative and reads its results.",
+}
+
+
+class Access(IntEnum):
+    """What a caller may do with one collaborative; each level includes those below it."""
+
+    NONE = 0
+    ANSWER = 1       # see the collaborative's name and the round they answer in, nothing more
+    READ = 2         # its named results, respondents (as counts and roles), workshops, actions
+    FACILITATE = 3   # run its workshops, record consensus and actions
+    MANAGE = 4       # change its profile, rounds, members, imports
+
+
+_ACCESS_OF_ROLE = {
+    Role.ADMIN: Access.MANAGE,
+    Role.LEAD: Access.MANAGE,
+    Role.FACILITATOR: Access.FACILITATE,
+    Role.REGIONAL: Access.READ,
+}
+
+
+@dataclass(frozen=True)
+class Grant:
+    """One role, for one collaborative or (regional teams) for every collaborative in a region.
+    An admin grant has neither: it covers everything."""
+
+    role: Role
+    collaborative_id: int | None = None
+    region: str | None = None
+
+    def covers(self, collaborative_id: int, region: str | None) -> bool:
+        if self.role is Role.ADMIN:
+            return True
+        if self.collaborative_id is not None:
+            return self.collaborative_id == collaborative_id
+        return self.region is not None and self.region == region
+
+
+class Mode(StrEnum):
+    LOCAL = "local"
+    SHARED = "shared"
+
+
+@dataclass(frozen=True)
+class Caller:
+    """The person behind a request. `name` is what the record says they did things as."""
+
+    name: str
+    mode: Mode
+    signed_in: bool = False
+    grants: tuple[Grant, ...] = field(default=())
+
+    @classmethod
+    def local(cls, name: str = "app user") -> Caller:
+        return cls(name=name, mode=Mode.LOCAL)
+
+    @classmethod
+    def visitor(cls) -> Caller:
+        """Shared mode, not signed in: only what a code or invitation opens."""
+        return cls(name="visitor", mode=Mode.SHARED)
+
+    @classmethod
+    def signed_in_as(cls, email: str, grants: tuple[Grant, ...]) -> Caller:
+        return cls(name=email, mode=Mode.SHARED, signed_in=True, grants=tuple(grants))
+
+    @property
+    def is_admin(self) -> bool:
+        return self.mode is Mode.LOCAL or any(g.role is Role.ADMIN for g in self.grants)
+
+    @property
+    def roles(self) -> frozenset[Role]:
+        if self.mode is Mode.LOCAL:
+            return frozenset(Role)
+        return frozenset(g.role for g in self.grants)
+
+    @property
+    def has_access(self) -> bool:
+        """Signed in with at least one role (or local): may use more than code-opened pages."""
+        return self.mode is Mode.LOCAL or bool(self.grants)
+
+    def access_to(self, collaborative_id: int, region: str | None) -> Access:
+        """The most this caller's roles allow with one collaborative (codes add to it elsewhere)."""
+        if self.is_admin:
+            return Access.MANAGE
+        levels = [_ACCESS_OF_ROLE[g.role] for g in self.grants if g.covers(collaborative_id, region)]
+        return max(levels, default=Access.NONE)
+
+    def scope_key(self) -> tuple:
+        """Equal for callers who see the same things: safe to share cached figures between them."""
+        if self.is_admin:
+            return ("everything",)
+        return tuple(sorted((g.role.value, g.collaborative_id or 0, g.region or "")
+                            for g in self.grants))

@@ -1,0 +1,395 @@
+"""The Store as one caller may use it: every read and write checks the caller's roles and keys,
+and lists come back filtered to what they may see, so no page can show what this will not return.
+
+Rules, from least to most:
+- a resume code, a workshop seat or an invitation link opens one person's own answers, or the
+  joining of one round or workshop (Access.ANSWER), never anyone else's;
+- roles give READ, FACILITATE or MANAGE on collaboratives (identity.py);
+- anything not named here is for administrators only, so a new Store method is closed until a
+  rule for it is written.
+Peers are reached only through peer_comparison, which returns anonymous aggregates with the peer
+threshold applied (collab_assess/benchmark.py).
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from typing import Any
+
+import pandas as pd
+
+from collab_assess.access.identity import Access, Caller, Mode
+from collab_assess.errors import CollabAssessError, NotFoundError
+from collab_assess.store import Collaborative, Respondent, Round, RoundFilter, Store
+
+
+class AccessDenied(CollabAssessError):
+    """The caller's role does not allow this; nothing was read or changed."""
+
+
+DENIED = ("Your role does not allow this, so nothing was shown or changed. Ask your collab-assess "
+          "administrator if you need it.")
+CLOSED_ROUND_CODE = ("That round has closed, so its resume codes no longer open answers. The "
+                     "answers are kept; the collaborative's lead can show you its results.")
+
+# Methods that read nothing about any one collaborative.
+_OPEN = frozenset({"bank", "kept_version", "data_version", "schema_version", "statements_shared",
+                   "workshop_version", "regions"})
+
+# Method -> (argument naming the record, access needed to that record's collaborative).
+_BY_COLLABORATIVE = {
+    "get_collaborative": Access.ANSWER, "members": Access.READ, "profile_history": Access.READ,
+    "find_round": Access.READ, "update_collaborative": Access.MANAGE,
+    "add_member": Access.MANAGE, "open_round": Access.MANAGE,
+}
+_BY_ROUND = {
+    "get_round": Access.ANSWER, "bank_for_round": Access.ANSWER,
+    "area_coverage": Access.READ, "participation": Access.READ, "kept_scores": Access.READ,
+    "actions": Access.READ, "record_consensus": Access.FACILITATE,
+    "add_action": Access.FACILITATE, "start_workshop": Access.FACILITATE,
+    "close_round": Access.MANAGE, "reopen_round": Access.MANAGE, "invite_token": Access.MANAGE,
+    "imports_of_file": Access.MANAGE, "imported_fingerprints": Access.MANAGE,
+    "import_responses": Access.MANAGE,
+}
+_BY_ROUNDS = {
+    "current_consensus": Access.READ, "workshops": Access.READ, "imports": Access.READ,
+    "round_statements": Access.ANSWER,
+}
+# Reads of people's answers: in full with READ; with only a code, the caller's own rows.
+_OWN_ROWS = {"current_answers": "respondent_id", "self_described_stages": "respondent_id",
+             "respondents": "respondent_id"}
+_BY_WORKSHOP = {"workshop_votes": Access.READ, "move_workshop": Access.FACILITATE}
+_BY_OTHER_RECORD = {
+    "update_action_status": ("action", Access.FACILITATE),
+    "action_history": ("action", Access.READ),
+    "remove_member": ("member", Access.MANAGE),
+    "imported_respondents": ("import", Access.MANAGE),
+}
+# Figures over many collaboratives: the filter is narrowed to the ones the caller may read.
+_FILTERED = frozenset({"submitted_rounds", "area_scores_over", "area_trends", "stage_counts",
+                       "stage_moves", "benchmark_choices"})
+# What staff record as "who did this": in shared mode, the signed-in address, whatever was typed.
+_WHO_ARGUMENTS = ("created_by", "changed_by", "opened_by", "closed_by", "reopened_by",
+                  "added_by", "removed_by", "moved_by", "imported_by")
+_WHO_FIELDS = ("recorded_by", "changed_by", "started_by")
+_RULED = frozenset({*_OPEN, *_BY_COLLABORATIVE, *_BY_ROUND, *_BY_ROUNDS, *_OWN_ROWS,
+                    *_BY_WORKSHOP, *_BY_OTHER_RECORD, *_FILTERED})
+_STAFF_INPUTS = frozenset({"record_consensus", "add_action", "update_action_status",
+                           "start_workshop"})
+
+
+class ScopedStore:
+    """Store methods for one caller. Attributes other than the checked methods are not offered."""
+
+    def __init__(self, store: Store, caller: Caller):
+        self._store = store
+        self.caller = caller
+        self._own_respondents: dict[int, Respondent] = {}
+        self._invited_rounds: set[int] = set()
+        self._joinable_workshops: set[int] = set()
+
+    @property
+    def path(self):
+        return self._store.path
+
+    def admin_store(self) -> Store:
+        """The whole Store, for administrators' tools (backups, restores) that work on the
+        database file itself."""
+        if not self.caller.is_admin:
+            raise AccessDenied(DENIED)
+        return self._store
+
+    # -- keys: codes and invitations ------------------------------------------------------------
+
+    def find_respondent(self, typed_code: str) -> Respondent:
+        """A resume code opens its owner's answers (in shared mode, while their round is open)."""
+        respondent = self._store.find_respondent(typed_code)
+        if self.caller.mode is Mode.SHARED and not self._store.get_round(respondent.round_id).is_open:
+            raise NotFoundError(CLOSED_ROUND_CODE)
+        self._own_respondents[respondent.id] = respondent
+        return respondent
+
+    def find_workshop(self, typed_code: str):
+        workshop = self._store.find_workshop(typed_code)  # ended workshops' codes are not found
+        self._joinable_workshops.add(workshop.id)
+        return workshop
+
+    def find_invited_round(self, token: str) -> Round:
+        assessment_round = self._store.find_invited_round(token)
+        self._invited_rounds.add(assessment_round.id)
+        return assessment_round
+
+    def add_respondent(self, round_id: int, respondent) -> int:
+        if round_id not in self._invited_rounds:  # staff may answer without the link
+            self._require_round(round_id, Access.FACILITATE)
+        new_id = self._store.add_respondent(round_id, respondent)
+        self._own_respondents[new_id] = self._store.get_respondent(new_id)
+        return new_id
+
+    def join_workshop(self, workshop_id: int, who) -> Respondent:
+        if workshop_id not in self._joinable_workshops:
+            self._require_collaborative(self._store.get_workshop(workshop_id).collaborative_id,
+                                        Access.FACILITATE)
+        respondent = self._store.join_workshop(workshop_id, who)
+        self._own_respondents[respondent.id] = respondent
+        return respondent
+
+    # -- one person's own answers and votes -----------------------------------------------------
+
+    def get_respondent(self, respondent_id: int) -> Respondent:
+        if respondent_id in self._own_respondents:
+            return self._store.get_respondent(respondent_id)
+        respondent = self._store.get_respondent(respondent_id)
+        self._require_round(respondent.round_id, Access.READ)
+        return respondent
+
+    def _require_own(self, respondent_id: int) -> None:
+        if not (self.caller.is_admin or respondent_id in self._own_respondents):
+            raise AccessDenied("Only the person answering can change their own answers; nothing "
+                               "was changed.")
+
+    def record_answer(self, round_id, respondent_id, statement_id, answer):
+        self._require_own(respondent_id)
+        return self._store.record_answer(round_id, respondent_id, statement_id, answer)
+
+    def change_answer(self, round_id, respondent_id, statement_id, change):
+        self._require_own(respondent_id)
+        return self._store.change_answer(round_id, respondent_id, statement_id, change)
+
+    def record_self_described_stage(self, round_id, respondent_id, stage):
+        self._require_own(respondent_id)
+        return self._store.record_self_described_stage(round_id, respondent_id, stage)
+
+    def answer_history(self, round_id: int, respondent_id: int | None = None,
+                       statement_id: str | None = None) -> pd.DataFrame:
+        if respondent_id is None or respondent_id not in self._own_respondents:
+            self._require_round(round_id, Access.READ)
+        return self._store.answer_history(round_id, respondent_id, statement_id)
+
+    def participant_workshop(self, respondent_id: int):
+        self._require_own(respondent_id)
+        return self._store.participant_workshop(respondent_id)
+
+    def participant_vote(self, workshop_id: int, respondent_id: int) -> pd.DataFrame:
+        self._require_own(respondent_id)
+        return self._store.participant_vote(workshop_id, respondent_id)
+
+    def cast_vote(self, workshop_id, respondent_id, statement_id, vote):
+        self._require_own(respondent_id)
+        return self._store.cast_vote(workshop_id, respondent_id, statement_id, vote)
+
+    def _seat_in(self, workshop_id: int) -> bool:
+        own_rounds = {r.round_id for r in self._own_respondents.values()}
+        return (workshop_id in self._joinable_workshops
+                or self._store.get_workshop(workshop_id).round_id in own_rounds)
+
+    def get_workshop(self, workshop_id: int):
+        workshop = self._store.get_workshop(workshop_id)
+        if not self._seat_in(workshop_id):
+            self._require_collaborative(workshop.collaborative_id, Access.READ)
+        return workshop
+
+    def workshop_tally_rows(self, workshop_id: int) -> pd.DataFrame:
+        """The room's votes for the statement on screen, which participants see once revealed."""
+        if not self._seat_in(workshop_id):
+            self._require_collaborative(self._store.get_workshop(workshop_id).collaborative_id,
+                                        Access.READ)
+        return self._store.workshop_tally_rows(workshop_id)
+
+    # -- collaboratives the caller may see ------------------------------------------------------
+
+    def collaboratives(self, *, include_demo: bool = True) -> pd.DataFrame:
+        frame = self._store.collaboratives(include_demo=include_demo)
+        if self.caller.is_admin:
+            return frame
+        readable = [self._access(int(row.id), row.region) >= Access.READ
+                    for row in frame.itertuples()]
+        return frame[readable].reset_index(drop=True)
+
+    def all_rounds(self) -> pd.DataFrame:
+        frame = self._store.all_rounds()
+        if self.caller.is_admin:
+            return frame
+        allowed = self._readable_ids()
+        return frame[frame["collaborative_id"].isin(allowed)].reset_index(drop=True)
+
+    def find_collaborative(self, name: str) -> Collaborative:
+        collaborative = self._store.find_collaborative(name)
+        if self._access(collaborative.id, collaborative.region) < Access.READ:
+            raise NotFoundError(f"There is no collaborative called '{name}' that you may see.")
+        return collaborative
+
+    def rounds(self, collaborative_id: int) -> pd.DataFrame:
+        level = self._require_collaborative(collaborative_id, Access.ANSWER)
+        frame = self._store.rounds(collaborative_id)
+        if level >= Access.READ:
+            return frame
+        return frame[frame["id"].isin(self._answer_rounds())].reset_index(drop=True)
+
+    def peer_comparison(self, collaborative: Collaborative, assessment_round: Round,
+                        your_overall, early_stages, group=None):
+        """Anonymous peer figures for a collaborative the caller may read (its stored profile is
+        used, so the peer group cannot be bent to single out a peer)."""
+        self._require_round(assessment_round.id, Access.READ)
+        stored = self._store.get_collaborative(assessment_round.collaborative_id)
+        return self._store.peer_comparison(stored, self._store.get_round(assessment_round.id),
+                                           your_overall, early_stages, group)
+
+    def allows(self, round_id: int, needed: Access) -> bool:
+        """Whether the caller may do this much with a round's collaborative: pages ask, to
+        offer only the controls that would work."""
+        try:
+            self._require_round(round_id, needed)
+        except AccessDenied:
+            return False
+        return True
+
+    # -- the checks -----------------------------------------------------------------------------
+
+    def _answer_rounds(self) -> set[int]:
+        return {r.round_id for r in self._own_respondents.values()} | self._invited_rounds
+
+    def _access(self, collaborative_id: int, region: str | None) -> Access:
+        level = self.caller.access_to(collaborative_id, region)
+        if level < Access.ANSWER and any(
+                self._store.get_round(r).collaborative_id == collaborative_id
+                for r in self._answer_rounds()):
+            return Access.ANSWER
+        return level
+
+    def _require_collaborative(self, collaborative_id: int, needed: Access) -> Access:
+        if self.caller.is_admin:
+            return Access.MANAGE
+        try:
+            region = self._store.get_collaborative(collaborative_id).region
+        except NotFoundError:
+            raise AccessDenied(DENIED) from None  # says nothing about which numbers exist
+        level = self._access(collaborative_id, region)
+        if level < needed:
+            raise AccessDenied(DENIED)
+        return level
+
+    def _require_round(self, round_id: int, needed: Access) -> Access:
+        if self.caller.is_admin:
+            return Access.MANAGE
+        try:
+            collaborative_id = self._store.get_round(round_id).collaborative_id
+        except NotFoundError:
+            raise AccessDenied(DENIED) from None
+        level = self._require_collaborative(collaborative_id, Access.ANSWER)
+        if needed <= Access.ANSWER and round_id in self._answer_rounds():
+            return max(level, Access.ANSWER)
+        if level < needed or (level == Access.ANSWER and round_id not in self._answer_rounds()):
+            raise AccessDenied(DENIED)
+        return level
+
+    def _readable_ids(self) -> list[int]:
+        frame = self._store.collaboratives()
+        return [int(row.id) for row in frame.itertuples()
+                if self.caller.access_to(int(row.id), row.region) >= Access.READ]
+
+    def _narrowed(self, selection: RoundFilter) -> RoundFilter:
+        if self.caller.is_admin:
+            return selection
+        allowed = set(self._readable_ids())
+        wanted = set(selection.only_collaborative_ids) or allowed
+        # -1 matches no collaborative: a caller who may read none gets nothing, not everything.
+        return replace(selection, only_collaborative_ids=tuple(sorted(wanted & allowed)) or (-1,))
+
+    def _owner(self, kind: str, record_id: int) -> int:
+        collaborative_id = self._store.owning_collaborative(kind, record_id)
+        if collaborative_id is None:
+            raise AccessDenied(DENIED)
+        return collaborative_id
+
+    def _with_who(self, name: str, method: Callable, args: tuple, kwargs: dict) -> tuple:
+        """In shared mode staff changes are recorded under the signed-in address."""
+        if not self.caller.signed_in:
+            return args, kwargs
+        bound = inspect.signature(method).bind(*args, **kwargs)
+        for argument, value in list(bound.arguments.items()):
+            if argument in _WHO_ARGUMENTS:
+                bound.arguments[argument] = self.caller.name
+            elif name in _STAFF_INPUTS and hasattr(value, "model_copy"):
+                fields = {f: self.caller.name for f in _WHO_FIELDS if f in type(value).model_fields}
+                if fields:
+                    bound.arguments[argument] = value.model_copy(update=fields)
+        return bound.args, bound.kwargs
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        if not (self.caller.is_admin or name in _RULED):
+            raise AccessDenied(DENIED)
+        method = getattr(self._store, name)
+        if not callable(method):
+            raise AttributeError(name)
+        if self.caller.is_admin:
+            return self._checked(name, method, lambda bound: None)
+        if name in _OPEN:
+            return method
+        if name in _BY_COLLABORATIVE:
+            return self._checked(name, method, lambda bound: self._require_collaborative(
+                bound["collaborative_id"], _BY_COLLABORATIVE[name]))
+        if name in _BY_ROUND:
+            return self._checked(name, method, lambda bound: self._require_round(
+                bound["round_id"], _BY_ROUND[name]))
+        if name in _BY_ROUNDS:
+            return self._checked(name, method, lambda bound: [self._require_round(
+                r, _BY_ROUNDS[name]) for r in bound["round_ids"]])
+        if name in _OWN_ROWS:
+            return self._own_rows(name, method)
+        if name in _BY_WORKSHOP:
+            return self._checked(name, method, lambda bound: self._require_collaborative(
+                self._store.get_workshop(bound["workshop_id"]).collaborative_id,
+                _BY_WORKSHOP[name]))
+        if name in _BY_OTHER_RECORD:
+            kind, needed = _BY_OTHER_RECORD[name]
+            argument = f"{kind}_id"
+            return self._checked(name, method, lambda bound: self._require_collaborative(
+                self._owner(kind, bound[argument]), needed))
+        if name in _FILTERED and self.caller.has_access:
+            return self._filtered(method)
+        raise AccessDenied(DENIED)
+
+    def _checked(self, name: str, method: Callable, check: Callable[[dict], Any]) -> Callable:
+        signature = inspect.signature(method)
+
+        def call(*args, **kwargs):
+            bound = signature.bind(*args, **kwargs)
+            bound.apply_defaults()
+            check(bound.arguments)
+            args, kwargs = self._with_who(name, method, bound.args, bound.kwargs)
+            return method(*args, **kwargs)
+
+        return call
+
+    def _own_rows(self, name: str, method: Callable) -> Callable:
+        column = _OWN_ROWS[name]
+
+        def call(round_ids: Sequence[int]):
+            levels = [self._require_round(r, Access.ANSWER) for r in round_ids]
+            frame = method(round_ids)
+            if all(level >= Access.READ for level in levels):
+                return frame
+            readable = [r for r, level in zip(round_ids, levels) if level >= Access.READ]
+            keep = frame[column].isin(self._own_respondents)
+            if "round_id" in frame.columns:
+                keep |= frame["round_id"].isin(readable)
+            return frame[keep].reset_index(drop=True)
+
+        return call
+
+    def _filtered(self, method: Callable) -> Callable:
+        signature = inspect.signature(method)
+
+        def call(*args, **kwargs):
+            bound = signature.bind(*args, **kwargs)
+            if "selection" in bound.arguments:
+                bound.arguments["selection"] = self._narrowed(bound.arguments["selection"])
+            frame = method(*bound.args, **bound.kwargs)
+            return frame
+
+        return call
