@@ -22,9 +22,6 @@ import re
 import socket
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -41,7 +38,6 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 DB_ENV_VAR = "COLLAB_ASSESS_DB"
 PEERS_ENV_VAR = "COLLAB_E2E_DEMO_PEERS"
 PEER_MODES = ("auto", "yes", "no")
-START_TIMEOUT = 60.0
 DEMO_TIMEOUT = 180.0
 VIEWPORT = {"width": 1400, "height": 900}
 
@@ -138,24 +134,8 @@ def app_server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPath
 
 
 def _wait_until_healthy(server: AppServer) -> None:
-    deadline = time.monotonic() + START_TIMEOUT
-    last_error = "no answer yet"
-    while time.monotonic() < deadline:
-        if not server.running:
-            pytest.fail(f"The app exited (status {server.process.returncode}) before it was ready. "
-                        f"Its output:\n{server.log()}", pytrace=False)
-        try:
-            with urllib.request.urlopen(f"{server.url}/_stcore/health", timeout=2) as response:
-                body = response.read().decode().strip()
-            if response.status == 200 and body == "ok":
-                return
-            last_error = f"status {response.status}, body {body!r}"
-        except (urllib.error.URLError, OSError) as error:
-            last_error = str(error)
-        time.sleep(0.25)
-    server.stop()
-    pytest.fail(f"The app did not answer {server.url}/_stcore/health within {START_TIMEOUT:.0f}s "
-                f"(last: {last_error}). Its output:\n{server.log()}", pytrace=False)
+    server.wait_until_ready("The app", f"{server.url}/_stcore/health",
+                            lambda body: body.decode().strip() == "ok")
 
 
 @pytest.fixture(scope="module")

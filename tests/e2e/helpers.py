@@ -5,7 +5,13 @@ from __future__ import annotations
 
 import re
 import subprocess
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable
 from urllib.parse import parse_qs, urlparse
+
+import pytest
 
 PHONE = {"width": 390, "height": 844}
 # A phone's own browser says so in its user agent; Streamlit closes the sidebar after a page is
@@ -108,6 +114,7 @@ def open_self_assessment_as_new_respondent(page) -> None:
 
 
 STOP_TIMEOUT = 10.0
+START_TIMEOUT = 60.0
 
 
 class ServerProcess:
@@ -133,3 +140,25 @@ class ServerProcess:
                 self.process.wait(timeout=STOP_TIMEOUT)
         if not self._log_file.closed:
             self._log_file.close()
+
+    def wait_until_ready(self, name: str, url: str, ready: Callable[[bytes], bool]) -> None:
+        """Poll `url` until it answers 200 with a body `ready` accepts; fail the test, with the
+        server's output, if the server exits or START_TIMEOUT passes first."""
+        deadline = time.monotonic() + START_TIMEOUT
+        last_error = "no answer yet"
+        while time.monotonic() < deadline:
+            if not self.running:
+                pytest.fail(f"{name} exited (status {self.process.returncode}) before it was "
+                            f"ready. Its output:\n{self.log()}", pytrace=False)
+            try:
+                with urllib.request.urlopen(url, timeout=2) as response:
+                    body = response.read()
+                if response.status == 200 and ready(body):
+                    return
+                last_error = f"status {response.status}, body {body[:80]!r}"
+            except (urllib.error.URLError, OSError) as error:
+                last_error = str(error)
+            time.sleep(0.25)
+        self.stop()
+        pytest.fail(f"{name} did not answer {url} within {START_TIMEOUT:.0f}s (last: "
+                    f"{last_error}). Its output:\n{self.log()}", pytrace=False)

@@ -25,9 +25,6 @@ import re
 import secrets
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,7 +37,6 @@ from tests.e2e.conftest import (
     PEER_MODES,
     PEERS_ENV_VAR,
     REPO_ROOT,
-    START_TIMEOUT,
     VIEWPORT,
     AppServer,
     _free_port,
@@ -115,24 +111,8 @@ def oidc_provider(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OidcProv
 
 
 def _wait_for_provider(provider: OidcProvider) -> None:
-    deadline = time.monotonic() + START_TIMEOUT
-    last_error = "no answer yet"
-    while time.monotonic() < deadline:
-        if not provider.running:
-            pytest.fail(f"oidc-provider-mock exited (status {provider.process.returncode}) before "
-                        f"it was ready. Its output:\n{provider.log()}", pytrace=False)
-        try:
-            with urllib.request.urlopen(provider.metadata_url, timeout=2) as response:
-                if response.status == 200 and b"authorization_endpoint" in response.read():
-                    return
-                last_error = f"status {response.status}"
-        except (urllib.error.URLError, OSError) as error:
-            last_error = str(error)
-        time.sleep(0.25)
-    provider.stop()
-    pytest.fail(f"oidc-provider-mock did not answer {provider.metadata_url} within "
-                f"{START_TIMEOUT:.0f}s (last: {last_error}). Its output:\n{provider.log()}",
-                pytrace=False)
+    provider.wait_until_ready("oidc-provider-mock", provider.metadata_url,
+                              lambda body: b"authorization_endpoint" in body)
 
 
 def write_auth_secrets(path: Path, *, app_url: str, provider: OidcProvider) -> Path:
