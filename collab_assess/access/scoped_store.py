@@ -89,6 +89,10 @@ class ScopedStore:
         self._own_respondents: dict[int, Respondent] = {}
         self._invited_rounds: set[int] = set()
         self._joinable_workshops: set[int] = set()
+        # Which collaborative owns a round, and each collaborative's region: looked up once per
+        # page run (a ScopedStore lives for one run), not once per check.
+        self._round_owners: dict[int, int] = {}
+        self._regions: dict[int, str | None] = {}
 
     @property
     def path(self):
@@ -248,14 +252,23 @@ class ScopedStore:
 
     # -- the checks -----------------------------------------------------------------------------
 
+    def _owner_of_round(self, round_id: int) -> int:
+        if round_id not in self._round_owners:
+            self._round_owners[round_id] = self._store.get_round(round_id).collaborative_id
+        return self._round_owners[round_id]
+
+    def _region_of(self, collaborative_id: int) -> str | None:
+        if collaborative_id not in self._regions:
+            self._regions[collaborative_id] = self._store.get_collaborative(collaborative_id).region
+        return self._regions[collaborative_id]
+
     def _answer_rounds(self) -> set[int]:
         return {r.round_id for r in self._own_respondents.values()} | self._invited_rounds
 
     def _access(self, collaborative_id: int, region: str | None) -> Access:
         level = self.caller.access_to(collaborative_id, region)
         if level < Access.ANSWER and any(
-                self._store.get_round(r).collaborative_id == collaborative_id
-                for r in self._answer_rounds()):
+                self._owner_of_round(r) == collaborative_id for r in self._answer_rounds()):
             return Access.ANSWER
         return level
 
@@ -263,7 +276,7 @@ class ScopedStore:
         if self.caller.is_admin:
             return Access.MANAGE
         try:
-            region = self._store.get_collaborative(collaborative_id).region
+            region = self._region_of(collaborative_id)
         except NotFoundError:
             raise AccessDenied(DENIED) from None  # says nothing about which numbers exist
         level = self._access(collaborative_id, region)
@@ -275,7 +288,7 @@ class ScopedStore:
         if self.caller.is_admin:
             return Access.MANAGE
         try:
-            collaborative_id = self._store.get_round(round_id).collaborative_id
+            collaborative_id = self._owner_of_round(round_id)
         except NotFoundError:
             raise AccessDenied(DENIED) from None
         level = self._require_collaborative(collaborative_id, Access.ANSWER)
