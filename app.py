@@ -5,7 +5,7 @@ page can read or change is checked again below it, by the ScopedStore every page
 
 import streamlit as st
 
-from collab_assess.access.navigation import CODE_PAGES, SECTIONS, pages_for
+from collab_assess.access.navigation import CODE_PAGES, SECTIONS, PageName, pages_for
 from collab_assess.access.scoped_store import AccessDenied
 from pages.widgets.identity import show_identity
 from pages.widgets.context import current_caller
@@ -33,15 +33,16 @@ for section, entries in SECTIONS.items():
     if pages:
         sections[section] = pages
 
-if not caller.has_access:
-    # Every other page's address opens the landing page (sign in, or no access yet) instead of
-    # Streamlit's "page not found", so a bookmark shows what to do, and nothing else.
-    landing_title = next(title for entries in SECTIONS.values() for name, title, _ in entries
-                         if name == landing)
-    sections.setdefault("Get started", []).extend(
-        st.Page(f"pages/{landing.value}.py", title=landing_title, url_path=name.value,
-                visibility="hidden")
-        for entries in SECTIONS.values() for name, _, _ in entries if name not in allowed)
+# Every other page's address opens a page that says what to do (sign in; ask for a role; not
+# part of your role) instead of Streamlit's "page not found", and shows nothing else.
+landing_title = next(title for entries in SECTIONS.values() for name, title, _ in entries
+                     if name == landing)
+fallback, fallback_title = ((f"pages/{landing.value}.py", landing_title) if not caller.has_access
+                            else ("pages/not_for_role.py", "Not part of your role"))
+sections.setdefault("Get started", []).extend(
+    st.Page(fallback, title=fallback_title, url_path=name.value, visibility="hidden")
+    for entries in SECTIONS.values() for name, _, _ in entries
+    if name not in allowed and name not in (PageName.SIGN_IN, PageName.NO_ACCESS))
 
 # expanded: every page the role may use is listed (Streamlit otherwise folds all but ten).
 navigation = st.navigation(sections, expanded=True)

@@ -79,7 +79,7 @@ st.dataframe(
     hide_index=True,
     column_config={
         "email": "E-mail address", "role": "Role", "collaborative": "Collaborative",
-        "region": "Region",
+        "region": st.column_config.TextColumn("Region", width="medium"),
         "granted_at": st.column_config.DatetimeColumn("Given on", format="D MMM YYYY, HH:mm"),
         "granted_by": "Given by",
     },

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from collab_assess.errors import NotFoundError
 from collab_assess.models import NAME_MAX, RespondentInput, validated
 from collab_assess.text import as_text
-from collab_assess.throttle import resume_attempts
 from collab_assess.reference import RESPONDENT_ROLES
 from collab_assess.walk import progress, rating_guide, resume_step, unanswered
 from pages.widgets.answer_widgets import show_stage_question, show_statement
@@ -17,15 +15,14 @@ from pages.widgets.context import (
     RESULTS_PAGE,
     accept_invitation,
     app_store,
-    browser_and_address,
     choose,
     choose_respondent,
     chosen,
+    current_collaborative,
     current_respondent,
     flash,
     keep_choices_in_address_bar,
     require_collaborative,
-    resume_as,
     resume_from_address,
     round_picker,
     save_and_rerun,
@@ -34,16 +31,26 @@ from pages.widgets.context import (
     show_sidebar,
 )
 from pages.widgets.glossary import show_glossary_link
+from pages.widgets.resume import show_resume_form
 from pages.widgets.scroll import request_scroll_to, request_scroll_to_top, scroll_if_requested
 
 store = app_store()
 accept_invitation(store)
 resume_from_address(store)
 keep_choices_in_address_bar(with_resume_code=True)
+if current_collaborative(store) is None and not store.caller.has_access:
+    # Someone with no account and no link in hand: the ways in they have.
+    st.title("Self-assessment")
+    show_flash()
+    st.markdown("To answer, open the **invitation link** you were sent. To come back to your own "
+                "answers, type the **resume code** you were given when you started.")
+    show_resume_form(store)
+    st.stop()
 collaborative = require_collaborative(store)
 show_sidebar(collaborative)
 
 st.title("Self-assessment")
+st.caption(f"For **{as_text(collaborative.name)}**")  # on a phone the sidebar starts closed
 scroll_if_requested()
 show_flash()
 
@@ -71,34 +78,16 @@ respondent = current_respondent(store, assessment_round.id)
 if respondent is None:
     st.subheader("Who is answering?")
     st.markdown(
-        "Others see your answers only as part of the group's results, by role, and a role is "
-        "shown on its own only when at least three people gave it. Your name is optional. When "
-        "you start you get a **resume code**: it brings you back to your own answers, from any "
-        "device."
+        "The results show your answers only as part of the group's figures, by role, and a "
+        "role is shown on its own only when at least three people gave it. The collaborative's "
+        "lead can also download everyone's answers for its records, with their role and "
+        "organisation, but never your resume code. Your name is optional. When you start you "
+        "get a **resume code**: it brings you back to your own answers, from any device."
     )
     returning, new = st.columns(2, gap="large")
     with returning:
         st.markdown("**Carry on where you stopped**")
-        with st.form("resume"):
-            typed_code = st.text_input("Your resume code", placeholder="e.g. ABCD-EFGH",
-                                       max_chars=20,
-                                       help="Shown when you first started. It opens your own "
-                                       "answers, in whichever round you gave them.")
-            carry_on = st.form_submit_button("Continue")
-        if carry_on:
-            wait = resume_attempts.wait_needed(*browser_and_address())
-            if wait > 0:
-                st.error(f"Too many wrong codes. Please wait {wait:.0f} seconds and try again.",
-                         icon=":material/timer:")
-            else:
-                try:
-                    resume_as(store, store.find_respondent(typed_code))
-                except NotFoundError as error:
-                    resume_attempts.failed(*browser_and_address())
-                    st.error(str(error), icon=":material/error:")
-                else:
-                    resume_attempts.succeeded(browser_and_address()[0])
-                    st.rerun()
+        show_resume_form(store)
     with new:
         st.markdown("**Start for the first time**")
         if not assessment_round.is_open:
@@ -154,7 +143,7 @@ with st.container(border=True):
     st.markdown(f"Your resume code: **{respondent.resume_code}**")
     st.caption("It brings you back to your own answers from any device. This page's address "
                "contains it, so keep the address to yourself: to invite colleagues, send them the "
-               "invitation link from the Collaborative page instead.")
+               "invitation link you were sent (a lead finds it on the Collaborative page).")
 
 review_step = len(bank.areas)
 finished_step = review_step + 1

@@ -6,8 +6,9 @@ import streamlit as st
 
 from collab_assess.access.settings import missing_auth_keys
 from pages.widgets.context import app_store, auth_settings, link_to
+from pages.widgets.resume import show_resume_form
 
-app_store()  # also makes a bookmarked deep link open inside the app's navigation
+store = app_store()  # also makes a bookmarked deep link open inside the app's navigation
 st.title("Sign in to collab-assess")
 st.markdown("This copy of collab-assess holds the self-assessments of several collaboratives, so "
             "each person sees only what their role allows. Sign in with the account you use at "
@@ -24,5 +25,9 @@ elif st.button("Sign in with your organisation account", type="primary",
 
 st.divider()
 st.markdown("**Answering a self-assessment, or voting in a workshop?** You need no account. Open "
-            "the invitation link you were sent, or the workshop page, and use your code.")
+            "the invitation link you were sent, or join a workshop with the code on the big "
+            "screen.")
 link_to("pages/join.py", label="Join a workshop with a code", icon=":material/how_to_vote:")
+st.markdown("**Coming back to your answers?** Type the resume code you were given when you "
+            "started.")
+show_resume_form(store)

@@ -11,13 +11,17 @@ from collab_assess.models import NAME_MAX, ActorInput, validated
 from collab_assess.setup import set_up_collaborative
 from collab_assess.text import as_text
 from pages.widgets.context import (
+    BENCHMARK_PAGE,
     link_to,
     COLLABORATIVE_PAGE,
+    RESULTS_PAGE,
     SELF_ASSESSMENT_PAGE,
+    WORKSHOP_PAGE,
     actor,
     app_store,
     choose,
     choose_collaborative,
+    chosen,
     current_bank,
     current_collaborative,
     flash,
@@ -31,6 +35,9 @@ from pages.widgets.profile_form import profile_fields
 store = app_store()
 bank = current_bank()
 keep_choices_in_address_bar()
+collaboratives = store.collaboratives()
+if chosen("collaborative_id") is None and len(collaboratives) == 1 and not store.caller.is_admin:
+    choose_collaborative(int(collaboratives["id"].iloc[0]))  # a lead's one: nothing to choose
 show_sidebar(current_collaborative(store))
 
 st.title("How mature is your provider collaborative?")
@@ -42,7 +49,6 @@ st.markdown(
 )
 show_flash()
 
-collaboratives = store.collaboratives()
 real = collaboratives[~collaboratives["is_demo"]]
 demo = collaboratives[collaboratives["is_demo"]]
 
@@ -56,9 +62,6 @@ with choose_column:
         for row in collaboratives.itertuples()
     }
     current = current_collaborative(store)
-    if current is None and len(options) == 1 and not store.caller.is_admin:
-        choose_collaborative(options[0])  # a lead's one collaborative: nothing to choose
-        current = current_collaborative(store)
     picked = st.selectbox(
         "Collaborative",
         options,
@@ -72,17 +75,24 @@ with choose_column:
         st.rerun()
     if current is not None:
         st.markdown(f"You are working on **{as_text(current.name)}**. Next:")
+        # Each link shows only if this person's role offers its page.
+        link_to(COLLABORATIVE_PAGE, label="Invite people, and see its profile and rounds",
+                icon=":material/groups:")
         link_to(SELF_ASSESSMENT_PAGE, label="Start or resume the self-assessment",
-                     icon=":material/arrow_forward:")
-        link_to(COLLABORATIVE_PAGE, label="See its profile and assessment rounds",
-                     icon=":material/groups:")
+                icon=":material/arrow_forward:")
+        link_to(WORKSHOP_PAGE, label="Run a board workshop", icon=":material/co_present:")
+        link_to(RESULTS_PAGE, label="See its results", icon=":material/bar_chart:")
+        link_to(BENCHMARK_PAGE, label="Compare collaboratives side by side",
+                icon=":material/compare:")
 
 with create_column, (
-    st.expander("Set up another collaborative") if current else st.container()
+    st.expander("Set up another collaborative") if current and store.caller.is_admin
+    else st.container()
 ):
     if not store.caller.is_admin:
-        st.caption("New collaboratives are set up by an administrator. Ask yours if "
-                   "you need one added.")
+        if current is None:
+            st.caption("New collaboratives are set up by an administrator. Ask yours if you "
+                       "need one added.")
     else:
         if current is None:
             st.header("Set up a new collaborative")
@@ -120,7 +130,12 @@ with create_column, (
 show_glossary_link()
 st.divider()
 with st.expander("Where do the peers come from?", expanded=real.empty):
-    if demo.empty:
+    if not store.caller.is_admin:
+        st.markdown("Peers are the other collaboratives using this service. You see them only as "
+                    "anonymous figures, and only once enough of them have submitted a round that "
+                    "no single one can be picked out. Synthetic demo peers, made up for trying "
+                    "the tool, are counted and labelled as such.")
+    elif demo.empty:
         st.markdown("There are no demo peers in this database. An administrator can load the "
                     "synthetic ones with `collab-assess demo`.")
     else:

@@ -327,6 +327,7 @@ def test_each_role_is_offered_only_its_pages(two):
     assert not lead & {PageName.PEOPLE, PageName.AUDIT, PageName.BACKUPS}
     regional, _ = pages_for(Caller.signed_in_as("r@x.org", (Grant(Role.REGIONAL, region="X"),)))
     assert PageName.BENCHMARK in regional and PageName.COLLABORATIVE not in regional
+    assert {PageName.SELF_ASSESSMENT, PageName.JOIN} <= regional  # invitation and join links work
     admin, _ = pages_for(Caller.signed_in_as("a@x.org", (Grant(Role.ADMIN),)))
     assert {PageName.PEOPLE, PageName.AUDIT, PageName.BACKUPS} <= admin
     local, _ = pages_for(Caller.local())
@@ -401,3 +402,23 @@ def test_an_address_copied_from_the_page_with_invisible_characters_still_matches
     assert shown != "lead@north.example"  # the page breaks the address so it is not a link
     assert normalise_email(shown.replace("\\", "")) == "lead@north.example"
     assert normalise_email("lead@\u2060north.example\u200b") == "lead@north.example"
+
+
+def test_a_role_taken_away_stops_working_even_on_a_page_opened_before(store, two, small_bank,
+                                                                      monkeypatch):
+    import collab_assess.access.scoped_store as scoped_module
+
+    monkeypatch.setattr(scoped_module, "GRANTS_FRESH_FOR", 0.0)  # the click comes a run later
+    grant_id = store.grant_role("f@x.org", Role.FACILITATOR, "admin@x.org",
+                                collaborative_id=two["a"]["collaborative"])
+    facilitator = as_caller(store, *store.grants_for("f@x.org"), email="f@x.org")
+    facilitator.actions(two["a"]["round"])  # allowed while the role holds
+    store.revoke_role(grant_id, "admin@x.org")
+    for method, args in every_write_to(facilitator, two["a"], small_bank)[5:10]:
+        refused(method, *args)
+    refused(facilitator.actions, two["a"]["round"])
+
+
+def test_an_administrator_named_in_the_settings_needs_no_grant(store, two):
+    boss = ScopedStore(store, Caller.signed_in_as("boss@x.org", (), settings_admin=True))
+    assert boss.caller.is_admin and boss.table_counts()

@@ -206,3 +206,47 @@ def test_every_page_a_role_is_offered_works_for_it(shared, monkeypatch, app_db, 
                          round_id=shared[key]["round"])
         assert not test.exception, (page, [e.message for e in test.exception])
         assert "does not allow" not in texts(test.error), page
+
+
+def test_the_invitation_stays_in_the_address_until_the_person_starts(shared, monkeypatch):
+    test = as_person(monkeypatch, None, "self_assessment",
+                     query={"invite": shared["north"]["invite"]})
+    assert test.query_params["invite"] == shared["north"]["invite"]  # a refresh keeps it
+
+
+def test_a_visitor_comes_back_with_a_resume_code_from_the_sign_in_page(shared, monkeypatch,
+                                                                       app_db):
+    store = Store(app_db)
+    try:
+        respondent = store.respondents([shared["north"]["round"]])["respondent_id"].iloc[0]
+        code = store.get_respondent(int(respondent)).resume_code
+    finally:
+        store.close()
+    test = as_person(monkeypatch, None)
+    next(t for t in test.text_input if t.label == "Your resume code").input(code.lower())
+    next(b for b in test.button if b.label == "Continue").click()
+    test.run()
+    assert not test.exception, [e.message for e in test.exception]
+    assert "Self-assessment" in texts(test.title)
+    assert NORTH in everything_shown(test) and SOUTH not in everything_shown(test)
+
+
+def test_a_code_whose_round_has_closed_says_so_and_is_not_counted_as_a_guess(shared, monkeypatch,
+                                                                           app_db):
+    store = Store(app_db)
+    try:
+        respondent = store.respondents([shared["north"]["round"]])["respondent_id"].iloc[0]
+        code = store.get_respondent(int(respondent)).resume_code
+        store.close_round(shared["north"]["round"], "setup")
+    finally:
+        store.close()
+    test = as_person(monkeypatch, None, "self_assessment", query={"who": code})
+    assert not test.exception, [e.message for e in test.exception]
+    assert "round has closed" in texts(test.info)
+    assert NORTH not in everything_shown(test)
+    for _ in range(5):  # a right but expired code, typed again and again, is never slowed down
+        next(t for t in test.text_input if t.label == "Your resume code").input(code)
+        next(b for b in test.button if b.label == "Continue").click()
+        test.run()
+    assert "round has closed" in texts(test.info)
+    assert "Too many wrong codes" not in texts(test.error)

@@ -131,6 +131,25 @@ def test_a_facilitator_runs_a_statement_from_vote_to_agreement(round_ready, app_
     assert set(answers["source"]) == {"workshop"}
 
 
+def test_a_reveal_with_fewer_than_three_votes_shows_no_votes(round_ready):
+    lead = start_workshop(round_ready)
+    code = join_code(lead)
+    people = [join(code) for _ in range(2)]
+    button(lead, "Open voting").click()
+    lead.run()
+    for person, level in zip(people, (1, 4)):
+        person.run()
+        person.radio[0].set_value(level).run()
+    button(lead, "Close voting").click()
+    lead.run()
+    button(lead, "Reveal results").click()
+    lead.run()
+    assert_no_exception(lead)
+    assert "Fewer than 3 people voted, so the votes are not shown" in texts(lead.info)
+    assert not lead.get("arrow_vega_lite_chart") and not lead.get("vega_lite_chart")
+    assert "Middle vote" not in texts(lead.markdown)
+
+
 def test_a_participant_coming_back_to_their_address_keeps_their_vote(round_ready):
     lead = start_workshop(round_ready)
     person = join(join_code(lead))

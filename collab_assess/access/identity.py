@@ -84,6 +84,8 @@ class Caller:
     mode: Mode
     signed_in: bool = False
     grants: tuple[Grant, ...] = field(default=())
+    settings_admin: bool = False
+    """Named an administrator by the server's settings, whatever the database's grants say."""
 
     @classmethod
     def local(cls, name: str = "app user") -> Caller:
@@ -95,23 +97,27 @@ class Caller:
         return cls(name="visitor", mode=Mode.SHARED)
 
     @classmethod
-    def signed_in_as(cls, email: str, grants: tuple[Grant, ...]) -> Caller:
-        return cls(name=email, mode=Mode.SHARED, signed_in=True, grants=tuple(grants))
+    def signed_in_as(cls, email: str, grants: tuple[Grant, ...], *,
+                     settings_admin: bool = False) -> Caller:
+        return cls(name=email, mode=Mode.SHARED, signed_in=True, grants=tuple(grants),
+                   settings_admin=settings_admin)
 
     @property
     def is_admin(self) -> bool:
-        return self.mode is Mode.LOCAL or any(g.role is Role.ADMIN for g in self.grants)
+        return (self.mode is Mode.LOCAL or self.settings_admin
+                or any(g.role is Role.ADMIN for g in self.grants))
 
     @property
     def roles(self) -> frozenset[Role]:
         if self.mode is Mode.LOCAL:
             return frozenset(Role)
-        return frozenset(g.role for g in self.grants)
+        return frozenset(g.role for g in self.grants) | (
+            {Role.ADMIN} if self.settings_admin else set())
 
     @property
     def has_access(self) -> bool:
         """Signed in with at least one role (or local): may use more than code-opened pages."""
-        return self.mode is Mode.LOCAL or bool(self.grants)
+        return self.mode is Mode.LOCAL or self.settings_admin or bool(self.grants)
 
     def access_to(self, collaborative_id: int, region: str | None) -> Access:
         """The most this caller's roles allow with one collaborative (codes add to it elsewhere)."""

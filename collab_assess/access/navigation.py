@@ -81,7 +81,7 @@ def pages_for(caller: Caller) -> tuple[set[PageName], PageName]:
         return {PageName.SIGN_IN, *CODE_PAGES}, PageName.SIGN_IN
     if not caller.grants:
         return {PageName.NO_ACCESS, *CODE_PAGES}, PageName.NO_ACCESS
-    pages: set[PageName] = set()
+    pages: set[PageName] = set(CODE_PAGES)  # anyone may be invited to answer, or join a room
     for role in caller.roles:
         pages |= _ROLE_PAGES.get(role, set())
     return pages, PageName.START

@@ -14,6 +14,7 @@ threshold applied (collab_assess/benchmark.py).
 from __future__ import annotations
 
 import inspect
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
@@ -25,8 +26,15 @@ from collab_assess.errors import CollabAssessError, NotFoundError
 from collab_assess.store import Collaborative, Respondent, Round, RoundFilter, Store
 
 
+GRANTS_FRESH_FOR = 0.5  # seconds: one page run makes all its checks well within this
+
+
 class AccessDenied(CollabAssessError):
     """The caller's role does not allow this; nothing was read or changed."""
+
+
+class CodeExpired(NotFoundError):
+    """A right code whose round has closed: not a wrong guess, so it is not slowed down."""
 
 
 DENIED = ("Your role does not allow this, so nothing was shown or changed. Ask your collab-assess "
@@ -85,7 +93,8 @@ class ScopedStore:
 
     def __init__(self, store: Store, caller: Caller):
         self._store = store
-        self.caller = caller
+        self._caller = caller
+        self._grants_read_at = time.monotonic()
         self._own_respondents: dict[int, Respondent] = {}
         self._invited_rounds: set[int] = set()
         self._joinable_workshops: set[int] = set()
@@ -93,6 +102,18 @@ class ScopedStore:
         # page run (a ScopedStore lives for one run), not once per check.
         self._round_owners: dict[int, int] = {}
         self._regions: dict[int, str | None] = {}
+
+    @property
+    def caller(self) -> Caller:
+        """Who is calling, with their grants as the database holds them now. A page's buttons run
+        on the next page run with the store of the run before, so grants are read again when
+        they are older than a moment: a role taken away stops working at once, even on a page
+        that was already open."""
+        caller = self._caller
+        if caller.signed_in and time.monotonic() - self._grants_read_at > GRANTS_FRESH_FOR:
+            self._caller = replace(caller, grants=self._store.grants_for(caller.name))
+            self._grants_read_at = time.monotonic()
+        return self._caller
 
     @property
     def path(self):
@@ -111,7 +132,7 @@ class ScopedStore:
         """A resume code opens its owner's answers (in shared mode, while their round is open)."""
         respondent = self._store.find_respondent(typed_code)
         if self.caller.mode is Mode.SHARED and not self._store.get_round(respondent.round_id).is_open:
-            raise NotFoundError(CLOSED_ROUND_CODE)
+            raise CodeExpired(CLOSED_ROUND_CODE)
         self._own_respondents[respondent.id] = respondent
         return respondent
 

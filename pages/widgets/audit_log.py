@@ -99,7 +99,10 @@ def show_audit_log(store: Store) -> None:
                    "hold every one." if more else
                    f"{len(entries):,} matching change{'s' if len(entries) != 1 else ''}, newest "
                    "first.")
-        st.dataframe(entries.head(SHOWN_ENTRIES), hide_index=True, width="stretch",
+        shown = entries.head(SHOWN_ENTRIES)
+        text_columns = [c for c in shown.columns if shown[c].dtype == object]
+        shown = shown.assign(**{c: shown[c].fillna("") for c in text_columns})  # blank, not None
+        st.dataframe(shown, hide_index=True, width="stretch",
                      column_config=COLUMNS, column_order=list(COLUMNS))
 
     scope = scope_in_words([names[i] for i in chosen_ids], kinds, first, last)

@@ -15,8 +15,8 @@ import streamlit as st
 from streamlit.errors import StreamlitAPIException
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from collab_assess.access.identity import Caller, Grant, Mode, Role
-from collab_assess.access.scoped_store import AccessDenied, ScopedStore
+from collab_assess.access.identity import Caller, Mode
+from collab_assess.access.scoped_store import AccessDenied, CodeExpired, ScopedStore
 from collab_assess.access.settings import Deployment, SettingsError, read_deployment
 from collab_assess.bank import QuestionBank, bank_directory, load_current_bank
 from collab_assess.benchmark import PeerComparison, PeerGroup
@@ -48,6 +48,7 @@ COLLABORATIVE_PAGE = str(PAGES_DIRECTORY / "collaborative.py")
 SELF_ASSESSMENT_PAGE = str(PAGES_DIRECTORY / "self_assessment.py")
 RESULTS_PAGE = str(PAGES_DIRECTORY / "results.py")
 WORKSHOP_PAGE = str(PAGES_DIRECTORY / "workshop.py")
+BENCHMARK_PAGE = str(PAGES_DIRECTORY / "benchmark.py")
 WORKSHOP_SUMMARY_PAGE = str(PAGES_DIRECTORY / "workshop_summary.py")
 
 # Session keys and the address-bar parameter each is mirrored to.
@@ -141,10 +142,8 @@ def current_caller() -> Caller:
     email = signed_in_email()
     if email is None:
         return Caller.visitor()
-    grants = _raw_store().grants_for(email)
-    if email in settings.admins:
-        grants = (Grant(Role.ADMIN), *grants)
-    return Caller.signed_in_as(email, grants)
+    return Caller.signed_in_as(email, _raw_store().grants_for(email),
+                               settings_admin=email in settings.admins)
 
 
 def app_store() -> ScopedStore:
@@ -257,10 +256,10 @@ def keep_choices_in_address_bar(*, with_resume_code: bool = False) -> None:
 def choose_respondent(respondent: Respondent | None) -> None:
     st.session_state["respondent_id"] = respondent.id if respondent else None
     st.session_state[RESPONDENT_CODE] = respondent.resume_code if respondent else None
-    st.query_params.pop(INVITATION_PARAM, None)  # the resume code is the key from now on
     if respondent is None:
         st.query_params.pop(RESPONDENT_PARAM, None)
     else:
+        st.query_params.pop(INVITATION_PARAM, None)  # the resume code is the key from now on
         st.query_params[RESPONDENT_PARAM] = respondent.resume_code
 
 
@@ -303,6 +302,9 @@ def resume_from_address(store: Store) -> None:
         return
     try:
         respondent = store.find_respondent(str(code))
+    except CodeExpired as expired:
+        st.info(str(expired), icon=":material/lock:")  # shown now: the page may stop next
+        return
     except NotFoundError as error:
         resume_attempts.failed(*browser_and_address())
         flash("warning", f"{error} No answers were opened.")
@@ -347,7 +349,8 @@ def require_collaborative(store: Store) -> Collaborative:
     """The chosen collaborative, or a pointer to the Start page and the end of this run."""
     collaborative = current_collaborative(store)
     if collaborative is None:
-        st.info("Choose or create a collaborative first.", icon=":material/arrow_back:")
+        st.info("Choose or create a collaborative first." if store.caller.is_admin
+                else "Choose a collaborative first.", icon=":material/arrow_back:")
         link_to(START_PAGE, label="Go to Start", icon=":material/home:")
         st.stop()
     return collaborative

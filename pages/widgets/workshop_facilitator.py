@@ -224,6 +224,11 @@ def show_live_results(store: Store, workshop: Workshop) -> None:
 
 
 def show_revealed(room) -> None:
+    if room.voted < MIN_GROUP_SIZE:
+        st.info(f"Fewer than {MIN_GROUP_SIZE} people voted, so the votes are not shown: with so "
+                "few, anyone could work out how the others voted. Agree the level by talking it "
+                "through.", icon=":material/visibility_off:")
+        return
     st.altair_chart(vote_chart(room.counts), width="stretch")
     with st.expander("The figures behind this chart"):
         st.table(room.counts.rename(columns={"choice": "Choice", "votes": "Votes"}),

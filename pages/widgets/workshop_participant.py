@@ -23,6 +23,7 @@ from collab_assess.throttle import join_attempts
 from collab_assess.workshop import Phase, Workshop
 from pages.widgets.context import RESPONDENT_PARAM, browser_and_address, flash
 from pages.widgets.glossary import show_glossary_link
+from pages.widgets.resume import too_many_wrong_codes
 
 NO_ROLE = "Prefer not to say"
 VOTE_OPTIONS = [*(int(level) for level in LEVELS), Unscored.DONT_KNOW.value]
@@ -102,7 +103,7 @@ def show_join_form(store: Store) -> None:
         return
     wait = join_attempts.wait_needed(*browser_and_address())
     if wait > 0:
-        st.error(f"Too many wrong codes. Please wait {wait:.0f} seconds and try again.",
+        st.error(too_many_wrong_codes(wait),
                  icon=":material/timer:")
         return
     try:
