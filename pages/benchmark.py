@@ -12,6 +12,7 @@ from collab_assess.benchmark_charts import (
     trend_chart,
 )
 from collab_assess.benchmark_view import benchmark_excel
+from collab_assess.text import as_text
 from pages.widgets.benchmark_filters import show_filters
 from pages.widgets.context import app_store, cached_benchmark_view, keep_choices_in_address_bar
 from pages.widgets.figures import show_table_behind
@@ -25,6 +26,10 @@ st.markdown("Collaboratives side by side, each on its **latest submitted round**
             "order of name or region.")
 
 show_glossary_link()
+scope = store.scope_in_words()
+if scope is not None:
+    st.info(f"Your role covers {as_text(scope)}: only those collaboratives are named here, and "
+            "the filters offer only their values.", icon=":material/visibility:")
 selection, order_by = show_filters(store)
 view = cached_benchmark_view(selection)
 if view.empty:

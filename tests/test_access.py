@@ -222,11 +222,16 @@ def test_a_regional_team_reads_its_region_and_changes_nothing(store, two, small_
     assert names == ["Northern Partnership"]
     assert regional.all_rounds()["collaborative_id"].unique().tolist() == [
         two["a"]["collaborative"]]
+    assert regional.benchmark_choices()["region"].unique().tolist() == [
+        "North East and Yorkshire"]  # the filters offer no region outside the role
+    assert regional.scope_in_words() == "the North East and Yorkshire region"
+    assert set(store.benchmark_choices()["region"]) == {"North East and Yorkshire", "South West"}
 
 
 def test_a_regional_grant_for_a_named_collaborative_opens_only_that_one(store, two):
     regional = as_caller(store, Grant(Role.REGIONAL, two["b"]["collaborative"]))
     assert regional.collaboratives()["name"].tolist() == ["Southern Alliance"]
+    assert regional.scope_in_words() == "Southern Alliance"
     for method, args in every_read_of(regional, two["a"]):
         refused(method, *args)
 

@@ -115,7 +115,7 @@ def test_a_lead_who_opens_another_collaboratives_link_sees_none_of_it(shared, mo
         assert SOUTH not in shown and "Southern Alliance Trust" not in shown, page
 
 
-def test_a_regional_team_reads_its_region_and_is_offered_no_changes(shared, monkeypatch):
+def test_a_regional_team_reads_its_region_and_is_offered_no_changes(shared, monkeypatch, app_db):
     test = as_person(monkeypatch, "region@x.org", "start")
     choice = next(box for box in test.selectbox if box.label == "Collaborative")
     assert choice.options == [SOUTH]
@@ -123,6 +123,18 @@ def test_a_regional_team_reads_its_region_and_is_offered_no_changes(shared, monk
                         collaborative_id=shared["south"]["collaborative"])
     assert not results.exception, [e.message for e in results.exception]
     assert SOUTH in everything_shown(results)
+    store = Store(app_db)
+    try:  # both submitted, so both would be in the filters without the role's scope
+        for key in ("north", "south"):
+            store.close_round(shared[key]["round"], "setup")
+    finally:
+        store.close()
+    benchmark = as_person(monkeypatch, "region@x.org", "benchmark")
+    assert not benchmark.exception, [e.message for e in benchmark.exception]
+    assert "Your role covers the London region" in texts(benchmark.info)
+    region_box = next(m for m in benchmark.multiselect if m.label == "NHS England region")
+    assert region_box.options == ["London"]
+    assert NORTH not in everything_shown(benchmark)
     # The Collaborative page (profile, rounds, imports) is not offered: Start is shown instead.
     managing = as_person(monkeypatch, "region@x.org", "collaborative",
                          collaborative_id=shared["south"]["collaborative"])

@@ -77,7 +77,7 @@ _BY_OTHER_RECORD = {
 }
 # Figures over many collaboratives: the filter is narrowed to the ones the caller may read.
 _FILTERED = frozenset({"submitted_rounds", "area_scores_over", "area_trends", "stage_counts",
-                       "stage_moves", "benchmark_choices"})
+                       "stage_moves"})
 # What staff record as "who did this": in shared mode, the signed-in address, whatever was typed.
 _WHO_ARGUMENTS = ("created_by", "changed_by", "opened_by", "closed_by", "reopened_by",
                   "added_by", "removed_by", "moved_by", "imported_by")
@@ -252,6 +252,25 @@ class ScopedStore:
         if level >= Access.READ:
             return frame
         return frame[frame["id"].isin(self._answer_rounds())].reset_index(drop=True)
+
+    def benchmark_choices(self) -> pd.DataFrame:
+        """The Benchmark filters' values, from the collaboratives this caller may read only."""
+        frame = self._store.benchmark_choices()
+        if self.caller.is_admin:
+            return frame
+        if not self.caller.has_access:
+            raise AccessDenied(DENIED)
+        readable = frame["collaborative_id"].isin(self._readable_ids())
+        return frame[readable].reset_index(drop=True)
+
+    def scope_in_words(self) -> str | None:
+        """What this caller's roles cover, for pages that list collaboratives (None: everything)."""
+        if self.caller.is_admin:
+            return None
+        names = dict(zip(*[self._store.collaboratives()[c] for c in ("id", "name")]))
+        covered = sorted({f"the {g.region} region" if g.region else names.get(g.collaborative_id,
+                          "a collaborative since removed") for g in self.caller.grants})
+        return ", ".join(covered) if covered else "nothing yet"
 
     def peer_comparison(self, collaborative: Collaborative, assessment_round: Round,
                         your_overall, early_stages, group=None):

@@ -242,11 +242,12 @@ class BenchmarkQueries(Database):
             """, selection.params())
 
     def benchmark_choices(self) -> pd.DataFrame:
-        """The profile values and periods that submitted rounds have, for the page's filters."""
+        """The profile values and periods that submitted rounds have, for the page's filters
+        (with each collaborative's id, so a caller's choices can be limited to its scope)."""
         return self._frame(
             """
-            SELECT DISTINCT c.region, c.collaborative_type, c.governance_model, k.period_start,
-                c.icss
+            SELECT DISTINCT k.collaborative_id, c.region, c.collaborative_type,
+                c.governance_model, k.period_start, c.icss
             FROM kept_round_scores k JOIN collaboratives c ON c.id = k.collaborative_id
             """
         )
