@@ -6,6 +6,8 @@ The entries come from Store.audit_entries; this module only lays them out."""
 
 from __future__ import annotations
 
+import json
+
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -30,6 +32,8 @@ AUDIT_COLUMNS: dict[str, str] = {
                      "changes that belong to no one collaborative, and for collaboratives since "
                      "removed (such as demo peers).",
     "round": "The assessment round the record belongs to, by its name (blank if none).",
+    "what_changed": "The change in words: each field that changed, old → new (for a new record "
+                    "its values, for a removed one what it held).",
     "before_value": "The record's values before the change, as JSON (blank when the change made "
                     "it).",
     "after_value": "The record's values after the change, as JSON (blank when the change removed "
@@ -56,10 +60,35 @@ class AuditExport:
     """Which entries, in words: "every collaborative", or the collaboratives and kinds chosen."""
 
 
+def changes_in_words(before: str | None, after: str | None) -> str:
+    """An entry's before and after values (JSON text) as a reader wants them: each field that
+    changed, "field: old → new"; for a new record its values, for a removed one what it held."""
+    old = json.loads(before) if isinstance(before, str) and before else {}
+    new = json.loads(after) if isinstance(after, str) and after else {}
+
+    def shown(value) -> str:
+        return "blank" if value in (None, "", []) else str(value)
+
+    values = new or old
+    # Database numbers mean nothing to a reader; a statement's id (PB-1) does.
+    fields = [key for key, value in values.items()
+              if not (key.endswith("_id") and not isinstance(value, str))]
+    statement = f"{values['statement_id']}: " if values.get("statement_id") else ""
+    fields = [key for key in fields if key != "statement_id"]
+    if old and new:
+        changed = [f"{key}: {shown(old.get(key))} → {shown(new.get(key))}"
+                   for key in fields if old.get(key) != new.get(key)]
+        return statement + ("; ".join(changed) or "no field changed")
+    return statement + "; ".join(f"{key}: {shown(values.get(key))}" for key in fields)
+
+
 def audit_export(entries: pd.DataFrame, scope: str = "every entry",
                  made_at: datetime | None = None) -> AuditExport:
     """The entries (as Store.audit_entries gives them) in the export's columns and order."""
-    table = entries.reindex(columns=list(AUDIT_COLUMNS)).reset_index(drop=True)
+    table = entries.assign(what_changed=[
+        changes_in_words(before, after)
+        for before, after in zip(entries["before_value"], entries["after_value"])])
+    table = table.reindex(columns=list(AUDIT_COLUMNS)).reset_index(drop=True)
     return AuditExport(table, made_at or utc_now(), scope)
 
 

@@ -262,3 +262,12 @@ def test_a_code_whose_round_has_closed_says_so_and_is_not_counted_as_a_guess(sha
         test.run()
     assert "round has closed" in texts(test.info)
     assert "Too many wrong codes" not in texts(test.error)
+
+
+def test_an_admin_reads_the_audit_log_with_each_change_in_words(shared, monkeypatch):
+    test = as_person(monkeypatch, "boss@x.org", "audit")
+    assert not test.exception, [e.message for e in test.exception]
+    table = test.dataframe[0].value
+    grant = table[table["record_kind"] == "role"]
+    assert "email: region@x.org; region: London; role: regional" in grant["what_changed"].tolist()
+    assert (table["actor"] == "setup").any()

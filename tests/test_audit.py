@@ -485,7 +485,8 @@ def test_entries_are_read_newest_first_and_filtered(store, small_bank, collabora
     other = store.create_collaborative(CollaborativeProfile(name="Eastdale Partnership"), "b")
     store.close_round(round_id, LEAD)
     everything = store.audit_entries()
-    assert list(everything.columns) == list(AUDIT_COLUMNS)
+    # the export adds what_changed, worked out from before and after
+    assert list(everything.columns) == [c for c in AUDIT_COLUMNS if c != "what_changed"]
     assert list(everything["action"]) == ["close", "create", "open", "create"]
     assert everything["changed_at"].is_monotonic_decreasing
     assert list(everything["collaborative"]) == ["Northshire Collaborative",
@@ -615,3 +616,32 @@ def test_the_widget_shows_the_log_filters_it_and_offers_both_downloads(widget):
     assert_no_exception(test)
     assert not test.dataframe
     assert "No changes match these choices." in [each.value for each in test.info]
+
+
+def test_each_entry_says_in_words_what_changed():
+    from collab_assess.audit_export import changes_in_words
+
+    answer = '{"level": %d, "note": "", "respondent_id": 4, "statement_id": "PB-1"}'
+    assert changes_in_words(answer % 2, answer % 3) == "PB-1: level: 2 → 3"
+    assert changes_in_words(None, '{"email": "a@x.org", "role": "lead", "region": null, '
+                            '"collaborative_id": 3}') == "email: a@x.org; role: lead; region: blank"
+    assert changes_in_words('{"status": "open"}', '{"status": "closed"}') == (
+        "status: open → closed")
+    assert changes_in_words('{"role": "lead"}', None) == "role: lead"
+    assert changes_in_words('{"status": "open"}', '{"status": "open"}') == "no field changed"
+
+
+def test_the_export_carries_each_change_in_words(store):
+    import io
+
+    import openpyxl
+
+    from collab_assess.audit_export import audit_export, audit_xlsx
+    from collab_assess.models import CollaborativeProfile
+
+    collaborative = store.create_collaborative(CollaborativeProfile(name="Words"), "setter")
+    store.update_collaborative(collaborative, CollaborativeProfile(name="Words Two"), "setter")
+    workbook = openpyxl.load_workbook(io.BytesIO(audit_xlsx(audit_export(store.audit_entries()))))
+    rows = list(workbook["Audit log"].iter_rows(values_only=True))
+    column = rows[0].index("what_changed")
+    assert "name: Words → Words Two" in [row[column] for row in rows[1:]]

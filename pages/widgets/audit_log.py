@@ -12,6 +12,7 @@ from collab_assess.audit_export import (
     audit_export,
     audit_file_name,
     audit_xlsx,
+    changes_in_words,
     scope_in_words,
 )
 from collab_assess.errors import CollabAssessError
@@ -42,6 +43,9 @@ COLUMNS = {
         "Collaborative", help="Whose record it is, by the collaborative's name now. Blank for "
                               "changes to no one collaborative, or to one since removed."),
     "round": st.column_config.TextColumn("Round", help="The assessment round, if any."),
+    "what_changed": st.column_config.TextColumn(
+        "What changed", width="large", help="Each field that changed, old → new; for a new "
+                                            "record its values. Before and After hold them all."),
     "before_value": st.column_config.TextColumn(
         "Before", width="large", help="The values before the change, as JSON (blank when the "
                                       "change made the record)."),
@@ -102,6 +106,8 @@ def show_audit_log(store: Store) -> None:
         shown = entries.head(SHOWN_ENTRIES)
         text_columns = [c for c in shown.columns if shown[c].dtype == object]
         shown = shown.assign(**{c: shown[c].fillna("") for c in text_columns})  # blank, not None
+        shown = shown.assign(what_changed=[changes_in_words(before, after) for before, after
+                                           in zip(shown["before_value"], shown["after_value"])])
         st.dataframe(shown, hide_index=True, width="stretch",
                      column_config=COLUMNS, column_order=list(COLUMNS))
 
