@@ -99,7 +99,7 @@ class ScopedStore:
         self._invited_rounds: set[int] = set()
         self._joinable_workshops: set[int] = set()
         # Which collaborative owns a round, and each collaborative's region: looked up once per
-        # page run (a ScopedStore lives for one run), not once per check.
+        # page run, not once per check (a ScopedStore serves one run and the clicks on its page).
         self._round_owners: dict[int, int] = {}
         self._regions: dict[int, str | None] = {}
 

@@ -42,12 +42,25 @@ def forms_export_with_a_vague_heading(folder: Path) -> tuple[Path, int]:
 def match_by_hand(page, grid, row: int, statement_id: str) -> None:
     """Open the "Counts as" cell (the second column) of a row of the matching table and choose a
     statement, with the keyboard, as a user of the grid can: it is drawn on a canvas."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
     box = grid.bounding_box()
-    page.mouse.click(box["x"] + 20, box["y"] + 35 + 17)  # the first cell of the first row
-    for key in ["ArrowRight", *["ArrowDown"] * row, "Enter"]:
-        page.keyboard.press(key)
-    page.keyboard.type(statement_id)
-    page.get_by_text(re.compile(rf"^{statement_id}: ")).first.wait_for()
+    option = page.get_by_text(re.compile(rf"^{statement_id}: ")).first
+    # A busy machine can drop the first key press while the canvas takes focus: then the editor
+    # opens on the wrong cell, so close it and go again.
+    for attempt in range(3):
+        page.mouse.click(box["x"] + 20, box["y"] + 35 + 17)  # the first cell of the first row
+        page.wait_for_timeout(300)
+        for key in ["ArrowRight", *["ArrowDown"] * row, "Enter"]:
+            page.keyboard.press(key)
+        page.keyboard.type(statement_id)
+        try:
+            option.wait_for(timeout=10_000)
+            break
+        except PlaywrightTimeoutError:
+            if attempt == 2:
+                raise
+            page.keyboard.press("Escape")
     page.keyboard.press("Enter")
     wait_for_rerun(page)
 
