@@ -5,7 +5,6 @@ scoring."""
 
 from __future__ import annotations
 
-import time
 from datetime import date
 
 import pandas as pd
@@ -146,12 +145,6 @@ def test_another_seed_gives_different_tables(bank: QuestionBank, demo: DemoDatas
     assert not demo.collaboratives["name"].equals(other.collaboratives["name"])
     with pytest.raises(AssertionError):
         pd.testing.assert_frame_equal(demo.answers, other.answers)
-
-
-def test_generation_is_quick(bank: QuestionBank) -> None:
-    started = time.perf_counter()
-    generate_demo(bank, seed=7)
-    assert time.perf_counter() - started < 3.0
 
 
 # -- collaboratives and members ------------------------------------------------------------------
@@ -559,15 +552,13 @@ def test_the_earlier_bank_must_be_older(two_banks: dict[int, QuestionBank]) -> N
         generate_demo(two_banks[1], earlier_bank=two_banks[2])
 
 
-def test_the_real_banks_give_a_calibrated_two_version_demo_quickly() -> None:
+def test_the_real_banks_give_a_calibrated_two_version_demo() -> None:
     from collab_assess.bank import load_banks
 
     banks = load_banks()
     current, earlier = demo_banks(banks)
     assert (current.version, earlier.version) == (2, 1)
-    started = time.perf_counter()
-    demo = generate_demo(current, earlier_bank=earlier)
-    assert time.perf_counter() - started < 1.5
+    demo = generate_demo(current, earlier_bank=earlier)  # its time: `make bench`, Demo data
     assert set(demo.rounds["bank_version"]) == {1, 2}
     latest = latest_submitted_rounds(round_scores(demo, banks))
     assert len(latest) == len(demo.collaboratives)

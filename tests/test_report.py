@@ -9,7 +9,6 @@ import re
 import shutil
 import subprocess
 import tempfile
-import time
 from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
@@ -175,21 +174,19 @@ def report(store, database):
 
 
 @pytest.fixture(scope="module")
-def timed_pdf(report) -> tuple[bytes, float]:
-    started = time.perf_counter()
-    pdf = report_pdf(report)
-    return pdf, time.perf_counter() - started
+def pdf_bytes(report) -> bytes:
+    return report_pdf(report)
 
 
 @pytest.fixture(scope="module")
-def pdf_file(report, timed_pdf) -> Path:
+def pdf_file(report, pdf_bytes) -> Path:
     """The demo PDF, its pages as PNG (60 dpi) and its summary page in greyscale, kept in
     tests/artifacts/report/ to look at."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     for old in ARTIFACTS.glob("*"):
         old.unlink()
     path = ARTIFACTS / report_file_name(report, "pdf")
-    path.write_bytes(timed_pdf[0])
+    path.write_bytes(pdf_bytes)
     subprocess.run([poppler("pdftoppm"), "-r", "60", "-png", str(path), str(ARTIFACTS / "page")],
                    check=True)
     subprocess.run([poppler("pdftoppm"), "-r", "100", "-gray", "-f", "2", "-l", "2", "-png",
@@ -338,10 +335,10 @@ def test_the_method_note_gives_the_rules_and_the_survey_caveats(pdf_file, report
     assert "Good Governance Institute" in method
 
 
-def test_a_demo_pdf_takes_a_few_seconds_at_most(timed_pdf):
-    pdf, seconds = timed_pdf
-    assert pdf.startswith(b"%PDF")
-    assert seconds < 8, f"the PDF took {seconds:.1f} s"
+def test_the_demo_pdf_is_a_pdf_file(pdf_bytes):
+    # How long it takes is a figure in `make bench` (board report: PDF), never a test.
+    assert pdf_bytes.startswith(b"%PDF-")
+    assert pdf_bytes.rstrip().endswith(b"%%EOF")
 
 
 def test_progress_is_reported_from_start_to_finish(report):

@@ -91,10 +91,11 @@ _STAFF_INPUTS = frozenset({"record_consensus", "add_action", "update_action_stat
 class ScopedStore:
     """Store methods for one caller. Attributes other than the checked methods are not offered."""
 
-    def __init__(self, store: Store, caller: Caller):
+    def __init__(self, store: Store, caller: Caller, *, clock: Callable[[], float] = time.monotonic):
         self._store = store
         self._caller = caller
-        self._grants_read_at = time.monotonic()
+        self._clock = clock
+        self._grants_read_at = clock()
         self._own_respondents: dict[int, Respondent] = {}
         self._invited_rounds: set[int] = set()
         self._joinable_workshops: set[int] = set()
@@ -110,9 +111,9 @@ class ScopedStore:
         they are older than a moment: a role taken away stops working at once, even on a page
         that was already open."""
         caller = self._caller
-        if caller.signed_in and time.monotonic() - self._grants_read_at > GRANTS_FRESH_FOR:
+        if caller.signed_in and self._clock() - self._grants_read_at > GRANTS_FRESH_FOR:
             self._caller = replace(caller, grants=self._store.grants_for(caller.name))
-            self._grants_read_at = time.monotonic()
+            self._grants_read_at = self._clock()
         return self._caller
 
     @property
