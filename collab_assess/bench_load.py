@@ -46,7 +46,7 @@ from collab_assess.reference import RESPONDENT_ROLES
 from collab_assess.store import Store
 from collab_assess.store.database import _CONFLICT_ERRORS, _is_conflict
 from collab_assess.store.workshops import VotingClosedError
-from collab_assess.workshop import Move, Phase, tally
+from collab_assess.workshop import Move, Phase
 
 Line = Callable[..., None]
 """bench.line: line(what, figure, note="") prints one aligned figure."""
@@ -410,7 +410,7 @@ def facilitate(store: Store, workshop_id: int, stop: threading.Event, load: Work
     def live_count() -> None:
         started = time.perf_counter()
         store.get_workshop(workshop_id)  # the fragment first checks nobody else moved it on
-        tally(store.workshop_tally_rows(workshop_id))
+        store.workshop_room(workshop_id)
         load.tallies.append(time.perf_counter() - started)
 
     position = 0

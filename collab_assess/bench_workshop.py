@@ -38,9 +38,8 @@ from collab_assess.models import (
     WorkshopInput,
 )
 from collab_assess.reference import RESPONDENT_ROLES
-from collab_assess.scale import level_label
 from collab_assess.store import DB_ENV_VAR, Store
-from collab_assess.workshop import Move, Tally, tally
+from collab_assess.workshop import Move
 
 Line = Callable[..., None]
 """bench.line: line(what, figure, note="") prints one aligned figure."""
@@ -90,20 +89,11 @@ def ms(seconds: float) -> str:
 
 @dataclass(frozen=True)
 class Sighting:
-    """A tally result that differed from the one before: when the query finished, and its counts."""
+    """A live count that differed from the one before: when the query finished, and how many had
+    voted. (Votes by choice stay hidden until the reveal, so a changed vote shows no change.)"""
 
     at: float
     voted: int
-    changed: int
-
-    @property
-    def counts(self) -> tuple[int, int]:
-        return self.voted, self.changed
-
-
-def changed_votes(room: Tally) -> int:
-    counts = room.counts.set_index("choice")["votes"]
-    return int(counts[level_label(CHANGED_LEVEL)])
 
 
 class TallyWatcher:
@@ -130,29 +120,29 @@ class TallyWatcher:
         try:
             while not self._stop.is_set():
                 started = time.perf_counter()
-                room = tally(self._store.workshop_tally_rows(self._workshop_id))
+                _, voted = self._store.workshop_room(self._workshop_id)
                 finished = time.perf_counter()
                 self.query_seconds.append(finished - started)
-                seen = Sighting(finished, room.voted, changed_votes(room))
-                if not self.sightings or self.sightings[-1].counts != seen.counts:
+                seen = Sighting(finished, voted)
+                if not self.sightings or self.sightings[-1].voted != seen.voted:
                     self.sightings.append(seen)
         except BaseException as error:  # noqa: BLE001 - raised again by wait_for, on the main thread
             self._error = error
 
-    def wait_for(self, voted: int, changed: int, timeout: float = 10.0) -> None:
-        """Until the tally shows these counts: the last votes may commit after the last returns
+    def wait_for(self, voted: int, timeout: float = 10.0) -> None:
+        """Until the live count shows this many: the last votes may commit after the last returns
         were noted, and their sightings are part of the figures."""
         deadline = time.perf_counter() + timeout
         while time.perf_counter() < deadline:
             if self._error is not None:
                 raise self._error
-            if self.sightings and self.sightings[-1].counts == (voted, changed):
+            if self.sightings and self.sightings[-1].voted == voted:
                 return
             time.sleep(0.005)
-        raise RuntimeError(f"the tally never showed {voted} votes and {changed} changes")
+        raise RuntimeError(f"the live count never showed {voted} votes")
 
 
-def visible_after(returned_at: list[float], sightings: list[Sighting], counter: str) -> list[float]:
+def visible_after(returned_at: list[float], sightings: list[Sighting]) -> list[float]:
     """Seconds from each vote's cast_vote returning until the tally showed it.
 
     Votes may commit in a different order from the one their calls return in, so which vote a new
@@ -161,7 +151,7 @@ def visible_after(returned_at: list[float], sightings: list[Sighting], counter: 
     returned (the commit comes a moment before the return) counts as no wait."""
     waits = []
     for k, returned in enumerate(sorted(returned_at), start=1):
-        seen = next(s.at for s in sightings if getattr(s, counter) >= k)
+        seen = next(s.at for s in sightings if s.voted >= k)
         waits.append(max(0.0, seen - returned))
     return waits
 
@@ -210,7 +200,6 @@ def vote_burst(store: Store, workshop_id: int, people: list[int], timings: VoteT
     statement_id = store.get_workshop(workshop_id).statement_id
     changers = set(people[::CHANGE_EVERY])
     first_returns: list[float] = []
-    change_returns: list[float] = []
     errors: list[BaseException] = []
     start = threading.Barrier(len(people) + 1)
 
@@ -221,7 +210,6 @@ def vote_burst(store: Store, workshop_id: int, people: list[int], timings: VoteT
             first_returns.append(time.perf_counter())
             if person in changers:
                 store.cast_vote(workshop_id, person, statement_id, vote(CHANGED_LEVEL))
-                change_returns.append(time.perf_counter())
         except BaseException as error:  # noqa: BLE001 - re-raised below, on the main thread
             errors.append(error)
 
@@ -236,11 +224,10 @@ def vote_burst(store: Store, workshop_id: int, people: list[int], timings: VoteT
         timings.voting_seconds += time.perf_counter() - began
         if errors:
             raise errors[0]
-        watcher.wait_for(len(people), len(changers))
+        watcher.wait_for(len(people))
     timings.votes += len(people) + len(changers)
     timings.query_under_load += watcher.query_seconds
-    timings.visible_after += visible_after(first_returns, watcher.sightings, "voted")
-    timings.visible_after += visible_after(change_returns, watcher.sightings, "changed")
+    timings.visible_after += visible_after(first_returns, watcher.sightings)
 
 
 def time_workshop_votes(store: Store, workshop_id: int, people: list[int],
@@ -255,7 +242,7 @@ def time_workshop_votes(store: Store, workshop_id: int, people: list[int],
         vote_burst(store, workshop_id, people, timings)
     for _ in range(TALLY_ALONE_SAMPLES):
         started = time.perf_counter()
-        tally(store.workshop_tally_rows(workshop_id))
+        store.workshop_room(workshop_id)
         timings.query_alone.append(time.perf_counter() - started)
     return timings
 

@@ -1,24 +1,37 @@
 """Peers: how a collaborative compares with others, without any other collaborative being named.
 
 Peers are other collaboratives, each on its latest *submitted* (closed) round: half-finished answers
-never move a benchmark. Their scores were kept when each round was submitted, and every figure here
-is an aggregate worked out in DuckDB from those kept scores. A peer aggregate is shown only when it
-covers at least min_peers() collaboratives; below that the functions here return no figures at all,
-only the reason, so no page can show them by mistake. Rounds on different question bank versions
-are compared on the statements both versions ask.
+never move a benchmark. Their scores were kept when each round was submitted and are copied once a
+day (store/peer_snapshots.py); every figure here is an aggregate worked out in DuckDB from that
+day's copy, rounded to one decimal place, and says which day it is from. A peer aggregate is shown
+only when it covers at least min_peers() collaboratives; below that the functions here return no
+figures at all, only the reason, so no page can show them by mistake. A collaborative is placed
+against its peers' middle half and median, never given a rank or a percentile (anonymity.py).
+Rounds on different question bank versions are compared on the statements both versions ask.
 """
 
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 
 import pandas as pd
 
+from collab_assess.anonymity import PeerPosition, peer_position, peers_as_of
 from collab_assess.baseline import Baseline
-from collab_assess.scale import HIGHEST_LEVEL, LOWEST_LEVEL, Level
-from collab_assess.store import Collaborative, Round, RoundFilter, Store
+from collab_assess.scale import (
+    AREA_PLACES,
+    HIGHEST_LEVEL,
+    LOWEST_LEVEL,
+    PEER_PLACES,
+    Level,
+    score_text,
+    shown_score,
+)
+from collab_assess.store import Collaborative, Round, Store
+from collab_assess.store.peer_snapshots import PEER_GROUP_FIELDS
 
 MIN_PEERS = 5
 MIN_PEERS_ENV_VAR = "COLLAB_ASSESS_MIN_PEERS"
@@ -46,34 +59,27 @@ class PeerGroup(StrEnum):
                 "model": "The same governance model"}[self.value]
 
 
-def peer_filter(collaborative: Collaborative, group: PeerGroup) -> RoundFilter | None:
-    """The rounds that count as this collaborative's peers in a group; None when its profile does
-    not say (no type, region or model recorded)."""
-    others = {"exclude_collaborative_id": collaborative.id}
-    if group is PeerGroup.ALL:
-        return RoundFilter(**others)
-    attribute, field = {
-        PeerGroup.SAME_TYPE: (collaborative.collaborative_type, "collaborative_types"),
-        PeerGroup.SAME_REGION: (collaborative.region, "regions"),
-        PeerGroup.SAME_MODEL: (collaborative.governance_model, "governance_models"),
-    }[group]
-    return RoundFilter(**{field: (attribute,)}, **others) if attribute else None
-
-
 @dataclass(frozen=True)
 class PeerComparison:
-    """Aggregates over a peer group, or, when they may not be shown, only why."""
+    """Aggregates over a peer group as the day's snapshot holds it, or, when they may not be
+    shown, only why. Every figure is rounded as shown (scale.PEER_PLACES; shares to whole
+    percentages), never a rank (anonymity.py)."""
 
     group: PeerGroup
+    as_of: date | None
+    """The day of the snapshot the figures come from ("Peers as of ...")."""
     peers: int
     synthetic: int
     why_hidden: str | None
     areas: pd.DataFrame
     """area_id, peers, peer_median, peer_q1, peer_q3; empty when hidden."""
     early_share: float | None
-    share_below: float | None
-    """Share of peers whose overall score is below the given one."""
-    statements_compared: int
+    overall_median: float | None
+    overall_q1: float | None
+    overall_q3: float | None
+    shared_statements: tuple[str, ...] | None
+    """The statements peers are compared on when some answered another bank version (None: all
+    on this round's version)."""
     statements_in_round: int
 
     @property
@@ -81,60 +87,128 @@ class PeerComparison:
         return self.why_hidden is None
 
     @property
+    def statements_compared(self) -> int:
+        if self.shared_statements is None:
+            return self.statements_in_round
+        return len(self.shared_statements)
+
+    @property
+    def as_of_words(self) -> str:
+        return peers_as_of(self.as_of) if self.as_of else ""
+
+    @property
     def versions_note(self) -> str | None:
-        if self.statements_compared == self.statements_in_round:
+        if self.shared_statements is None:
             return None
-        return (f"Some peers answered another version of the question bank, so everyone is "
-                f"compared on the {self.statements_compared} of your {self.statements_in_round} "
-                "statements that both versions ask.")
+        return (f"Some peers answered another version of the question bank, so their figures are "
+                f"worked out on the {self.statements_compared} of your "
+                f"{self.statements_in_round} statements that both versions ask; your own bars use "
+                "all of your statements, and where your overall score sits among peers is worked "
+                "out on the shared ones.")
 
 
-def _hidden(group: PeerGroup, why: str, peers: int = 0, synthetic: int = 0,
-            statements: int = 0) -> PeerComparison:
-    return PeerComparison(group, peers, synthetic, why, pd.DataFrame(
-        columns=["area_id", "peers", "peer_median", "peer_q1", "peer_q3"]), None, None,
-        statements, statements)
+def _hidden(group: PeerGroup, why: str, as_of: date | None = None, peers: int = 0,
+            synthetic: int = 0, statements: int = 0) -> PeerComparison:
+    return PeerComparison(group, as_of, peers, synthetic, why, pd.DataFrame(
+        columns=["area_id", "peers", "peer_median", "peer_q1", "peer_q3"]), None, None, None,
+        None, None, statements)
+
+
+def _rounded(value) -> float | None:
+    return None if value is None or pd.isna(value) else shown_score(float(value), PEER_PLACES)
 
 
 def peer_comparison(store: Store, collaborative: Collaborative, assessment_round: Round,
-                    your_overall: float | None, early_stages: tuple[Level, ...],
-                    group: PeerGroup = PeerGroup.ALL) -> PeerComparison:
-    """This round against its peer group's latest submitted rounds, on the statements they share."""
+                    early_stages: tuple[Level, ...], group: PeerGroup = PeerGroup.ALL,
+                    *, today: date | None = None) -> PeerComparison:
+    """This round's collaborative against its peer group as the day's snapshot holds them (its
+    profile too, as it stood that day), on the statements they share."""
     own_statements = store.bank(assessment_round.bank_version).statements
-    selection = peer_filter(collaborative, group)
-    if selection is None:
-        return _hidden(group, "Your collaborative's profile does not record this yet: add it on "
-                       "the Collaborative page to compare with this group.",
-                       statements=len(own_statements))
-    peers = store.submitted_rounds(selection, latest_only=True)
+    as_of = store.peer_snapshot_on(today or date.today())
+    profile = store.snapshot_profile(as_of, collaborative.id)
+    if profile is None:
+        return _hidden(group, "Peer figures come from a copy taken once a day, and this "
+                       "collaborative is newer than today's copy: they appear from tomorrow.",
+                       as_of, statements=len(own_statements))
+    field = PEER_GROUP_FIELDS[group.value]
+    if field is not None and not profile[field]:
+        return _hidden(group, "Your collaborative's profile did not record this when today's "
+                       "peer figures were copied: add it on the Collaborative page, and it counts "
+                       "from tomorrow.", as_of, statements=len(own_statements))
+    peers = store.snapshot_peers(as_of, collaborative.id, group.value)
     needed = min_peers()
     if len(peers) < needed:
         return _hidden(group, f"Peer figures appear once at least {needed} collaboratives in this "
                        f"group have submitted a round (there are {len(peers)}), so no single "
-                       "collaborative can be picked out.", len(peers), int(peers["is_demo"].sum()),
-                       len(own_statements))
+                       "collaborative can be picked out.", as_of, len(peers),
+                       int(peers["is_demo"].sum()), len(own_statements))
     versions = {assessment_round.bank_version, *(int(v) for v in peers["bank_version"])}
     # Everyone on one bank version: their kept area scores as they are. Otherwise worked out again
     # on the statements all the versions ask.
     shared = store.statements_shared(sorted(versions)) if len(versions) > 1 else None
-    areas, overall = store.peer_area_aggregates(
-        selection, shared, assessment_round.bank_version, your_overall,
+    areas, overall = store.snapshot_peer_aggregates(
+        as_of, collaborative.id, group.value, shared, assessment_round.bank_version,
         [int(stage) for stage in early_stages])
+    for column in ("peer_median", "peer_q1", "peer_q3"):
+        areas[column] = areas[column].map(_rounded)
+    early = overall["early_share"]
     return PeerComparison(
         group=group,
+        as_of=as_of,
         peers=int(overall["peers"]),
         synthetic=int(overall["synthetic"]),
         why_hidden=None,
         areas=areas,
-        early_share=_number(overall["early_share"]),
-        share_below=_number(overall["share_below"]) if your_overall is not None else None,
-        statements_compared=len(shared) if shared is not None else len(own_statements),
+        early_share=None if early is None or pd.isna(early) else round(float(early), 2),
+        overall_median=_rounded(overall["overall_median"]),
+        overall_q1=_rounded(overall["overall_q1"]),
+        overall_q3=_rounded(overall["overall_q3"]),
+        shared_statements=tuple(shared) if shared is not None else None,
         statements_in_round=len(own_statements),
     )
 
 
+def comparable_overall(statements: pd.DataFrame, peers: PeerComparison) -> float | None:
+    """A round's overall score worked out as its peers' are: on the statements they share
+    (statements: statement_id, area_id, score, as RoundResults.statements)."""
+    if peers.shared_statements is not None:
+        statements = statements[statements["statement_id"].isin(peers.shared_statements)]
+    areas = statements.dropna(subset=["score"]).groupby("area_id")["score"].mean()
+    return float(areas.mean()) if len(areas) else None
+
+
+def position_among_peers(statements: pd.DataFrame, peers: PeerComparison) -> PeerPosition | None:
+    """Where a round's overall score sits against its peers' middle half and median (as shown,
+    rounded): never a percentile or a rank. None when peers are hidden."""
+    mine = comparable_overall(statements, peers)
+    if not peers.shown or mine is None or peers.overall_median is None:
+        return None
+    return peer_position(mine, peers.overall_q1, peers.overall_median, peers.overall_q3)
+
+
 def _number(value) -> float | None:
     return None if value is None or pd.isna(value) else float(value)
+
+
+def position_in_words(statements: pd.DataFrame, peers: PeerComparison, *,
+                      provisional: bool) -> str | None:
+    """The sentence Results and the report use for where a round sits among its peers (None
+    when peers are hidden). Plain text with no Markdown."""
+    if not peers.shown:
+        return None
+    if provisional:
+        return ("Where your overall score sits among your peers appears once at least half the "
+                "statements have a score: until then it could move a long way.")
+    position = position_among_peers(statements, peers)
+    if position is None:
+        return None
+    mine = comparable_overall(statements, peers)
+    basis = ("" if peers.shared_statements is None else
+             f", on the {peers.statements_compared} statements you share with them")
+    return (f"Your overall score ({score_text(mine, AREA_PLACES)}{basis}) is {position.words}: "
+            f"their middle half runs from {score_text(peers.overall_q1, PEER_PLACES)} to "
+            f"{score_text(peers.overall_q3, PEER_PLACES)}, with the median at "
+            f"{score_text(peers.overall_median, PEER_PLACES)}. {peers.as_of_words}.")
 
 
 @dataclass(frozen=True)
@@ -144,8 +218,6 @@ class BaselineComparison:
     national_early_share: float
     peers: int
     peer_early_share: float | None
-    share_of_peers_below: float | None
-    """Share of peers whose overall score is lower than this collaborative's."""
 
 
 def compare_with_baseline(
@@ -159,5 +231,4 @@ def compare_with_baseline(
         national_early_share=baseline.share,
         peers=peers.peers,
         peer_early_share=peers.early_share if peers.shown else None,
-        share_of_peers_below=peers.share_below if peers.shown else None,
     )

@@ -14,7 +14,7 @@ from collab_assess.charts import (
     LEVEL_INKS,
     SCORE_TITLE,
 )
-from collab_assess.scale import LEVELS, level_label, stage_of
+from collab_assess.scale import AREA_PLACES, LEVELS, level_label, percent_text, score_text, stage_of
 
 STAGE_NAMES = [level_label(level) for level in LEVELS]
 
@@ -28,7 +28,9 @@ def area_heatmap(area_scores: pd.DataFrame, order_by: str = "collaborative") -> 
     stage and written in it. Ordered by name (or region, then name): never ranked.
 
     area_scores: collaborative, region, area, area_position, score."""
-    data = area_scores.assign(stage=area_scores["score"].map(_stage_name))
+    data = area_scores.assign(stage=area_scores["score"].map(_stage_name),
+                              score_text=[score_text(score, AREA_PLACES)
+                                          for score in area_scores["score"]])
     rows = (data.sort_values(["region", "collaborative"] if order_by == "region"
                              else ["collaborative"])["collaborative"].drop_duplicates().tolist())
     columns = data.sort_values("area_position")["area"].drop_duplicates().tolist()
@@ -44,11 +46,11 @@ def area_heatmap(area_scores: pd.DataFrame, order_by: str = "collaborative") -> 
                         legend=alt.Legend(title="Area score's stage", orient="bottom")),
         tooltip=[alt.Tooltip("collaborative:N", title="Collaborative"),
                  alt.Tooltip("region:N", title="Region"), alt.Tooltip("area:N", title="Area"),
-                 alt.Tooltip("score:Q", title="Score", format=".2f"),
+                 alt.Tooltip("score_text:N", title="Score"),
                  alt.Tooltip("stage:N", title="Stage")],
     )
     text = base.mark_text(fontSize=11).encode(
-        text=alt.Text("score:Q", format=".1f"),
+        text="score_text:N",
         color=alt.Color("stage:N", scale=alt.Scale(domain=STAGE_NAMES, range=LEVEL_INKS),
                         legend=None),
     )
@@ -67,7 +69,8 @@ def stage_share_chart(shares: pd.DataFrame, survey_share: float, early_names: li
     data = pd.DataFrame(rows)
     long = pd.concat([data.assign(kind="Early", share=data["early"]),
                       data.assign(kind="Later", share=1 - data["early"])])
-    long["label"] = [f"{share:.0%} {kind.lower()}" for share, kind in zip(long["share"], long["kind"])]
+    long["share_text"] = long["share"].map(percent_text)
+    long["label"] = [f"{text} {kind.lower()}" for text, kind in zip(long["share_text"], long["kind"])]
     order = data["measure"].tolist()
     base = alt.Chart(long).encode(
         y=alt.Y("measure:N", sort=order, title=None, axis=alt.Axis(labelLimit=300)),
@@ -80,7 +83,7 @@ def stage_share_chart(shares: pd.DataFrame, survey_share: float, early_names: li
                                                   range=[EARLY_COLOUR, LATER_COLOUR]),
                         legend=alt.Legend(title=None, orient="bottom")),
         tooltip=[alt.Tooltip("measure:N", title="Measure"), alt.Tooltip("kind:N", title="Stage"),
-                 alt.Tooltip("share:Q", title="Share", format=".0%")],
+                 alt.Tooltip("share_text:N", title="Share")],
     )
     text = base.mark_text(align="left", dx=4, color=INK, fontWeight="bold").encode(
         x=alt.X("share:Q", stack="normalize"), text="label:N")
@@ -103,11 +106,12 @@ def trend_chart(trends: pd.DataFrame) -> alt.FacetChart:
     """Each area's median score across periods (financial years), one small chart per area, so
     eleven lines never have to be told apart by colour."""
     order = trends.sort_values("area_position")["area"].drop_duplicates().tolist()
+    trends = trends.assign(median_text=[score_text(m, AREA_PLACES) for m in trends["median"]])
     line = alt.Chart().mark_line(point=True, color=LEVEL_COLOURS[3]).encode(
         x=alt.X("period:O", title=None),
         y=alt.Y("median:Q", scale=alt.Scale(domain=[1, 4]), title="Median"),
         tooltip=[alt.Tooltip("area:N", title="Area"), alt.Tooltip("period:O", title="Year"),
-                 alt.Tooltip("median:Q", title="Median", format=".2f"),
+                 alt.Tooltip("median_text:N", title="Median"),
                  alt.Tooltip("collaboratives:Q", title="Collaboratives")],
     ).properties(width=160, height=110)
     return alt.FacetChart(data=trends, spec=line, facet=alt.Facet(

@@ -125,12 +125,27 @@ def _trends(store: Store, selection: RoundFilter, shared: list[str] | None, bank
     )[["period", "area", "area_position", "median", "collaboratives"]]
 
 
+MOVE_COLUMNS = ["collaborative", "region", "from_round", "from_date", "from_stage", "from_score",
+                "to_round", "to_date", "to_stage", "to_score", "direction"]
+DIRECTIONS = {"up": "Up", "down": "Down"}
+
+
 def _moves(moves: pd.DataFrame) -> pd.DataFrame:
+    """Each change of stage between consecutive submitted rounds, in the store's order (name,
+    then date): stages labelled, direction in words, dates without times, scores to 2 places."""
     def label(stage):
         return level_label(int(stage)) if pd.notna(stage) else "not scored"
 
-    return moves.assign(earlier_stage=moves["earlier_stage"].map(label),
-                        latest_stage=moves["latest_stage"].map(label))
+    def day(column: pd.Series) -> pd.Series:
+        return pd.to_datetime(column).dt.date
+
+    return moves.assign(
+        from_date=day(moves["from_date"]), to_date=day(moves["to_date"]),
+        from_stage=moves["from_stage"].map(label), to_stage=moves["to_stage"].map(label),
+        from_score=moves["from_score"].astype(float).round(2),
+        to_score=moves["to_score"].astype(float).round(2),
+        direction=moves["direction"].map(DIRECTIONS),
+    )[MOVE_COLUMNS].reset_index(drop=True)
 
 
 COLUMN_NOTES = {
@@ -150,10 +165,18 @@ COLUMN_NOTES = {
     "share": "Share of the selected collaboratives at that stage.",
     "collaboratives": "How many collaboratives the figure covers.",
     "median": "The middle of the collaboratives' area scores in that period.",
-    "earlier_round": "The round before its latest submitted one.",
-    "earlier_stage": "Its stage in that earlier round.",
-    "latest_round": "Its latest submitted round.",
-    "latest_stage": "Its stage in the latest round.",
+    "from_round": "Stage moves: the submitted round the stage moved from (the one before "
+                  "to_round among the rounds selected, skipping any not scored).",
+    "from_date": "Stage moves: the date that earlier round opened.",
+    "from_stage": "Stage moves: the stage worked out from that earlier round's answers.",
+    "from_score": "Stage moves: that earlier round's overall score, 1 to 4 (mean of area "
+                  "scores), to 2 decimal places.",
+    "to_round": "Stage moves: the next submitted round, in which the stage was different.",
+    "to_date": "Stage moves: the date that later round opened.",
+    "to_stage": "Stage moves: the stage worked out from that later round's answers.",
+    "to_score": "Stage moves: that later round's overall score, 1 to 4 (mean of area scores), "
+                "to 2 decimal places.",
+    "direction": "Stage moves: Up if the later round's stage is higher, Down if lower.",
 }
 
 

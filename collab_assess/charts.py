@@ -18,7 +18,17 @@ import textwrap
 import altair as alt
 import pandas as pd
 
-from collab_assess.scale import LEVELS, STAGE_BANDS, Level, level_label, stage_of
+from collab_assess.scale import (
+    AREA_PLACES,
+    LEVELS,
+    PEER_PLACES,
+    STAGE_BANDS,
+    Level,
+    level_label,
+    percent_text,
+    score_text,
+    stage_of,
+)
 
 BLUE = "#0072B2"
 ORANGE = "#E69F00"
@@ -140,10 +150,14 @@ def area_chart_data(areas: pd.DataFrame, peers: pd.DataFrame | None = None) -> p
     data = areas[["area_id", "area", "group", "score", "area_position"]].copy()
     if peers is not None and not peers.empty:
         data = data.merge(peers, on="area_id", how="left")
+    data["score_text"] = [score_text(score, AREA_PLACES) for score in data["score"]]
     data["row"] = [
-        f"{name}: {score:.1f}" if pd.notna(score) else f"{name}: not yet scored"
-        for name, score in zip(data["area"], data["score"])
+        f"{name}: {text}" if pd.notna(score) else f"{name}: not yet scored"
+        for name, score, text in zip(data["area"], data["score"], data["score_text"])
     ]
+    for column in ("peer_median", "peer_q1", "peer_q3"):
+        if column in data:
+            data[f"{column}_text"] = [score_text(value, PEER_PLACES, "") for value in data[column]]
     return data.sort_values("area_position", ignore_index=True)
 
 
@@ -169,8 +183,8 @@ def area_chart(areas: pd.DataFrame, peers: pd.DataFrame | None = None) -> alt.La
                 x=alt.X("peer_q1:Q", scale=_SCORE_SCALE),
                 x2="peer_q3:Q",
                 tooltip=[*area_tooltip,
-                         alt.Tooltip("peer_q1:Q", title="Peers, lower quartile", format=".2f"),
-                         alt.Tooltip("peer_q3:Q", title="Peers, upper quartile", format=".2f")],
+                         alt.Tooltip("peer_q1_text:N", title="Peers, lower quartile"),
+                         alt.Tooltip("peer_q3_text:N", title="Peers, upper quartile")],
             )
         )
     layers.append(
@@ -180,7 +194,7 @@ def area_chart(areas: pd.DataFrame, peers: pd.DataFrame | None = None) -> alt.La
             y=y,
             x=alt.X("score:Q", scale=_SCORE_SCALE),
             x2=alt.datum(1),
-            tooltip=[*area_tooltip, alt.Tooltip("score:Q", title="Your score", format=".2f")],
+            tooltip=[*area_tooltip, alt.Tooltip("score_text:N", title="Your score")],
         )
     )
     # A dot at the end of each bar, so a score of exactly 1 (a bar of no length) still shows.
@@ -189,7 +203,7 @@ def area_chart(areas: pd.DataFrame, peers: pd.DataFrame | None = None) -> alt.La
         .mark_point(filled=True, size=90, opacity=1, yOffset=MARK_OFFSET,
                     color=YOUR_SCORE_COLOUR, stroke="white", strokeWidth=1)
         .encode(y=y, x=alt.X("score:Q", scale=_SCORE_SCALE),
-                tooltip=[*area_tooltip, alt.Tooltip("score:Q", title="Your score", format=".2f")])
+                tooltip=[*area_tooltip, alt.Tooltip("score_text:N", title="Your score")])
     )
     if "peer_median" in data:
         layers.append(
@@ -198,8 +212,7 @@ def area_chart(areas: pd.DataFrame, peers: pd.DataFrame | None = None) -> alt.La
             .encode(
                 y=y,
                 x=alt.X("peer_median:Q", scale=_SCORE_SCALE),
-                tooltip=[*area_tooltip,
-                         alt.Tooltip("peer_median:Q", title="Peer median", format=".2f")],
+                tooltip=[*area_tooltip, alt.Tooltip("peer_median_text:N", title="Peer median")],
             )
         )
     layers.append(_row_names(data, y, "row"))
@@ -211,14 +224,14 @@ def area_figures(areas: pd.DataFrame, peers: pd.DataFrame | None = None) -> pd.D
     data = area_chart_data(areas, peers)
     table = pd.DataFrame({
         "Area": data["area"],
-        "Your score": [f"{s:.2f}" if pd.notna(s) else "not yet scored" for s in data["score"]],
+        "Your score": [score_text(s, AREA_PLACES, "not yet scored") for s in data["score"]],
         "Stage": [stage_name(stage_of(s)) if pd.notna(s) else "" for s in data["score"]],
     })
     if "peer_median" in data:
-        table["Peers' median"] = [f"{m:.2f}" if pd.notna(m) else "" for m in data["peer_median"]]
+        table["Peers' median"] = data["peer_median_text"].tolist()
         table["Middle half of peers"] = [
-            f"{low:.2f} to {high:.2f}" if pd.notna(low) else ""
-            for low, high in zip(data["peer_q1"], data["peer_q3"])
+            f"{low} to {high}" if low else ""
+            for low, high in zip(data["peer_q1_text"], data["peer_q3_text"])
         ]
     return table.set_index("Area")
 
@@ -328,7 +341,8 @@ def role_cells(by_role: pd.DataFrame) -> pd.DataFrame:
     scored = data["score"].notna()
     data["stage"] = [stage_name(stage_of(s)) if ok else TOO_FEW_STAGE
                      for s, ok in zip(data["score"], scored)]
-    data["cell_text"] = [f"{s:.1f}" if ok else TOO_FEW for s, ok in zip(data["score"], scored)]
+    data["cell_text"] = [score_text(s, AREA_PLACES) if ok else TOO_FEW
+                         for s, ok in zip(data["score"], scored)]
     data["ink"] = [LEVEL_INKS[int(stage_of(s)) - 1] if ok else INK for s, ok in zip(data["score"], scored)]
     return data
 
@@ -412,15 +426,18 @@ def baseline_chart_data(national_early_share: float, peer_early_share: float | N
     records = []
     for group, share in rows:
         records.append({"group": group, "stage": early, "start": 0.0, "end": share,
-                        "share": share, "text": f"{share:.0%} early", "ink": BLACK, "yours": False})
+                        "share": share, "share_text": percent_text(share),
+                        "text": f"{percent_text(share)} early", "ink": BLACK, "yours": False})
         records.append({"group": group, "stage": later, "start": share, "end": 1.0,
-                        "share": 1 - share, "text": f"{1 - share:.0%} later", "ink": BLACK,
+                        "share": 1 - share, "share_text": percent_text(1 - share),
+                        "text": f"{percent_text(1 - share)} later", "ink": BLACK,
                         "yours": False})
     if your_stage is not None:
         is_early = bool(your_stage_is_early)
         records.append({
             "group": YOUR_COLLABORATIVE,
             "stage": early if is_early else later, "start": 0.0, "end": 1.0, "share": 1.0,
+            "share_text": "",
             "text": f"{your_stage.label}: " + ("an early stage" if is_early
                                                else "beyond the early stages"),
             "ink": BLACK, "yours": True,
@@ -440,7 +457,7 @@ def baseline_chart(national_early_share: float, peer_early_share: float | None,
     y = _rows("group", data["group"].drop_duplicates().tolist())
     x = alt.X("start:Q", axis=None, scale=alt.Scale(domain=[0, 1], nice=False))
     tooltip = [alt.Tooltip("group:N", title=" "), alt.Tooltip("stage:N", title="Stage"),
-               alt.Tooltip("share:Q", title="Share", format=".0%")]
+               alt.Tooltip("share_text:N", title="Share")]
     bars = alt.Chart(data).mark_bar(height=24, yOffset=MARK_OFFSET + 1).encode(
         y=y, x=x, x2="end:Q",
         color=alt.Color("stage:N", scale=alt.Scale(domain=[early, later],
@@ -467,10 +484,10 @@ def baseline_figures(national_early_share: float, peer_early_share: float | None
                      your_stage_is_early: bool | None = None) -> pd.DataFrame:
     """The national chart as a table: a row per group, with the share at an early stage."""
     rows = [{"Group": "Survey, Nov 2022 (self-reported)",
-             f"At an early stage ({early_label})": f"{national_early_share:.0%}"}]
+             f"At an early stage ({early_label})": percent_text(national_early_share)}]
     if peer_early_share is not None:
         rows.append({"Group": peer_label,
-                     f"At an early stage ({early_label})": f"{peer_early_share:.0%}"})
+                     f"At an early stage ({early_label})": percent_text(peer_early_share)})
     if your_stage is not None:
         rows.append({"Group": f"{YOUR_COLLABORATIVE} ({your_stage.label})",
                      f"At an early stage ({early_label})": "Yes" if your_stage_is_early else "No"})

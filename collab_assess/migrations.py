@@ -9,15 +9,21 @@ insert, which foreign keys refuse. The Store checks that referenced rows exist b
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import NamedTuple
 
-from collab_assess.kept_scores_sql import keep_scores_sql
+import duckdb
+
+from collab_assess.disclosure_sql import record_reveal
+from collab_assess.kept_scores_sql import forget_scores_sql, keep_scores_sql
 
 
 class Migration(NamedTuple):
     version: int
     description: str
     statements: tuple[str, ...]
+    steps: tuple[Callable[[duckdb.DuckDBPyConnection], None], ...] = ()
+    """Work that SQL alone cannot say, run after the statements in the same transaction."""
 
 
 SCHEMA_VERSION_TABLE = """
@@ -310,8 +316,8 @@ MIGRATIONS += (
             )
             """,
             "CREATE INDEX kept_round_scores_by_collaborative ON kept_round_scores (collaborative_id)",
-            # Rounds closed before this version are submitted too: keep their scores now.
-            *keep_scores_sql("SELECT id FROM rounds WHERE status = 'closed'"),
+            # Rounds closed before this version are submitted too: migration 6 keeps their scores
+            # (it works every submitted round's scores out again, by today's rules).
         ),
     ),
 )
@@ -406,6 +412,124 @@ MIGRATIONS += (
             # from Python's secrets module for every real round.
             "ALTER TABLE rounds ADD COLUMN invite_token VARCHAR "
             "DEFAULT replace(CAST(uuid() AS VARCHAR), '-', '')",
+        ),
+    ),
+)
+
+
+
+def _record_past_reveals(cursor: duckdb.DuckDBPyConnection) -> None:
+    """Reveals made before votes were held back until shown: each is recorded as a reveal made now
+    would be, with the newest answer saved by its time as its watermark."""
+    reveals = cursor.execute(
+        """
+        SELECT e.workshop_id, s.statement_id, e.version, e.changed_at
+        FROM workshop_events e
+        JOIN workshop_statements s ON s.workshop_id = e.workshop_id AND s.position = e.position
+        WHERE e.phase = 'revealed' ORDER BY e.workshop_id, e.version
+        """).fetchall()
+    for workshop_id, statement_id, version, revealed_at in reveals:
+        (watermark,) = cursor.execute(
+            "SELECT coalesce(max(id), 0) FROM answers WHERE recorded_at <= ?",
+            [revealed_at]).fetchone()
+        record_reveal(cursor, workshop_id, statement_id, version, revealed_at, watermark)
+
+
+MIGRATIONS += (
+    Migration(
+        6,
+        "one count of people and one stage rule everywhere: workshop seats apart from "
+        "self-assessors, a person in several workshops, votes held back until revealed, daily "
+        "peer snapshots, and every submitted round's scores worked out again",
+        (
+            # 'self': joined the self-assessment (or was imported); 'seat': an anonymous workshop
+            # seat, counted as a person who took part once they vote, but never in completeness.
+            "ALTER TABLE respondents ADD COLUMN kind VARCHAR DEFAULT 'self'",
+            "UPDATE respondents SET kind = 'seat' "
+            "WHERE id IN (SELECT respondent_id FROM workshop_participants)",
+            # A vote names its workshop, so it counts only once that workshop has revealed it.
+            "ALTER TABLE answers ADD COLUMN workshop_id INTEGER",
+            "UPDATE answers SET workshop_id = p.workshop_id FROM workshop_participants p "
+            "WHERE p.respondent_id = answers.respondent_id AND answers.source = 'workshop'",
+            # A person who joins with their resume code keeps one respondent row across workshops.
+            """
+            CREATE TABLE workshop_seats (
+                workshop_id INTEGER NOT NULL,
+                respondent_id INTEGER NOT NULL,
+                joined_at TIMESTAMP NOT NULL,
+                ballot_gate BIGINT NOT NULL,
+                PRIMARY KEY (workshop_id, respondent_id)
+            )
+            """,
+            "INSERT INTO workshop_seats SELECT workshop_id, respondent_id, joined_at, ballot_gate "
+            "FROM workshop_participants",
+            "DROP INDEX workshop_participants_by_workshop",
+            "DROP TABLE workshop_participants",
+            "CREATE INDEX workshop_seats_by_respondent ON workshop_seats (respondent_id)",
+            # One row per reveal of a statement: what it could show (votes up to the watermark)
+            # and whether it did (anonymity.reveal_discloses).
+            """
+            CREATE TABLE workshop_disclosures (
+                workshop_id INTEGER NOT NULL,
+                statement_id VARCHAR NOT NULL,
+                reveal_version INTEGER NOT NULL,
+                answer_watermark BIGINT NOT NULL,
+                voters INTEGER NOT NULL,
+                new_voters INTEGER NOT NULL,
+                disclosed BOOLEAN NOT NULL,
+                revealed_at TIMESTAMP NOT NULL,
+                PRIMARY KEY (workshop_id, reveal_version)
+            )
+            """,
+            # Peers as of a day: every collaborative's profile and latest submitted round's kept
+            # scores, copied at most once a day (anonymity.py says why).
+            """
+            CREATE TABLE peer_snapshots (
+                taken_on DATE PRIMARY KEY,
+                taken_at TIMESTAMP NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE peer_snapshot_collaboratives (
+                taken_on DATE NOT NULL,
+                collaborative_id INTEGER NOT NULL,
+                region VARCHAR,
+                icss VARCHAR[] NOT NULL,
+                collaborative_type VARCHAR,
+                governance_model VARCHAR,
+                is_demo BOOLEAN NOT NULL,
+                round_id INTEGER,
+                bank_version INTEGER,
+                overall DOUBLE,
+                PRIMARY KEY (taken_on, collaborative_id)
+            )
+            """,
+            """
+            CREATE TABLE peer_snapshot_area_scores (
+                taken_on DATE NOT NULL,
+                round_id INTEGER NOT NULL,
+                area_id VARCHAR NOT NULL,
+                score DOUBLE NOT NULL,
+                PRIMARY KEY (taken_on, round_id, area_id)
+            )
+            """,
+            """
+            CREATE TABLE peer_snapshot_statement_scores (
+                taken_on DATE NOT NULL,
+                round_id INTEGER NOT NULL,
+                statement_id VARCHAR NOT NULL,
+                score DOUBLE NOT NULL,
+                PRIMARY KEY (taken_on, round_id, statement_id)
+            )
+            """,
+        ),
+        steps=(
+            _record_past_reveals,
+            # Every submitted round's kept scores, by today's rules: a score on a stage's edge is
+            # the lower stage, hidden votes do not count, respondents are people who took part.
+            lambda cursor: [cursor.execute(statement) for statement in (
+                *forget_scores_sql("SELECT round_id FROM kept_round_scores"),
+                *keep_scores_sql("SELECT id FROM rounds WHERE status = 'closed'"))],
         ),
     ),
 )

@@ -9,11 +9,11 @@ import pandas as pd
 
 from collab_assess.bank import QuestionBank
 from collab_assess.scale import Level
+from collab_assess.participation import SELF, Headcount, RoundParticipation, participation_of
 from collab_assess.scoring import (
     DISAGREEMENT_GAP,
     area_scores,
     area_scores_by_group,
-    completeness_by_area,
     completeness_by_respondent,
     overall_scores,
     statement_scores,
@@ -23,7 +23,6 @@ from collab_assess.small_groups import (  # noqa: F401 - pages and the report im
     MIN_GROUP_SIZE,
     OTHER_ROLES,
     RoleGroups,
-    group_roles,
     people_count,
 )
 from collab_assess.store import Round, Store
@@ -34,14 +33,6 @@ SPLIT_RULE = (
     f"answered) sit {DISAGREEMENT_GAP} or more levels below at least as many others"
 )
 """When a statement counts as split (scoring.split_size), in the words Results and the report use."""
-
-def people_per_role(respondents: pd.DataFrame, answers: pd.DataFrame) -> dict[str, int]:
-    """How many people in each role have given at least one answer. Someone who joined and never
-    answered adds nothing to a role's figures, so counting them would let fewer real answers through
-    than the head-count suggests."""
-    answered = respondents[respondents["respondent_id"].isin(answers["respondent_id"])]
-    return {str(role): int(count) for role, count in answered.groupby("role").size().items()}
-
 
 @dataclass(frozen=True)
 class RoundResults:
@@ -55,17 +46,32 @@ class RoundResults:
     stage: Level | None
     self_described: Level | None
     self_described_counts: dict[int, int]
-    respondents: int
+    participation: RoundParticipation
+    """Who took part (participation.py): the headcount, role groups and completeness every
+    output shows."""
     by_role: pd.DataFrame
     """Area scores per role group (see role_view): area_id, area, area_position, role (the group's
     name), people (in the group), role_label ("Clinical lead (4 people)"), score (missing where
     fewer than MIN_GROUP_SIZE of the group gave a level in the area)."""
     respondent_completeness: pd.DataFrame
-    area_completeness: pd.DataFrame
     answers: pd.DataFrame
-    """Every respondent's current answers, as scored."""
-    roles: RoleGroups
-    """How respondents are grouped by role for showing (small roles are never shown alone)."""
+    """Every respondent's answers that count (workshop votes once revealed), as scored."""
+    detail_hidden: bool = False
+    """Only the overall and area scores are here: fewer than MIN_GROUP_SIZE people took part and
+    the viewer is not the collaborative's lead (anonymity.statement_detail_visible)."""
+
+    @property
+    def headcount(self) -> Headcount:
+        return self.participation.headcount
+
+    @property
+    def roles(self) -> RoleGroups:
+        """How self-assessors are grouped by role for showing (small roles are never shown alone)."""
+        return self.participation.roles
+
+    @property
+    def area_completeness(self) -> pd.DataFrame:
+        return self.participation.areas
 
     @property
     def has_scores(self) -> bool:
@@ -106,17 +112,20 @@ def self_described_stage(stages: pd.Series) -> Level | None:
 
 
 def round_results(store: Store, round_id: int) -> RoundResults:
+    """A round's results as the caller may see them: in full, or (a round with fewer than
+    MIN_GROUP_SIZE people, seen by anyone but its lead) its overall and area scores only."""
+    if not store.statement_detail_allowed(round_id):
+        return round_summary(store, round_id)
     assessment_round = store.get_round(round_id)
     bank = store.bank(assessment_round.bank_version)
     asked = store.round_statements([round_id])
     answers = store.current_answers([round_id])
     consensus = store.current_consensus([round_id])
-    respondents = store.respondents([round_id])
     stages = store.self_described_stages([round_id])
 
-    roles = group_roles(people_per_role(respondents, answers))
-
     statement_text, area_names = bank_tables(bank)
+    participation = participation_of(store, round_id, dict(zip(area_names["area_id"],
+                                                               area_names["area"])))
     statements = statement_scores(answers, asked, consensus)
     areas = area_scores(statements)
     overall = overall_scores(areas)
@@ -135,14 +144,43 @@ def round_results(store: Store, round_id: int) -> RoundResults:
         stage=Level(int(overall["stage"].iloc[0])) if has_score else None,
         self_described=self_described_stage(stages["stage"]),
         self_described_counts={int(k): int(v) for k, v in stages["stage"].value_counts().items()},
-        respondents=len(respondents),
-        by_role=role_view(answers, asked, roles).merge(area_names, on="area_id"),
+        participation=participation,
+        by_role=role_view(answers, asked, participation.roles).merge(area_names, on="area_id"),
         respondent_completeness=completeness_by_respondent(answers, asked),
-        area_completeness=completeness_by_area(answers, asked, respondents).merge(
-            area_names, on="area_id"
-        ),
         answers=answers,
-        roles=roles,
+    )
+
+
+def round_summary(store: Store, round_id: int) -> RoundResults:
+    """A round's overall and area scores only, worked out in the database, with its headcount:
+    what anyone but its lead sees of a round where fewer than MIN_GROUP_SIZE people took part."""
+    assessment_round = store.get_round(round_id)
+    bank = store.bank(assessment_round.bank_version)
+    statement_text, area_names = bank_tables(bank)
+    participation = participation_of(store, round_id, dict(zip(area_names["area_id"],
+                                                               area_names["area"])))
+    areas = store.round_area_scores([round_id])
+    areas["disagreements"] = 0
+    overall = overall_scores(areas)
+    overall_score = overall["score"].iloc[0] if len(overall) else None
+    has_score = overall_score is not None and pd.notna(overall_score)
+    no_statements = statement_text.iloc[0:0].assign(score=pd.Series(dtype="float64"))
+    return RoundResults(
+        round=assessment_round,
+        bank=bank,
+        statements=no_statements,
+        areas=areas.merge(area_names, on="area_id").sort_values("area_position",
+                                                                ignore_index=True),
+        overall=float(overall_score) if has_score else None,
+        stage=Level(int(overall["stage"].iloc[0])) if has_score else None,
+        self_described=None,
+        self_described_counts={},
+        participation=participation,
+        by_role=pd.DataFrame(columns=["round_id", "area_id", "role", "people", "role_label",
+                                      "score", "area", "group", "area_position"]),
+        respondent_completeness=pd.DataFrame(),
+        answers=pd.DataFrame(),
+        detail_hidden=True,
     )
 
 
@@ -153,7 +191,8 @@ def role_view(answers: pd.DataFrame, statements: pd.DataFrame, roles: RoleGroups
     when fewer than MIN_GROUP_SIZE of its people gave a level there: a group of three where only
     one got as far as an area would otherwise show that one person's answers."""
     columns = ["round_id", "area_id", "role", "people", "role_label", "score"]
-    grouped = answers.assign(role=answers["role"].map(roles.group_of)).dropna(subset=["role"])
+    own = answers[answers["kind"] == SELF]  # anonymous workshop seats are never grouped by role
+    grouped = own.assign(role=own["role"].map(roles.group_of)).dropna(subset=["role"])
     if grouped.empty:
         return pd.DataFrame(columns=columns)
     scores = area_scores_by_group(grouped, statements, "role")

@@ -167,29 +167,6 @@ def completeness_by_respondent(answers: pd.DataFrame, statements: pd.DataFrame) 
     return table
 
 
-def completeness_by_area(
-    answers: pd.DataFrame, statements: pd.DataFrame, respondents: pd.DataFrame
-) -> pd.DataFrame:
-    """Per round and area: answers given out of (respondents x statements in the area).
-
-    respondents: columns round_id, respondent_id (everyone taking part, answered or not)."""
-    per_area = statements.groupby(AREA_KEY)["statement_id"].nunique().rename("statements").reset_index()
-    people = respondents.groupby("round_id")["respondent_id"].nunique().rename("respondents")
-    given = (
-        answers.merge(statements[STATEMENT_KEY + ["area_id"]], on=STATEMENT_KEY)
-        .drop_duplicates(["round_id", "respondent_id", "statement_id"])
-        .groupby(AREA_KEY)
-        .size()
-        .rename("answered")
-    )
-    table = per_area.join(people, on="round_id").join(given, on=AREA_KEY)
-    table["respondents"] = table["respondents"].fillna(0).astype("int64")
-    table["answered"] = table["answered"].fillna(0).astype("int64")
-    expected = table["statements"] * table["respondents"]
-    table["completeness"] = (table["answered"] / expected.where(expected > 0)).fillna(0.0)
-    return table
-
-
 def area_scores_by_group(
     answers: pd.DataFrame, statements: pd.DataFrame, group_column: str
 ) -> pd.DataFrame:

@@ -8,10 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-MIN_GROUP_SIZE = 3
-"""The fewest people whose answers are shown as a group of their own (a role's scores, a role's name
-beside an evidence note, a role's votes in a workshop, a role's progress). Below this, someone who
-knows who took part could read off one or two people's own answers."""
+from collab_assess.anonymity import MIN_GROUP_SIZE
+
 
 OTHER_ROLES = "Other roles"
 """Where roles too small to show on their own are put together. The role "Other" always goes here,

@@ -1,5 +1,11 @@
-"""What a workshop decided, for the board papers: each statement's votes, the agreed level with
-its rationale, and the actions, as a table and as a CSV file."""
+"""What a workshop decided, for the board papers: each statement's votes (as far as its reveals
+showed them), the agreed level with its rationale, and the actions, as a table and as a CSV file.
+
+Votes follow the same rule as the facilitator's screen (anonymity.reveal_discloses, through
+workshop.statement_tally): a statement not yet revealed, or revealed with fewer than three votes,
+shows no votes by choice, on the page or in the file; after voting reopened, only what a reveal
+could show is here.
+"""
 
 from __future__ import annotations
 
@@ -8,14 +14,21 @@ import pandas as pd
 from collab_assess.exchange.export_sheets import csv_bytes
 from collab_assess.scale import level_label
 from collab_assess.store import Store
-from collab_assess.workshop import CHOICES, Workshop, choice_of, median_label
+from collab_assess.workshop import (
+    CHOICES,
+    Workshop,
+    median_label,
+    reveal_state,
+    tally,
+)
 
 COLUMNS = {
     "position": "Order",
     "statement_id": "Statement",
     "area": "Area",
     "statement": "Wording",
-    "votes": "Votes",
+    "shown": "Votes",
+    "votes": "Votes shown",
     **{choice: choice for choice in CHOICES},
     "median": "Middle vote",
     "agreed": "Agreed level",
@@ -25,14 +38,11 @@ COLUMNS = {
 
 
 def workshop_summary(store: Store, workshop: Workshop) -> pd.DataFrame:
-    """One row per workshop statement, in the workshop's order (columns: COLUMNS' keys)."""
+    """One row per workshop statement, in the workshop's order (columns: COLUMNS' keys). Vote
+    counts are blank where none may be shown ("shown" says why)."""
     bank = store.bank(store.get_round(workshop.round_id).bank_version)
-    votes = store.workshop_votes(workshop.id)
-    votes["choice"] = [choice_of(level, unscored)
-                       for level, unscored in zip(votes["level"], votes["unscored"])]
-    counts = (votes.dropna(subset=["choice"]).pivot_table(
-        index="statement_id", columns="choice", values="votes", aggfunc="sum", fill_value=0)
-        .reindex(columns=CHOICES, fill_value=0))
+    shown_votes = store.shown_workshop_votes(workshop.id)
+    reveals = store.workshop_reveals(workshop.id)
     consensus = store.current_consensus([workshop.round_id]).set_index("statement_id")
     actions = store.actions(workshop.round_id)
     areas = {area.id: area.name for area in bank.areas}
@@ -40,10 +50,9 @@ def workshop_summary(store: Store, workshop: Workshop) -> pd.DataFrame:
     rows = []
     for position, statement_id in enumerate(workshop.statement_ids):
         statement = statements[statement_id]
-        tally = counts.loc[statement_id] if statement_id in counts.index else pd.Series(
-            0, index=CHOICES)
-        levels = [level for level, choice in enumerate(CHOICES[:4], start=1)
-                  for _ in range(int(tally[choice]))]
+        state = reveal_state(reveals, statement_id)
+        room = tally(shown_votes[shown_votes["statement_id"] == statement_id], state)
+        counts = dict(zip(room.counts["choice"], room.counts["votes"]))
         agreed = consensus.loc[statement_id] if statement_id in consensus.index else None
         here = actions[actions["statement_id"] == statement_id]
         rows.append({
@@ -51,9 +60,10 @@ def workshop_summary(store: Store, workshop: Workshop) -> pd.DataFrame:
             "statement_id": statement_id,
             "area": areas[statement.area],
             "statement": statement.statement,
-            "votes": int(tally.sum()),
-            **{choice: int(tally[choice]) for choice in CHOICES},
-            "median": median_label(float(pd.Series(levels).median()) if levels else None),
+            "shown": state.describe(),
+            "votes": room.shown_votes if state.any_shown else None,
+            **{choice: int(counts[choice]) if state.any_shown else None for choice in CHOICES},
+            "median": median_label(room.median) if state.any_shown else "",
             "agreed": level_label(int(agreed["level"])) if agreed is not None else "",
             "rationale": str(agreed["rationale"]) if agreed is not None else "",
             "actions": "; ".join(
@@ -62,7 +72,8 @@ def workshop_summary(store: Store, workshop: Workshop) -> pd.DataFrame:
                 f"{row.description} ({row.owner or 'no owner'}, no due date)"
                 for row in here.itertuples()),
         })
-    return pd.DataFrame(rows, columns=list(COLUMNS))
+    return pd.DataFrame(rows, columns=list(COLUMNS)).astype(
+        {column: "Int64" for column in ("votes", *CHOICES)})
 
 
 def summary_csv(summary: pd.DataFrame) -> bytes:

@@ -11,7 +11,7 @@ from collab_assess.benchmark_charts import (
     stage_share_chart,
     trend_chart,
 )
-from collab_assess.benchmark_view import benchmark_excel
+from collab_assess.benchmark_view import benchmark_excel, table_csv
 from collab_assess.text import as_text
 from pages.widgets.benchmark_filters import show_filters
 from pages.widgets.context import app_store, cached_benchmark_view, keep_choices_in_address_bar
@@ -88,10 +88,23 @@ else:
     show_table_behind(view.trends.drop(columns="area_position"), "trends")
 st.subheader("Collaboratives whose stage moved")
 if view.moved.empty:
-    st.markdown("None of the selected collaboratives changed stage between their last two "
-                "submitted rounds.")
+    st.markdown("None of the selected collaboratives changed stage between consecutive submitted "
+                "rounds in the years chosen.")
 else:
+    st.markdown("Every change of stage between one submitted round and the next, within the "
+                "years chosen. Rows are in order of name, then date; a round not scored is "
+                "skipped.")
     st.dataframe(view.moved, hide_index=True, column_config={
-        "collaborative": "Collaborative", "region": "Region", "earlier_round": "Earlier round",
-        "earlier_stage": "Stage then", "latest_round": "Latest round",
-        "latest_stage": "Stage now"})
+        "collaborative": "Collaborative", "region": "Region",
+        "from_round": "From round",
+        "from_date": st.column_config.DateColumn("From round opened", format="YYYY-MM-DD"),
+        "from_stage": "Stage then",
+        "from_score": st.column_config.NumberColumn("Score then", format="%.2f"),
+        "to_round": "To round",
+        "to_date": st.column_config.DateColumn("To round opened", format="YYYY-MM-DD"),
+        "to_stage": "Stage after",
+        "to_score": st.column_config.NumberColumn("Score after", format="%.2f"),
+        "direction": "Moved"})
+    st.download_button("Download stage moves as CSV", table_csv(view.moved),
+                       file_name="stage-moves.csv", mime="text/csv", key="csv-stage-moves",
+                       icon=":material/download:")

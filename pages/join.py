@@ -17,8 +17,9 @@ seat = current_participant(store)
 if seat is None:
     st.title("Join a workshop")
     show_flash()
-    st.markdown("Type the code on the big screen. You stay anonymous: your votes are counted, "
-                "never shown with your name.")
+    st.markdown("Type the code on the big screen. Nobody in the room, the facilitator "
+                "included, sees who voted what. If you took part in the self-assessment, add "
+                "your resume code so that you are counted once.")
     show_join_form(store)
     st.stop()
 

@@ -6,9 +6,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from collab_assess.anonymity import SMALL_ROUND_NOTE
 from collab_assess.baseline import load_baseline
 from collab_assess.board_questions import board_answers
-from collab_assess.benchmark import PeerGroup, compare_with_baseline
+from collab_assess.benchmark import PeerGroup, compare_with_baseline, position_in_words
 from collab_assess.charts import (
     area_chart,
     area_figures,
@@ -38,7 +39,15 @@ from collab_assess.results import (
     weakest_statements,
 )
 from collab_assess.next_steps import next_steps_for
-from collab_assess.scale import describe_bands, level_label
+from collab_assess.scale import (
+    AREA_PLACES,
+    ON_THE_LINE,
+    STATEMENT_PLACES,
+    describe_bands,
+    level_label,
+    percent_text,
+    score_text,
+)
 from collab_assess.scoring import INFORMATION_GAP_SHARE
 from collab_assess.text import as_text
 from pages.widgets.actions_table import show_actions
@@ -95,8 +104,7 @@ if not results.has_scores:
 
 baseline = load_baseline()
 PEER_GROUP_KEY = "peer-group"  # the "Compare with" box below; its value is read before it is drawn
-peers = cached_peer_comparison(collaborative, assessment_round, results.overall,
-                               tuple(baseline.early_stages),
+peers = cached_peer_comparison(collaborative, assessment_round, tuple(baseline.early_stages),
                                PeerGroup(st.session_state.get(PEER_GROUP_KEY, PeerGroup.ALL)))
 comparison = compare_with_baseline(results.overall, results.stage, peers, baseline)
 
@@ -105,7 +113,7 @@ overall, described, people = st.columns(3)
 overall.metric(
     "Overall stage",
     stage_name(results.stage),
-    f"score {results.overall:.2f} of 4",
+    f"score {score_text(results.overall, AREA_PLACES)} of 4",
     delta_color="off",
     delta_arrow="off",
     help="The mean of the eleven area scores, placed on the four-stage scale. See 'How scores are "
@@ -113,14 +121,22 @@ overall.metric(
 )
 described.metric(
     "How respondents describe it",
-    stage_name(results.self_described),
+    "Not shown" if results.detail_hidden else stage_name(results.self_described),
     f"{sum(results.self_described_counts.values())} gave a view" if results.self_described_counts
-    else "nobody has said yet",
+    else "too few people to show" if results.detail_hidden else "nobody has said yet",
     delta_color="off",
     delta_arrow="off",
     help="The middle of respondents' own one-word descriptions of the collaborative's stage.",
 )
-people.metric("People who took part", results.respondents)
+people.metric("People who took part", results.headcount.took_part,
+              help=results.headcount.in_words())
+
+if results.detail_hidden:
+    st.info(SMALL_ROUND_NOTE, icon=":material/visibility_off:")
+    st.header("Area by area")
+    st.altair_chart(readable(area_chart(results.areas)), width="stretch")
+    show_figures(area_figures(results.areas))
+    st.stop()
 
 coverage = (f"{results.statements_scored} of {len(results.statements)} statements have a score so "
             "far")
@@ -134,7 +150,7 @@ early_text = (
     f"is at an **early stage** ({stage_name(results.stage)})" if comparison.is_early
     else f"is **beyond the early stages** ({stage_name(results.stage)})"
 )
-survey_share = f"{baseline.share:.0%}"
+survey_share = percent_text(baseline.share)
 st.markdown(
     f"On these answers the collaborative {early_text}. In the {baseline.survey}, "
     f"{baseline.finding.replace(survey_share, f'**{survey_share}**', 1)}: see "
@@ -155,8 +171,9 @@ peers_described = f"{peers.peers} peer collaboratives" + (
 if peers.shown:
     st.markdown(
         f"Green bars: your area scores. Grey band: the middle half of {peers_described}; black "
-        "tick: their median. The shaded columns are the four stages. Each peer counts with its "
-        "latest submitted round."
+        "tick: their median (peer figures to one decimal place). The shaded columns are the four "
+        f"stages. Each peer counts with its latest submitted round. **{peers.as_of_words}**: peer "
+        "figures are copied once a day."
     )
     if peers.versions_note:
         st.caption(peers.versions_note)
@@ -192,17 +209,12 @@ national = dict(national_early_share=baseline.share, peer_early_share=comparison
                 your_stage=results.stage, your_stage_is_early=comparison.is_early)
 st.altair_chart(readable(baseline_chart(**national)), width="stretch")
 st.caption("In the chart, “Your collaborative” is the stage worked out from your scores.")
-if results.provisional:
-    st.markdown("How your overall score compares with each peer appears once at least half the "
-                "statements have a score: until then it could move a long way.")
-elif comparison.share_of_peers_below is not None:
-    st.markdown(
-        f"Your overall score is higher than **{comparison.share_of_peers_below:.0%}** of the "
-        f"{peers_described}."
-    )
+position = position_in_words(results.statements, peers, provisional=results.provisional)
+if position:
+    st.markdown(as_text(position))
 if peers.shown and peers.synthetic:
     st.caption(baseline.demo_peers)
-st.caption(f"**What the {baseline.share:.0%} can and cannot tell you**\n\n"
+st.caption(f"**What the {percent_text(baseline.share)} can and cannot tell you**\n\n"
            + "\n".join(f"- {caveat}" for caveat in baseline.caveats)
            + f"\n\n{baseline.citation}")
 show_figures(baseline_figures(**national))
@@ -223,12 +235,13 @@ st.caption("The lowest-scoring statements: a starting point for the action plan"
 
 
 def show_weak_statement(row) -> None:
-    show_with_next_step(f"{row.score:.1f}", row, steps.get(row.statement_id))
+    show_with_next_step(score_text(row.score, STATEMENT_PLACES), row, steps.get(row.statement_id))
 
 
 if len(lowest) > MANY_TIED:
     lowest_score = lowest["score"].iloc[0]
-    st.markdown(f"**{len(lowest)} statements share the lowest score, {lowest_score:.1f}.** "
+    st.markdown(f"**{len(lowest)} statements share the lowest score, "
+                f"{score_text(lowest_score, STATEMENT_PLACES)}.** "
                 "Rather than a long list, here they are by area, the area with most first:")
     for group in group_by_area(lowest):
         plural = "s" if group.count > 1 else ""
@@ -242,12 +255,12 @@ else:
     more = tied_beyond(ranked, SHOWN)
     if more:
         st.markdown(f"**{more} more** statement(s) also scored "
-                    f"{ranked['score'].iloc[SHOWN - 1]:.1f}.")
+                    f"{score_text(ranked['score'].iloc[SHOWN - 1], STATEMENT_PLACES)}.")
     listed = min(SHOWN, len(ranked))
 if len(ranked) > listed:
     with st.expander(f"All {len(ranked)} statements with a score, weakest first"):
         for row in ranked.itertuples():
-            show_statement_line(f"{row.score:.1f}", row)
+            show_statement_line(score_text(row.score, STATEMENT_PLACES), row)
 
 st.header("Where people disagree")
 split = disagreements(results)
@@ -295,10 +308,12 @@ st.markdown(" ".join(small_print))
 st.header("Information gaps")
 gaps = information_gaps(results)
 if gaps.empty:
-    st.markdown(f"No statement had {INFORMATION_GAP_SHARE:.0%} or more “Don't know” answers.")
+    st.markdown(f"No statement had {percent_text(INFORMATION_GAP_SHARE)} or more “Don't know” "
+                "answers.")
 else:
     st.markdown(
-        f"At least {INFORMATION_GAP_SHARE:.0%} of respondents answered “Don't know” to these. The "
+        f"At least {percent_text(INFORMATION_GAP_SHARE)} of the people who answered these said "
+        "“Don't know”. The "
         "information may not be reaching everyone who needs it."
     )
     for row in gaps.itertuples():
@@ -314,8 +329,9 @@ else:
     st.markdown("Where people want the collaborative to be in a year, against where it is now "
                 "(the middle of the targets given), largest gap first:")
     for row in gaps_to_target.head(10).itertuples():
-        now = f"{row.score:.1f}" if pd.notna(row.score) else "not scored"
-        show_statement_line(f"now {now} → target {row.target:.1f}", row)
+        now = score_text(row.score, STATEMENT_PLACES)
+        show_statement_line(f"now {now} → target {score_text(row.target, STATEMENT_PLACES)}",
+                            row)
 st.subheader("Evidence")
 notes = evidence_notes(results)
 with st.expander(f"Evidence and rationale given ({len(notes)} notes)"):
@@ -342,11 +358,12 @@ with st.expander("How scores are worked out"):
         "count.\n"
         "- An **area's score** is the average of its statements' scores; the **overall score** is the "
         "average of the area scores.\n"
-        f"- The **stage** splits 1-4 into four equal bands: {describe_bands()}.\n"
+        f"- The **stage** splits 1-4 into four equal bands: {describe_bands()}. {ON_THE_LINE}\n"
         f"- **Where people disagree**: a statement is flagged when {SPLIT_RULE}. With two or three "
         "people, that means any two answers two levels apart; with more, one person out of step "
         "is not enough.\n"
-        f"- **Information gap**: {INFORMATION_GAP_SHARE:.0%} or more of answers are “Don't know”.\n"
+        f"- **Information gap**: {percent_text(INFORMATION_GAP_SHARE)} or more of answers are "
+        "“Don't know”.\n"
         f"- **Roles**: a role's scores and name are shown only when at least {MIN_GROUP_SIZE} people "
         "in it have answered.\n"
         "- **Next level**: a statement's stage comes from its score by the same bands; the next "

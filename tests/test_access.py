@@ -107,11 +107,13 @@ def every_read_of(scoped: ScopedStore, made: dict) -> list:
         (scoped.get_round, (round_id,)), (scoped.current_answers, ([round_id],)),
         (scoped.respondents, ([round_id],)), (scoped.self_described_stages, ([round_id],)),
         (scoped.current_consensus, ([round_id],)), (scoped.actions, (round_id,)),
-        (scoped.kept_scores, (round_id,)), (scoped.participation, (round_id,)),
-        (scoped.area_coverage, (round_id,)), (scoped.answer_history, (round_id,)),
+        (scoped.kept_scores, (round_id,)), (scoped.participation, ([round_id],)),
+        (scoped.area_coverage, ([round_id],)), (scoped.answer_history, (round_id,)),
         (scoped.workshops, ([round_id],)), (scoped.imports, ([round_id],)),
-        (scoped.get_workshop, (made["workshop"],)), (scoped.workshop_votes, (made["workshop"],)),
-        (scoped.workshop_tally_rows, (made["workshop"],)),
+        (scoped.get_workshop, (made["workshop"],)),
+        (scoped.shown_workshop_votes, (made["workshop"],)),
+        (scoped.workshop_reveals, (made["workshop"],)), (scoped.workshop_room, (made["workshop"],)),
+        (scoped.round_area_scores, ([round_id],)),
         (scoped.action_history, (made["action"],)), (scoped.get_respondent, (made["people"][1],)),
     ]
 
@@ -141,7 +143,9 @@ def every_write_to(scoped: ScopedStore, made: dict, bank) -> list:
 
 ADMIN_ONLY = ["grant_role", "revoke_role", "role_grants", "audit_entries", "copy_to",
               "replace_everything", "remove_demo", "import_demo", "table_counts",
-              "create_collaborative", "generate_national_scale", "fingerprint"]
+              "create_collaborative", "generate_national_scale", "fingerprint",
+              "peer_snapshot_on", "snapshot_profile", "snapshot_peers",
+              "snapshot_peer_aggregates"]
 
 
 # -- a collaborative lead --------------------------------------------------------------------------
@@ -178,11 +182,11 @@ def test_a_lead_sees_peers_only_as_anonymous_figures(store, two):
     assert lead.submitted_rounds(RoundFilter(only_collaborative_ids=(
         two["b"]["collaborative"],)), latest_only=True).empty
     a = store.get_collaborative(two["a"]["collaborative"])
-    comparison = lead.peer_comparison(a, store.get_round(two["a"]["round"]), 2.0, (1, 2))
+    comparison = lead.peer_comparison(a, store.get_round(two["a"]["round"]), (1, 2))
     assert comparison.why_hidden  # one peer is below the threshold: no figures at all
     assert comparison.areas.empty
     b = store.get_collaborative(two["b"]["collaborative"])
-    refused(lead.peer_comparison, b, store.get_round(two["b"]["round"]), 2.0, (1, 2))
+    refused(lead.peer_comparison, b, store.get_round(two["b"]["round"]), (1, 2))
 
 
 @pytest.mark.parametrize("method", ADMIN_ONLY)
@@ -322,7 +326,7 @@ def test_a_workshop_code_lets_people_join_that_workshop_and_vote_as_themselves(s
     me = visitor.join_workshop(workshop.id, RespondentInput(role="Executive director"))
     assert visitor.participant_workshop(me.id).id == workshop.id
     refused(visitor.join_workshop, two["b"]["workshop"], RespondentInput(role="Executive director"))
-    refused(visitor.workshop_votes, workshop.id)
+    refused(visitor.shown_workshop_votes, workshop.id)
     refused(visitor.move_workshop, workshop.id, 1, "open", "x")
 
 

@@ -97,16 +97,18 @@ def test_participation_counts_joined_started_and_finished_by_role(
     for statement in small_bank.statements:
         store.record_answer(open_round, finished, statement.id, answer(2))
     store.record_answer(open_round, started, small_bank.statements[0].id, answer(unscored="dont_know"))
-    table = store.participation(open_round).set_index("role")
-    assert table.loc["Clinical lead", ["joined", "started", "finished"]].tolist() == [2, 2, 1]
-    assert table.loc["Non-executive director", ["joined", "started", "finished"]].tolist() == [1, 0, 0]
+    table = store.participation([open_round]).set_index("role")
+    assert table.loc["Clinical lead", ["joined", "took_part", "finished"]].tolist() == [2, 2, 1]
+    assert table.loc["Non-executive director", ["joined", "took_part", "finished"]].tolist() == [
+        1, 0, 0]
+    assert set(table["kind"]) == {"self"}
     assert joined_only  # joined, never answered: counted, not named
     assert "id" not in table.columns and "display_name" not in table.columns
 
-    coverage = store.area_coverage(open_round).set_index("area_id")
+    coverage = store.area_coverage([open_round]).set_index("area_id")
     first_area = small_bank.statements[0].area
     assert coverage.loc[first_area, "answered"] == 3 + 1  # all of finished's, one of started's
-    assert coverage.loc[first_area, "respondents"] == 3
+    assert coverage.loc[first_area, "people"] == 2  # who took part; the third never answered
     assert coverage["statements"].sum() == len(small_bank.statements)
 
 

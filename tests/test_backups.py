@@ -157,7 +157,7 @@ def everything(store: Store) -> dict:
             seen[f"results {name} {round_id}"] = getattr(results, name)
         seen[f"results overall {round_id}"] = (results.overall, results.stage,
                                                results.self_described,
-                                               results.self_described_counts, results.respondents)
+                                               results.self_described_counts, results.headcount)
     return seen
 
 

@@ -31,18 +31,20 @@ def test_a_small_room_votes_and_every_vote_is_timed(store: Store, small_bank: Qu
     timings = time_workshop_votes(store, workshop_id, people, bursts=BURSTS)
     changes = len(people[::CHANGE_EVERY])
     assert timings.votes == BURSTS * (VOTERS + changes)
-    assert len(timings.visible_after) == timings.votes
+    # A changed vote never shows in the live count (votes by choice stay hidden until the reveal),
+    # so only first votes are timed to it.
+    assert len(timings.visible_after) == BURSTS * VOTERS
     assert all(wait >= 0 for wait in timings.visible_after)
     assert timings.query_under_load and timings.query_alone
     assert timings.votes_per_second > 0
 
 
 def test_the_kth_vote_to_return_is_seen_when_the_count_reaches_k():
-    sightings = [Sighting(0.0, 0, 0), Sighting(1.0, 1, 0), Sighting(3.0, 3, 0)]
+    sightings = [Sighting(0.0, 0), Sighting(1.0, 1), Sighting(3.0, 3)]
     # Returned at 0.5, 2.0 and 2.5: the first is seen at 1.0, the other two at 3.0.
-    assert visible_after([2.5, 0.5, 2.0], sightings, "voted") == pytest.approx([0.5, 1.0, 0.5])
+    assert visible_after([2.5, 0.5, 2.0], sightings) == pytest.approx([0.5, 1.0, 0.5])
     # A count reached before the call returned is no wait at all.
-    assert visible_after([1.5], sightings, "voted") == [0.0]
+    assert visible_after([1.5], sightings) == [0.0]
 
 
 def test_cpu_time_of_this_process_can_be_read():

@@ -3,10 +3,13 @@ threshold, peer groups, mixed bank versions, and figures that an open round cann
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import pytest
 
 from collab_assess.bank import QuestionBank
 from collab_assess.baseline import load_baseline
+from collab_assess.anonymity import PeerPosition
 from collab_assess.benchmark import (
     MIN_PEERS,
     MIN_PEERS_ENV_VAR,
@@ -14,8 +17,10 @@ from collab_assess.benchmark import (
     compare_with_baseline,
     min_peers,
     peer_comparison,
+    position_among_peers,
 )
 from collab_assess.models import CollaborativeProfile, RespondentInput, RoundInput
+from collab_assess.results import round_results
 from collab_assess.scale import Level
 from collab_assess.store import Store
 from tests.factories import answer, bank_data
@@ -43,10 +48,14 @@ def collaborative_with_round(store: Store, bank: QuestionBank, name: str, level:
     return round_id
 
 
-def compare(store: Store, round_id: int, group: PeerGroup = PeerGroup.ALL, overall=2.5):
+TODAY = date(2026, 12, 2)
+
+
+def compare(store: Store, round_id: int, group: PeerGroup = PeerGroup.ALL, *,
+            today: date = TODAY):
     assessment_round = store.get_round(round_id)
     return peer_comparison(store, store.get_collaborative(assessment_round.collaborative_id),
-                           assessment_round, overall, EARLY, group)
+                           assessment_round, EARLY, group, today=today)
 
 
 def test_peers_are_other_collaboratives_on_their_latest_submitted_round(store, small_bank):
@@ -62,7 +71,9 @@ def test_peers_are_other_collaboratives_on_their_latest_submitted_round(store, s
     pb = peers.areas.set_index("area_id").loc["PB"]
     # the latest submitted rounds score 4 (Peer's 2026 round) and 3 (the other four)
     assert pb["peer_median"] == 3.0 and pb["peer_q3"] == 3.0 and pb["peers"] == MIN_PEERS
-    assert peers.share_below == pytest.approx(0.0)  # 2.5 is below everyone
+    assert peers.as_of == TODAY
+    mine_statements = round_results(store, mine).statements
+    assert position_among_peers(mine_statements, peers) is PeerPosition.BELOW  # 2 < 3
 
 
 def test_peer_figures_are_hidden_below_the_threshold_whatever_the_filter(store, small_bank,
@@ -76,27 +87,30 @@ def test_peer_figures_are_hidden_below_the_threshold_whatever_the_filter(store, 
     assert not same_region.shown and same_region.peers == 2
     assert "at least 5 collaboratives" in same_region.why_hidden
     assert same_region.areas.empty and same_region.early_share is None
-    assert same_region.share_below is None
+    assert same_region.overall_median is None
     no_type = compare(store, mine, PeerGroup.SAME_TYPE)
-    assert not no_type.shown and "profile does not record" in no_type.why_hidden
+    assert not no_type.shown and "profile did not record" in no_type.why_hidden
     monkeypatch.setenv(MIN_PEERS_ENV_VAR, "1")
     assert min_peers() == 3  # the setting can never bring it below three
     monkeypatch.setenv(MIN_PEERS_ENV_VAR, "2")
     assert not compare(store, mine, PeerGroup.SAME_REGION).shown
 
 
-def test_quartiles_early_share_and_share_below_on_hand_worked_peers(store, small_bank):
+def test_quartiles_and_early_share_on_hand_worked_peers_rounded_as_shown(store, small_bank):
     mine = collaborative_with_round(store, small_bank, "Mine", 3)
     for n, level in enumerate([1, 1, 2, 3, 4, 2]):
         collaborative_with_round(store, small_bank, f"Peer {n}", level)
-    peers = compare(store, mine, overall=2.6)
+    peers = compare(store, mine)
     area = peers.areas.set_index("area_id").loc["SG"]
-    # peers' levels sorted: 1 1 2 2 3 4 -> median 2, quartiles 1.25 and 2.75 (linear)
-    assert (area["peer_q1"], area["peer_median"], area["peer_q3"]) == (1.25, 2.0, 2.75)
-    assert peers.early_share == pytest.approx(4 / 6)
-    comparison = compare_with_baseline(2.6, Level.MATURING, peers, load_baseline())
-    assert comparison.peer_early_share == pytest.approx(4 / 6)
-    assert comparison.share_of_peers_below == pytest.approx(4 / 6)
+    # peers' levels sorted: 1 1 2 2 3 4 -> median 2, quartiles 1.25 and 2.75 (linear), shown to
+    # one decimal place, rounded half up
+    assert (area["peer_q1"], area["peer_median"], area["peer_q3"]) == (1.3, 2.0, 2.8)
+    assert (peers.overall_q1, peers.overall_median, peers.overall_q3) == (1.3, 2.0, 2.8)
+    assert peers.early_share == pytest.approx(0.67)  # 4 of 6, to a whole percentage
+    mine_statements = round_results(store, mine).statements
+    assert position_among_peers(mine_statements, peers) is PeerPosition.ABOVE  # 3 > 2.8
+    comparison = compare_with_baseline(3.0, Level.MATURING, peers, load_baseline())
+    assert comparison.peer_early_share == pytest.approx(0.67)
     assert not comparison.is_early and comparison.national_early_share == 0.70
     with pytest.raises(ValueError):
         compare_with_baseline(0.5, Level.EMERGING, peers, load_baseline())
@@ -135,5 +149,6 @@ def test_saving_an_answer_in_an_open_round_changes_no_peer_figure(store, small_b
     person = store.add_respondent(open_round, RespondentInput(role="Clinical lead"))
     store.record_answer(open_round, person, "PB-1", answer(4))
     assert store.kept_version() == before_version
-    after = compare(store, mine)
+    after = compare(store, mine, today=TODAY + timedelta(days=1))  # a new day's snapshot
+    assert after.as_of != before.as_of
     assert after.areas.equals(before.areas) and after.peers == before.peers

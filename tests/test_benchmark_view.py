@@ -87,10 +87,12 @@ def test_trends_by_financial_year_leave_out_thin_years(region, small_bank):
     assert period_label(2025) == "2025/26" and period_label(2099) == "2099/00"
 
 
-def test_stage_moves_compare_each_collaboratives_last_two_rounds(region, small_bank):
+def test_stage_moves_list_each_change_between_consecutive_rounds(region, small_bank):
     moved = benchmark_view(region, RoundFilter(), small_bank).moved
-    assert moved[["collaborative", "earlier_stage", "latest_stage"]].values.tolist() == [
-        ["Alpha", "3 Maturing", "1 Emerging"]]
+    assert moved[["collaborative", "from_round", "from_stage", "to_round", "to_stage",
+                  "direction"]].values.tolist() == [
+        ["Alpha", "R 2025-05-01", "3 Maturing", "R 2026-05-01", "1 Emerging", "Down"]]
+    assert benchmark_view(region, RoundFilter(periods=(2026,)), small_bank).moved.empty
 
 
 def test_mixed_bank_versions_compare_on_shared_statements(store, small_bank):

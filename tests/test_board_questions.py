@@ -67,11 +67,13 @@ def test_the_next_level_is_the_one_above_the_stage_the_score_is_in(guided_bank):
     start = next_step(guided_bank, "PB-1", 1.0)
     assert (start.stage, start.next_level) == (Level.EMERGING, Level.DEVELOPING)
     assert (start.looks_like, start.step) == ("Started.", "Start.")
-    # 2.5 is on the edge between Developing and Maturing: it belongs to Maturing, as everywhere.
+    # 2.5 (a room split evenly between 2 and 3) is on the edge between Developing and Maturing: it
+    # reads as the lower stage, Developing, as everywhere (the bank's best-fit rule).
     edge = next_step(guided_bank, "PB-1", 2.5)
     assert (edge.stage, edge.next_level, edge.looks_like, edge.step) == (
-        Level.MATURING, Level.THRIVING, "Embedded.", "Review.")
+        Level.DEVELOPING, Level.MATURING, "Mostly.", "Spread.")
     assert next_step(guided_bank, "PB-1", 2.4).next_level is Level.MATURING
+    assert next_step(guided_bank, "PB-1", 3.0).next_level is Level.THRIVING
     assert next_step(guided_bank, "PB-1", 4.0) is None  # already at the top
     assert next_step(guided_bank, "PB-1", float("nan")) is None
     assert next_step(guided_bank, "PB-9", 1.0) is None
@@ -138,8 +140,9 @@ def test_results_on_a_version_2_round_shows_all_five_board_questions_with_their_
     markdown = texts(on_v2.markdown)
     for question in v2.board_questions:
         assert f"**{question.number}. {question.question}**" in markdown
-    # Question 1: PB-2 scored 2, PB-1 and PB-4 scored 3: an average of 2.7, Maturing.
-    assert "Your answer: **3 Maturing**, score 2.7 of 4, from all 3 statements:" in markdown
+    # Question 1: PB-2 scored 2, PB-1 and PB-4 scored 3: an average of 2.67, Maturing (a question is
+    # scored like an area, to two decimal places).
+    assert "Your answer: **3 Maturing**, score 2.67 of 4, from all 3 statements:" in markdown
     assert f"- **2.0, Developing** · {v2.statements_by_id['PB-2'].statement} *(PB-2, " in markdown
     assert f"- **3.0, Maturing** · {v2.statements_by_id['PB-1'].statement} *(PB-1, " in markdown
     # The questions come together, right after the survey and before the weakest statements.

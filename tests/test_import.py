@@ -17,7 +17,7 @@ from collab_assess.bank import QuestionBank, load_banks
 from collab_assess.errors import InputError, RoundClosedError
 from collab_assess.exchange.cells import BadValue, Choice, match_role, parse_choice, unescaped
 from collab_assess.exchange.importing import plan_import, prepare_import, rounds_in_file
-from collab_assess.exchange.mapping import ANSWER_COLUMNS, Field, statement_id_in
+from collab_assess.exchange.mapping import ANSWER_COLUMNS, Field, holds_levels, statement_id_in
 from collab_assess.exchange.plan import Repeats
 from collab_assess.exchange.reading import MAX_IMPORT_BYTES, ImportFileError, read_table
 from collab_assess.models import (
@@ -86,13 +86,15 @@ def counts(store: Store) -> dict[str, int]:
     ("Maturing", Choice(3, None)), ("maturing", Choice(3, None)), ("MATURING ", Choice(3, None)),
     ("3 - Maturing", Choice(3, None)), ("3 – Maturing", Choice(3, None)),
     ("3. Maturing", Choice(3, None)), ("Level 3", Choice(3, None)),
-    ("Maturing (3)", Choice(3, None)), ("Maturing: in place for every member", Choice(3, None)),
+    ("Maturing (3)", Choice(3, None)), ("Maturing.", Choice(3, None)),
+    (" maturing ", Choice(3, None)), ("3 - Maturing.", Choice(3, None)),
     ("1 Emerging", Choice(1, None)), ("4", Choice(4, None)),
     ("Don't know", Choice(None, Unscored.DONT_KNOW)),
     ("Don\u2019t know", Choice(None, Unscored.DONT_KNOW)),
     ("dont know", Choice(None, Unscored.DONT_KNOW)), ("Not sure", Choice(None, Unscored.DONT_KNOW)),
     ("Not applicable", Choice(None, Unscored.NOT_APPLICABLE)),
     ("N/A", Choice(None, Unscored.NOT_APPLICABLE)), ("n/a", Choice(None, Unscored.NOT_APPLICABLE)),
+    ("n.a.", Choice(None, Unscored.NOT_APPLICABLE)),
     ("", None), ("   ", None),
 ])
 def test_levels_are_read_however_they_are_typed(typed, meant):
@@ -104,10 +106,25 @@ def test_levels_are_read_however_they_are_typed(typed, meant):
     ("2.5", "'2.5' is not on the scale"), ("Excellent", "'Excellent' is not on the scale"),
     ("3 - Developing", "contradicts itself: Developing is level 2, not 3"),
     ("Thriving (2)", "contradicts itself: Thriving is level 4, not 2"),
+    ("Maturing: in place for every member", "'Maturing: in place for every member' is not "
+                                            "exactly one level"),
 ])
 def test_a_level_off_the_scale_is_refused_saying_why(typed, said):
     with pytest.raises(BadValue, match=said.replace("(", r"\(").replace(")", r"\)")):
         parse_choice(typed)
+
+
+@pytest.mark.parametrize("typed", [
+    "Maturing-ish", "Developing / Maturing", "Maturing?", "Maturing or Thriving",
+    "Emerging/Developing", "Maturing to Thriving", "Thriving (not sure)",
+    "Emerging - maybe Developing", "3?", "3 - Maturing?", "Maturing: in place for every member",
+])
+def test_a_cell_that_is_not_exactly_one_level_is_refused_never_guessed(typed):
+    with pytest.raises(BadValue) as raised:
+        parse_choice(typed)
+    assert str(raised.value) == (f"'{typed}' is not exactly one level: write one of 1 Emerging, "
+                                 "2 Developing, 3 Maturing, 4 Thriving, Don't know or Not "
+                                 "applicable.")
 
 
 @pytest.mark.parametrize(("typed", "role", "how"), [
@@ -410,6 +427,42 @@ def test_a_level_off_the_scale_is_a_problem_at_its_row_and_column(store, round_i
         b"PB-4 Our objectives", b"Q4 Our plans"), "vague.csv").report_frame()
     assert "" in set(whole_column["Row"]) and "None" not in set(whole_column["Row"])
     assert first["Heading"].startswith("Each member organisation's board has compared")
+
+
+def test_hedged_levels_are_problems_at_their_row_and_column_and_nothing_is_saved(store,
+                                                                               round_id):
+    rows = forms_table()
+    hedged = {(2, "I", 8): "Maturing-ish", (3, "J", 9): "Developing / Maturing",
+              (4, "K", 10): "Maturing?"}
+    for (row, _, index), text in hedged.items():
+        rows[row - 1][index] = text
+    plan = prepare_import(store, round_id, csv_bytes(rows), "hedged.csv")
+    found = {(f.row, f.column): f for f in plan.problems}
+    assert set(found) == {(row, column) for row, column, _ in hedged}
+    for (row, column, index), text in hedged.items():
+        assert found[(row, column)].message == (
+            f"'{text}' is not exactly one level: write one of 1 Emerging, 2 Developing, "
+            "3 Maturing, 4 Thriving, Don't know or Not applicable.")
+        assert found[(row, column)].heading == rows[0][index]
+        assert f"  - Row {row}, column {column} (" in plan.report_text()
+        statement_id = next(m.target for m in plan.matches if m.key == column)
+        assert not any(a.row == row and a.statement_id == statement_id
+                       for p in plan.respondents for a in p.answers)  # never guessed
+    assert not plan.can_import
+    before = counts(store)
+    with pytest.raises(InputError, match="The file still has 3 problems to put right"):
+        store.import_responses(round_id, plan, "hedged.csv", "Jo")
+    assert counts(store) == before
+
+
+@pytest.mark.parametrize("name", ["forms_export.csv", "forms_export.xlsx", "bad_level.csv",
+                                  "forms_export_cp1252.csv"])
+def test_level_columns_are_still_found_by_their_cells(name):
+    table = read_table(fixture(name), name)
+    statements = table.columns[8:-2]
+    assert statements and all(holds_levels(table, column) for column in statements)
+    assert holds_levels(table, table.columns[-2])  # the stage question
+    assert not any(holds_levels(table, column) for column in table.columns[4:8])
 
 
 def test_an_empty_and_a_duplicate_respondent_are_problems(store, round_id):

@@ -214,7 +214,8 @@ def test_the_invitation_link_carries_the_round_and_nobodys_code(two_rounds, app_
     assert len(token) >= 20, "long enough that nobody guesses another round's invitation"
     assert two_rounds["code"] not in " ".join(links)
     assert test.get("image"), "a QR code is shown"
-    assert "**1** people have joined; **0** have answered every statement" in texts(test.markdown)
+    assert ("1 person took part: 1 in the self-assessment. **0** of the self-assessors have "
+            "answered every statement") in texts(test.markdown)
 
 
 def test_adding_a_member_empties_the_form(two_rounds, app_db):

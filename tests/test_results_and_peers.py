@@ -62,7 +62,7 @@ def test_results_rank_flag_and_explain(store: Store, small_bank: QuestionBank):
     assert weakest_statements(results)["statement_id"].tolist()[0] == "PB-1"
     assert disagreements(results)["statement_id"].tolist() == ["SG-1"]
     assert information_gaps(results)["statement_id"].tolist() == ["DS-1"]
-    assert results.respondents == 3
+    assert results.headcount.took_part == 3
     assert results.stage is Level.DEVELOPING
     # One executive and two non-executives: too few to show either role alone, so they are shown
     # together, with the same scoring rules as the whole round.

@@ -91,10 +91,17 @@ def test_percentile_is_held_back_while_results_are_provisional(provisional):
     assert "appears once at least half the statements have a score" in markdown
 
 
-def test_percentile_is_shown_once_half_the_statements_have_a_score(complete):
+def test_where_the_round_sits_among_peers_is_shown_once_half_the_statements_have_a_score(
+        complete):
     assert not complete.warning or "Provisional" not in texts(complete.warning)
-    assert re.search(r"Your overall score is higher than \*\*\d+%\*\* of the \d+ peer",
-                     texts(complete.markdown))
+    markdown = texts(complete.markdown)
+    # Never a percentile or rank: where it sits against the peers' middle half and median, with
+    # the day the peer figures were copied.
+    assert "higher than" not in markdown and "%** of the" not in markdown
+    assert re.search(r"Your overall score \(2\.00, on the \d+ statements you share with them\) is "
+                     r"(below|within|above) the middle half of its peers.*their middle half runs "
+                     r"from \d\.\d to \d\.\d, with the median at \d\.\d\. Peers as of \d+ \w+ \d{4}\.",
+                     markdown)
 
 
 def test_headings_go_title_then_sections_then_sub_sections(complete):
@@ -125,15 +132,14 @@ def test_a_long_tie_for_the_weakest_is_summarised_by_area(complete):
     assert outside == []
 
 
-def test_people_in_roles_too_small_to_show_are_counted_and_explained(complete):
+def test_people_in_roles_too_small_to_show_are_folded_in_and_explained(complete):
     markdown = texts(complete.markdown)
-    assert "The answers of 2 people are not shown by role" in markdown
-    assert "fewer than 3 people" in markdown
+    # Three executives, one non-executive and one clinical lead: the two alone would be
+    # "everyone minus the executives", so the executives are folded in with them.
+    assert "“Other roles” (5 people)" in markdown
     assert "There are not yet two role groups big enough to compare" in markdown
-    assert "(Clinical lead," not in markdown  # the one clinical lead's note says "another role"
-    # ...and not the level that person gave with it: "another role" is one or two people.
-    assert "(another role): We saw <b>this</b> at **board**" in markdown
-    assert "(another role, 2 Developing)" not in markdown
+    assert "(Clinical lead," not in markdown  # the one clinical lead's note names the group
+    assert "(Other roles, 2 Developing): We saw <b>this</b> at **board**" in markdown
 
 
 def test_user_text_is_escaped_and_no_element_renders_raw_html(complete):

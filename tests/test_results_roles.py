@@ -14,10 +14,9 @@ from collab_assess.results import (
     MIN_GROUP_SIZE,
     OTHER_ROLES,
     evidence_notes,
-    group_roles,
-    people_per_role,
     round_results,
 )
+from collab_assess.small_groups import group_roles
 from collab_assess.store import Store
 from tests.factories import answer
 
@@ -77,12 +76,6 @@ def test_a_note_from_a_folded_role_names_the_folded_group():
     assert group_roles({EXEC: 5, NED: 2, TEAM: 1}).note_label(NED) == OTHER_ROLES
 
 
-def test_people_are_counted_by_role_only_once_they_have_answered():
-    respondents = pd.DataFrame({"respondent_id": [1, 2, 3, 4], "role": [LEAD, LEAD, LEAD, EXEC]})
-    answers = pd.DataFrame({"respondent_id": [1, 1, 2, 4]})
-    assert people_per_role(respondents, answers) == {LEAD: 2, EXEC: 1}
-
-
 # -- through the store ----------------------------------------------------------------------------
 
 def round_with(store: Store, bank: QuestionBank, people: list[tuple[str, int, str | None]],
@@ -118,19 +111,32 @@ def test_role_view_shows_three_or_more_alone_and_folds_the_rest(store: Store,
     assert NED not in set(by_role["role"]) and EXEC not in set(by_role["role"])
 
 
-def test_role_view_leaves_out_people_whose_roles_are_too_small_even_together(
+def test_roles_too_small_even_together_take_the_smallest_shown_role_with_them(
         store: Store, small_bank: QuestionBank):
+    # Results, the report and round progress fold roles one way (participation.role_groups): a
+    # remainder of one or two is never left out, since "everyone minus the groups shown" would
+    # then be those one or two people.
     round_id = round_with(store, small_bank, [
         (LEAD, 2, None), (LEAD, 2, None), (LEAD, 2, None), (NED, 4, "Only I know this"),
         (EXEC, 1, "Board papers"),
     ])
     results = round_results(store, round_id)
-    assert set(results.by_role["role"]) == {LEAD}
-    assert results.roles.not_shown == 2
-    assert (results.by_role["score"] == 2).all()  # the two others' 4 and 1 are not mixed in
+    assert results.roles.sizes == {OTHER_ROLES: 5}
+    assert results.roles.not_shown == 0
+    assert set(results.by_role["role"]) == {OTHER_ROLES}
     notes = evidence_notes(results)
-    assert set(notes["role"]) == {ANOTHER_ROLE}
+    assert set(notes["role"]) == {OTHER_ROLES}
     assert NED not in notes.to_string() and EXEC not in notes.to_string()
+
+
+def test_people_are_counted_by_role_only_once_they_have_answered(store: Store,
+                                                                 small_bank: QuestionBank):
+    round_id = round_with(store, small_bank, [(LEAD, 2, None)] * 3 + [(EXEC, 3, None)] * 3)
+    for _ in range(4):  # joined, never answered
+        store.add_respondent(round_id, RespondentInput(role=NED))
+    results = round_results(store, round_id)
+    assert results.roles.sizes == {LEAD: 3, EXEC: 3}
+    assert results.headcount.took_part == 6 and results.headcount.not_answered == 4
 
 
 def test_a_groups_area_is_left_blank_when_fewer_than_three_of_it_answered_there(

@@ -9,12 +9,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from collab_assess.scale import STAGE_BANDS, Level, describe_bands, stage_of
+from collab_assess.scale import STAGE_BANDS, Level, describe_bands, score_text, stage_of
 from collab_assess.scoring import (
     DISAGREEMENT_GAP,
     area_scores,
     area_scores_by_group,
-    completeness_by_area,
     completeness_by_respondent,
     overall_scores,
     split_size,
@@ -172,14 +171,6 @@ def test_completeness_counts_dont_know_as_answered():
     assert table.loc[2, "completeness"] == pytest.approx(1 / 5)
 
 
-def test_completeness_by_area_includes_people_who_have_not_answered():
-    people = pd.DataFrame({"round_id": 1, "respondent_id": [1, 2]})
-    table = completeness_by_area(answers([(1, "A-1", 2), (1, "A-2", 3)]), STATEMENTS, people)
-    table = table.set_index("area_id")
-    assert table.loc["A", "completeness"] == 0.5  # 2 answers of 2 people x 2 statements
-    assert table.loc["B", "completeness"] == 0
-
-
 def test_role_scores_use_only_that_roles_answers():
     rows = [(1, "A-1", 4, "Executive director"), (2, "A-1", 1, "Non-executive director")]
     table = area_scores_by_group(answers(rows), STATEMENTS, "role")
@@ -196,28 +187,73 @@ def test_rounds_are_scored_independently():
 
 # -- stages -------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(
-    ("score", "stage"),
-    [
-        (1.0, Level.EMERGING),
-        (1.7499, Level.EMERGING),
-        (1.75, Level.DEVELOPING),
-        (2.4999, Level.DEVELOPING),
-        (2.5, Level.MATURING),
-        (3.2499, Level.MATURING),
-        (3.25, Level.THRIVING),
-        (4.0, Level.THRIVING),
-    ],
-)
-def test_stage_band_edges(score, stage):
+HAIR = 1e-6
+EDGES = [(1.75, Level.EMERGING, Level.DEVELOPING), (2.5, Level.DEVELOPING, Level.MATURING),
+         (3.25, Level.MATURING, Level.THRIVING)]
+"""Each edge between two stages, with the stage below it and the one above."""
+EDGE_CASES = [(edge + offset, below if offset <= 0 else above)
+              for edge, below, above in EDGES for offset in (-HAIR, 0.0, HAIR)]
+
+
+@pytest.mark.parametrize(("score", "stage"), [(1.0, Level.EMERGING), *EDGE_CASES,
+                                              (4.0, Level.THRIVING)])
+def test_a_score_on_an_edge_is_the_lower_stage_and_a_hair_above_it_the_higher(score, stage):
+    # The bank's best-fit rule: "if only part of a level is true, choose the level below". A room
+    # split evenly between Developing and Maturing has a middle of 2.5: Developing.
     assert stage_of(score) is stage
 
 
-def test_a_score_on_an_edge_is_not_pushed_below_it_by_rounding_noise():
+@pytest.mark.parametrize(("score", "stage"), [(1.0, Level.EMERGING), *EDGE_CASES,
+                                              (4.0, Level.THRIVING)])
+def test_the_sql_stage_rule_is_the_same_as_pythons(score, stage):
+    import duckdb
+
+    from collab_assess.kept_scores_sql import stage_case
+
+    with duckdb.connect() as connection:
+        (sql_stage,) = connection.execute(
+            f"SELECT {stage_case('x')} FROM (SELECT ?::DOUBLE AS x)", [score]).fetchone()
+    assert sql_stage == int(stage)
+
+
+@pytest.mark.parametrize("places", [1, 2])
+@pytest.mark.parametrize("score", [score for score, _ in EDGE_CASES] + [
+    1.125, 1.25, 2.125, 2.45, 2.4954, 2.55, 3.125, 3.245, 3.2501, 3.625, 1.7449, 2.5049])
+def test_every_score_shown_reads_as_its_own_stage(score, places):
+    shown = score_text(score, places)
+    assert len(shown.split(".")[1]) == places
+    assert stage_of(float(shown)) is stage_of(score), f"{score} shown as {shown}"
+    assert abs(float(shown) - score) <= 10 ** -places + 1e-9
+
+
+@pytest.mark.parametrize(("score", "places", "shown"), [
+    (3.25, 1, "3.2"),   # on the edge, so Maturing: never "3.3" (Thriving)
+    (3.25, 2, "3.25"),
+    (3.2500001, 1, "3.3"),
+    (2.125, 2, "2.13"),  # half up, as the charts and Excel round, never Python's half-to-even 2.12
+    (1.125, 2, "1.13"),
+    (2.5000001, 2, "2.51"),  # just Maturing: "2.50" would read as Developing
+    (2.4954, 2, "2.50"),
+    (2.5, 1, "2.5"),
+])
+def test_scores_round_half_up_and_stay_inside_their_stage(score, places, shown):
+    assert score_text(score, places) == shown
+
+
+def test_a_score_on_an_edge_is_not_moved_off_it_by_rounding_noise():
     areas = [4, 12 / 5, 7 / 3, 7 / 3, 3, 11 / 5, 7 / 5, 2, 2, 5 / 2, 10 / 3]  # sums to 27.5
     mean = pd.Series(areas).mean()
     assert mean != 2.5 and abs(mean - 2.5) < 1e-12  # the floating-point noise is real
-    assert stage_of(mean) is Level.MATURING
+    assert stage_of(mean) is Level.DEVELOPING
+    assert stage_of(2.5 + 4e-16) is Level.DEVELOPING
+
+
+def test_a_room_split_evenly_reads_as_the_lower_level():
+    statements = pd.DataFrame({"round_id": [1], "statement_id": ["A-1"], "area_id": ["A"]})
+    table = statement_scores(answers([(1, "A-1", 2), (2, "A-1", 2), (3, "A-1", 3),
+                                      (4, "A-1", 3)]), statements)
+    assert table["score"].iloc[0] == 2.5
+    assert stage_of(table["score"].iloc[0]) is Level.DEVELOPING
 
 
 def test_bands_are_four_equal_widths_covering_one_to_four():
@@ -227,8 +263,8 @@ def test_bands_are_four_equal_widths_covering_one_to_four():
 
 def test_bands_are_described_with_their_edges():
     assert describe_bands() == (
-        "Emerging from 1.00 to under 1.75, Developing from 1.75 to under 2.50, "
-        "Maturing from 2.50 to under 3.25, Thriving from 3.25 to 4.00"
+        "Emerging from 1.00 to 1.75, Developing above 1.75 up to 2.50, "
+        "Maturing above 2.50 up to 3.25, Thriving above 3.25 up to 4.00"
     )
 
 

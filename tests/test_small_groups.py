@@ -22,7 +22,7 @@ from collab_assess.models import (
 from collab_assess.report import build_board_report
 from collab_assess.report.outline import report_blocks
 from collab_assess.results import evidence_notes, round_results
-from collab_assess.round_progress import round_progress
+from collab_assess.participation import participation_of
 from collab_assess.small_groups import (
     ANOTHER_ROLE,
     MIN_GROUP_SIZE,
@@ -31,7 +31,7 @@ from collab_assess.small_groups import (
     group_roles_for_counts,
 )
 from collab_assess.store import Store
-from collab_assess.workshop import Move, tally
+from collab_assess.workshop import Move, statement_tally
 from tests.factories import answer
 from tests.test_pages import app, assert_no_exception, texts
 
@@ -91,17 +91,19 @@ def small_role_round(store: Store, bank: QuestionBank, lone: int) -> int:
 
 
 @pytest.mark.parametrize("lone", [1, 2])
-def test_results_never_show_the_small_roles_scores_or_the_level_beside_its_note(
-        store: Store, small_bank: QuestionBank, lone: int):
+def test_results_never_show_the_small_roles_scores_or_name(store: Store, small_bank: QuestionBank,
+                                                           lone: int):
     results = round_results(store, small_role_round(store, small_bank, lone))
-    assert LEAD not in set(results.by_role["role"])
-    assert set(results.roles.sizes) == {NED}
-    assert results.roles.not_shown == lone
-    assert (results.by_role["score"] == 2).all()  # the clinical leads' 4s are in no role figure
+    # The three non-executives alone would leave the clinical leads as "everyone minus them": the
+    # non-executives are folded in with them, and no group names the clinical leads.
+    assert set(results.by_role["role"]) == {OTHER_ROLES}
+    assert results.roles.sizes == {OTHER_ROLES: 3 + lone}
+    assert results.roles.not_shown == 0
+    assert (results.by_role["score"] == 2).all()  # the group's middle: the leads' 4s alone nowhere
     notes = evidence_notes(results)
     assert len(notes) == lone
-    assert (notes["role"] == ANOTHER_ROLE).all() and not notes["answer_shown"].any()
-    assert notes["level"].isna().all() and notes["unscored"].isna().all()
+    assert (notes["role"] == OTHER_ROLES).all()
+    assert LEAD not in notes.to_string()
 
 
 def block_texts(block) -> list[str]:
@@ -119,12 +121,10 @@ def block_texts(block) -> list[str]:
 def test_the_board_report_never_names_or_scores_the_small_role(store: Store,
                                                                small_bank: QuestionBank, lone: int):
     report = build_board_report(store, small_role_round(store, small_bank, lone))
-    assert report.role_groups == {NED: 3}
+    assert report.role_groups == {OTHER_ROLES: 3 + lone}
     assert LEAD not in set(report.role_scores["role"])
     words = " ".join(block_texts(report_blocks(report)))
-    assert LEAD not in words
-    assert f"The answers of {lone} {'person' if lone == 1 else 'people'} are not shown by role" \
-        in words
+    assert LEAD not in words and NED not in words
 
 
 @pytest.mark.parametrize("lone", [1, 2])
@@ -137,15 +137,19 @@ def test_the_export_has_no_figure_by_role(store: Store, small_bank: QuestionBank
         assert "role" not in table.columns
 
 
+def progress_of(store: Store, round_id: int, bank: QuestionBank):
+    return participation_of(store, round_id, {area.id: area.name for area in bank.areas})
+
+
 @pytest.mark.parametrize("lone", [1, 2])
 def test_round_progress_has_no_row_for_one_or_two_people(store: Store, small_bank: QuestionBank,
                                                          lone: int):
     round_id = small_role_round(store, small_bank, lone)
-    progress = round_progress(store, round_id, small_bank).by_role.set_index("role")
-    # The three non-executives shown alone would leave the clinical leads as All roles minus them.
-    assert progress.index.tolist() == [OTHER_ROLES, "All roles"]
-    assert progress.loc[OTHER_ROLES, "joined"] == 3 + lone
-    assert progress.loc["All roles", "finished"] == 3 + lone
+    progress = progress_of(store, round_id, small_bank)
+    # The three non-executives shown alone would leave the clinical leads as everyone minus them.
+    assert progress.by_role["role"].tolist() == [OTHER_ROLES]
+    assert progress.by_role.set_index("role").loc[OTHER_ROLES, "took_part"] == 3 + lone
+    assert progress.headcount.finished == 3 + lone
 
 
 @pytest.mark.parametrize("lone", [1, 2])
@@ -156,10 +160,24 @@ def test_round_progress_of_a_round_of_one_or_two_shows_only_the_total(store: Sto
     round_id = store.open_round(collaborative, RoundInput(label="R", opens_on="2026-03-01"),
                                 small_bank, "lead")
     for _ in range(lone):
-        store.add_respondent(round_id, RespondentInput(role=LEAD))
-    progress = round_progress(store, round_id, small_bank)
-    assert progress.by_role["role"].tolist() == ["All roles"]
-    assert progress.roles_not_shown == lone
+        person = store.add_respondent(round_id, RespondentInput(role=LEAD))
+        store.record_answer(round_id, person, "PB-1", answer(2))
+    progress = progress_of(store, round_id, small_bank)
+    assert progress.by_role.empty
+    assert progress.roles.not_shown == lone
+    assert progress.headcount.took_part == lone
+
+
+def vote_and_reveal(store: Store, workshop: int, votes: list[tuple[int, int]]) -> None:
+    """Open voting on the statement on screen, cast each (person, level), close and reveal."""
+    current = store.get_workshop(workshop)
+    store.move_workshop(workshop, current.version, Move.OPEN, "facilitator")
+    statement = current.statement_id
+    for person, level in votes:
+        store.cast_vote(workshop, person, statement, AnswerChange(
+            level=level, recorded_by="participant", source="workshop"))
+    for move in (Move.CLOSE, Move.REVEAL):
+        store.move_workshop(workshop, store.get_workshop(workshop).version, move, "facilitator")
 
 
 @pytest.mark.parametrize("lone", [1, 2])
@@ -170,12 +188,8 @@ def test_a_workshop_reveal_never_gives_away_one_or_two_voters(store: Store, open
     voters = [(NED, 2)] * 3 + [(LEAD, 4)] * lone
     people = [(store.join_workshop(workshop, RespondentInput(role=role)).id, level)
               for role, level in voters]
-    current = store.get_workshop(workshop)
-    store.move_workshop(workshop, current.version, Move.OPEN, "facilitator")
-    for person, level in people:
-        store.cast_vote(workshop, person, "PB-1", AnswerChange(
-            level=level, recorded_by="participant", source="workshop"))
-    room = tally(store.workshop_tally_rows(workshop))
+    vote_and_reveal(store, workshop, people)
+    room = statement_tally(store, store.get_workshop(workshop))
     by_group = room.roles.groupby("role")["votes"].sum()
     assert LEAD not in by_group.index and NED not in by_group.index
     assert (by_group >= MIN_GROUP_SIZE).all()
@@ -193,12 +207,8 @@ def test_the_workshop_splits_by_role_when_every_group_is_big_enough(store: Store
         title="Board", statement_ids=("PB-1",), started_by="facilitator"))
     people = [store.join_workshop(workshop, RespondentInput(role=role)).id
               for role in [NED] * 3 + [LEAD] * 3]
-    current = store.get_workshop(workshop)
-    store.move_workshop(workshop, current.version, Move.OPEN, "facilitator")
-    for person, level in zip(people, (2, 2, 2, 4, 4, 4)):
-        store.cast_vote(workshop, person, "PB-1", AnswerChange(
-            level=level, recorded_by="participant", source="workshop"))
-    room = tally(store.workshop_tally_rows(workshop))
+    vote_and_reveal(store, workshop, list(zip(people, (2, 2, 2, 4, 4, 4))))
+    room = statement_tally(store, store.get_workshop(workshop))
     assert room.roles.groupby("role")["votes"].sum().to_dict() == {NED: 3, LEAD: 3}
 
 
@@ -217,6 +227,6 @@ def test_the_results_page_never_shows_the_small_roles_answers(app_db: Path, lone
     shown = " ".join([texts(test.markdown), texts(test.caption),
                       *(str(table.value) for table in test.table)])
     assert f"{LEAD} (" not in shown and f"({LEAD}" not in shown  # the bank says "Clinical leaders"
-    assert f"(another role): {LONE_NOTE}" in shown
-    assert "(another role, 4 Thriving)" not in shown
+    assert f"{NED} (" not in shown
+    assert f"(Other roles, 4 Thriving): {LONE_NOTE}" in shown  # a group of 4 or 5 people
     assert "not yet two role groups big enough" in shown

@@ -20,7 +20,14 @@ from collab_assess.models import (
 from collab_assess.results import round_results
 from collab_assess.store import Store
 from collab_assess.store.workshops import UNKNOWN_CODE, VotingClosedError
-from collab_assess.workshop import JOIN_CODE_LENGTH, Move, Phase, WorkshopStateError, tally
+from collab_assess.workshop import (
+    JOIN_CODE_LENGTH,
+    Move,
+    Phase,
+    Shown,
+    WorkshopStateError,
+    statement_tally,
+)
 from tests.test_concurrency import run_threads
 
 FACILITATOR = "Facilitator"
@@ -83,24 +90,32 @@ def test_a_step_from_a_stale_facilitator_screen_is_refused(store, workshop):
 
 def test_votes_are_answers_changeable_until_voting_closes(store, workshop, open_round):
     ann, bob = join(store, workshop), join(store, workshop, "Clinical lead")
+    cat = join(store, workshop)
     with pytest.raises(VotingClosedError):
         store.cast_vote(workshop, ann, "PB-1", vote(2))  # not open yet
     move(store, workshop, Move.OPEN)
     store.cast_vote(workshop, ann, "PB-1", vote(2))
     store.cast_vote(workshop, ann, "PB-1", vote(3))  # changed her mind
     store.cast_vote(workshop, bob, "PB-1", vote(dont_know=True))
+    store.cast_vote(workshop, cat, "PB-1", vote(3))
     with pytest.raises(VotingClosedError):
         store.cast_vote(workshop, ann, "PB-2", vote(1))  # not the statement on screen
     move(store, workshop, Move.CLOSE)
     with pytest.raises(VotingClosedError, match="not counted"):
         store.cast_vote(workshop, bob, "PB-1", vote(4))  # too late
+    assert len(store.answer_history(open_round, ann)) == 2  # both votes kept
+    # Closed but not revealed: the votes are saved, and count nowhere yet.
+    assert store.current_answers([open_round]).empty
+    hidden = statement_tally(store, store.get_workshop(workshop))
+    assert (hidden.participants, hidden.voted, hidden.shown_votes) == (3, 3, 0)
+    assert hidden.state.shown is Shown.NOT_REVEALED and hidden.counts["votes"].sum() == 0
 
+    move(store, workshop, Move.REVEAL)
     answers = store.current_answers([open_round]).set_index("respondent_id")
     assert answers.loc[ann, "level"] == 3 and answers.loc[ann, "source"] == "workshop"
     assert answers.loc[bob, "unscored"] == "dont_know"
-    assert len(store.answer_history(open_round, ann)) == 2  # both votes kept
-    live = tally(store.workshop_tally_rows(workshop))
-    assert (live.participants, live.voted, live.median) == (2, 2, 3.0)
+    live = statement_tally(store, store.get_workshop(workshop))
+    assert (live.participants, live.voted, live.median) == (3, 3, 3.0)
     assert dict(zip(live.counts["choice"], live.counts["votes"]))["Don't know"] == 1
     results = round_results(store, open_round)  # the round's results include the workshop
     assert results.statements.set_index("statement_id").loc["PB-1", "score"] == 3
@@ -112,7 +127,9 @@ def test_a_roles_split_shows_only_with_three_voters_and_the_room_split_is_flagge
     move(store, workshop, Move.OPEN)
     for person, level in zip(people, (1, 1, 4, 4)):
         store.cast_vote(workshop, person, "PB-1", vote(level))
-    live = tally(store.workshop_tally_rows(workshop))
+    move(store, workshop, Move.CLOSE)
+    move(store, workshop, Move.REVEAL)
+    live = statement_tally(store, store.get_workshop(workshop))
     # The three non-executives' split beside the room's would give away the one clinical lead's
     # vote, so they are counted with the clinical lead as "Other roles".
     assert set(live.roles["role"]) == {"Other roles"}
@@ -143,7 +160,7 @@ def test_the_workshop_resumes_exactly_after_a_restart(db_path, store, workshop):
     try:
         after = reopened.get_workshop(workshop)
         assert after == before and after.phase is Phase.VOTING
-        assert tally(reopened.workshop_tally_rows(workshop)).voted == 1
+        assert reopened.workshop_room(workshop) == (1, 1)
         reopened.cast_vote(workshop, ann, "PB-2", vote(3))  # voting carries on
     finally:
         reopened.close()
@@ -179,12 +196,15 @@ def test_forty_people_voting_at_once_each_final_vote_counted_once(store, worksho
             final[person] = levels[-1]
 
     assert run_threads(40, votes_and_some_change) == []
+    assert store.workshop_room(workshop) == (40, 40)
+    move(store, workshop, Move.CLOSE)
+    move(store, workshop, Move.REVEAL)
     current = store.current_answers([open_round])
     current = current[current["statement_id"] == "PB-1"].set_index("respondent_id")
     assert len(current) == 40
     assert current["level"].to_dict() == final
-    live = tally(store.workshop_tally_rows(workshop))
-    assert live.voted == 40 and live.participants == 40
+    live = statement_tally(store, store.get_workshop(workshop))
+    assert live.shown_votes == 40 and live.participants == 40
 
 
 def test_votes_racing_the_close_are_either_counted_or_refused_never_lost(store, workshop,
@@ -208,12 +228,14 @@ def test_votes_racing_the_close_are_either_counted_or_refused_never_lost(store, 
                 acknowledged.add(people[index])
 
     assert run_threads(len(people) + 1, voter_or_closer) == []
-    counted = store.current_answers([open_round])
-    counted = set(counted.loc[counted["statement_id"] == "PB-1", "respondent_id"])
-    assert counted == acknowledged
+    saved = store.answer_history(open_round, statement_id="PB-1")
+    assert set(saved["respondent_id"]) == acknowledged
     assert acknowledged | refused == set(people)
     assert store.get_workshop(workshop).phase is Phase.CLOSED
-    assert isinstance(store.workshop_votes(workshop), pd.DataFrame)
+    move(store, workshop, Move.REVEAL)
+    counted = store.current_answers([open_round])
+    counted = set(counted.loc[counted["statement_id"] == "PB-1", "respondent_id"])
+    assert counted == (acknowledged if len(acknowledged) >= 3 else set())
 
 
 @pytest.mark.parametrize(("levels", "split"), [

@@ -240,26 +240,40 @@ def test_the_summary_lists_votes_agreement_and_actions_and_its_csv_cannot_run_fo
 ):
     lead = start_workshop(round_ready, title=MARKUP[:60])
     workshop_id = lead.session_state["workshop_id"]
-    person = join(join_code(lead))
+    people = [join(join_code(lead)) for _ in range(3)]
     button(lead, "Open voting").click()
     lead.run()
-    person.run()
-    person.radio[0].set_value(1).run()
+    for person, level in zip(people, (1, 1, 2)):
+        person.run()
+        person.radio[0].set_value(level).run()
     next(t for t in lead.text_input if t.label.startswith("What will be done")).input(
         "=HYPERLINK(\"http://outside.example\")")
     button(lead, "Add action").click()
     lead.run()
 
-    summary_page = facilitator(round_ready, workshop_id)
-    summary_page.switch_page("pages/workshop_summary.py").run()
-    assert_no_exception(summary_page)
-    table = summary_page.dataframe[0].value
-    assert table.loc[0, "1 Emerging"] == 1 and table.loc[0, "Votes"] == 1
+    def summary() -> pd.DataFrame:
+        page = facilitator(round_ready, workshop_id)
+        page.switch_page("pages/workshop_summary.py").run()
+        assert_no_exception(page)
+        return page.dataframe[0].value
+
+    # While voting is open, no vote shows in the summary: not by choice, not the middle vote.
+    during = summary()
+    assert during.loc[0, "Votes"] == "Not revealed yet: no votes are shown."
+    assert pd.isna(during.loc[0, "1 Emerging"]) and pd.isna(during.loc[0, "Votes shown"])
+    assert during.loc[0, "Middle vote"] == ""
+
+    for step in ("Close voting", "Reveal results"):
+        button(lead, step).click()
+        lead.run()
+    table = summary()
+    assert table.loc[0, "1 Emerging"] == 2 and table.loc[0, "Votes shown"] == 3
 
     store = reopen(app_db)
     csv = pd.read_csv(io.BytesIO(summary_csv(workshop_summary(store, store.get_workshop(
         workshop_id)))))
     assert csv.loc[0, "Actions (owner, due)"].startswith("'=HYPERLINK")
+    assert csv.loc[0, "2 Developing"] == 1
     assert len(csv) == len(load_current_bank().statements_in("PB"))
 
 

@@ -22,7 +22,9 @@ from typing import Any
 import pandas as pd
 
 from collab_assess.access.identity import Access, Caller, Mode
+from collab_assess.anonymity import SMALL_ROUND_NOTE, statement_detail_visible
 from collab_assess.errors import CollabAssessError, NotFoundError
+from collab_assess.participation import headcount
 from collab_assess.store import Collaborative, Respondent, Round, RoundFilter, Store
 
 
@@ -53,9 +55,7 @@ _BY_COLLABORATIVE = {
     "add_member": Access.MANAGE, "open_round": Access.MANAGE,
 }
 _BY_ROUND = {
-    "get_round": Access.ANSWER, "bank_for_round": Access.ANSWER,
-    "area_coverage": Access.READ, "participation": Access.READ, "kept_scores": Access.READ,
-    "actions": Access.READ, "record_consensus": Access.FACILITATE,
+    "get_round": Access.ANSWER, "bank_for_round": Access.ANSWER, "actions": Access.READ, "record_consensus": Access.FACILITATE,
     "add_action": Access.FACILITATE, "start_workshop": Access.FACILITATE,
     "close_round": Access.MANAGE, "reopen_round": Access.MANAGE, "invite_token": Access.MANAGE,
     "imports_of_file": Access.MANAGE, "imported_fingerprints": Access.MANAGE,
@@ -63,12 +63,14 @@ _BY_ROUND = {
 }
 _BY_ROUNDS = {
     "current_consensus": Access.READ, "workshops": Access.READ, "imports": Access.READ,
-    "round_statements": Access.ANSWER,
+    "round_statements": Access.ANSWER, "participation": Access.READ,
+    "area_coverage": Access.READ, "round_area_scores": Access.READ,
 }
 # Reads of people's answers: in full with READ; with only a code, the caller's own rows.
 _OWN_ROWS = {"current_answers": "respondent_id", "self_described_stages": "respondent_id",
              "respondents": "respondent_id"}
-_BY_WORKSHOP = {"workshop_votes": Access.READ, "move_workshop": Access.FACILITATE}
+_BY_WORKSHOP = {"shown_workshop_votes": Access.READ, "workshop_reveals": Access.READ,
+                "move_workshop": Access.FACILITATE}
 _BY_OTHER_RECORD = {
     "update_action_status": ("action", Access.FACILITATE),
     "action_history": ("action", Access.READ),
@@ -162,6 +164,17 @@ class ScopedStore:
         self._own_respondents[respondent.id] = respondent
         return respondent
 
+    def join_workshop_as(self, workshop_id: int, respondent_id: int) -> Respondent:
+        """Join a workshop as oneself: the respondent must be the caller's own (found by their
+        resume code), and the workshop one whose code they typed (or that staff may run)."""
+        self._require_own(respondent_id)
+        if workshop_id not in self._joinable_workshops:
+            self._require_collaborative(self._store.get_workshop(workshop_id).collaborative_id,
+                                        Access.FACILITATE)
+        respondent = self._store.join_workshop_as(workshop_id, respondent_id)
+        self._own_respondents[respondent.id] = respondent
+        return respondent
+
     # -- one person's own answers and votes -----------------------------------------------------
 
     def get_respondent(self, respondent_id: int) -> Respondent:
@@ -191,7 +204,8 @@ class ScopedStore:
     def answer_history(self, round_id: int, respondent_id: int | None = None,
                        statement_id: str | None = None) -> pd.DataFrame:
         if respondent_id is None or respondent_id not in self._own_respondents:
-            self._require_round(round_id, Access.READ)
+            level = self._require_round(round_id, Access.READ)
+            self._require_statement_detail(round_id, level)
         return self._store.answer_history(round_id, respondent_id, statement_id)
 
     def participant_workshop(self, respondent_id: int):
@@ -217,12 +231,12 @@ class ScopedStore:
             self._require_collaborative(workshop.collaborative_id, Access.READ)
         return workshop
 
-    def workshop_tally_rows(self, workshop_id: int) -> pd.DataFrame:
-        """The room's votes for the statement on screen, which participants see once revealed."""
+    def workshop_room(self, workshop_id: int) -> tuple[int, int]:
+        """How many joined and voted (counts only), which participants may see too."""
         if not self._seat_in(workshop_id):
             self._require_collaborative(self._store.get_workshop(workshop_id).collaborative_id,
                                         Access.READ)
-        return self._store.workshop_tally_rows(workshop_id)
+        return self._store.workshop_room(workshop_id)
 
     # -- collaboratives the caller may see ------------------------------------------------------
 
@@ -274,13 +288,33 @@ class ScopedStore:
         return ", ".join(covered) if covered else "nothing yet"
 
     def peer_comparison(self, collaborative: Collaborative, assessment_round: Round,
-                        your_overall, early_stages, group=None):
-        """Anonymous peer figures for a collaborative the caller may read (its stored profile is
-        used, so the peer group cannot be bent to single out a peer)."""
+                        early_stages, group=None, *, today=None):
+        """Anonymous peer figures for a collaborative the caller may read (its profile as the
+        day's snapshot holds it is used, so the peer group cannot be bent to single out a
+        peer)."""
         self._require_round(assessment_round.id, Access.READ)
         stored = self._store.get_collaborative(assessment_round.collaborative_id)
         return self._store.peer_comparison(stored, self._store.get_round(assessment_round.id),
-                                           your_overall, early_stages, group)
+                                           early_stages, group, today=today)
+
+    def statement_detail_allowed(self, round_id: int) -> bool:
+        """Whether this caller may see a round's statement-level figures: its own lead always;
+        anyone else only when at least MIN_GROUP_SIZE people took part (anonymity.py)."""
+        level = self._require_round(round_id, Access.ANSWER)
+        if level >= Access.MANAGE:
+            return True
+        took_part = headcount(self._store.participation([round_id])).took_part
+        return statement_detail_visible(took_part, is_the_collaboratives_lead=False)
+
+    def _require_statement_detail(self, round_id: int, level: Access) -> None:
+        if level >= Access.READ and level < Access.MANAGE and not (
+                self.statement_detail_allowed(round_id)):
+            raise AccessDenied(SMALL_ROUND_NOTE)
+
+    def kept_scores(self, round_id: int):
+        level = self._require_round(round_id, Access.READ)
+        self._require_statement_detail(round_id, level)
+        return self._store.kept_scores(round_id)
 
     def allows(self, round_id: int, needed: Access) -> bool:
         """Whether the caller may do this much with a round's collaborative: pages ask, to
@@ -425,6 +459,8 @@ class ScopedStore:
 
         def call(round_ids: Sequence[int]):
             levels = [self._require_round(r, Access.ANSWER) for r in round_ids]
+            for round_id, level in zip(round_ids, levels):
+                self._require_statement_detail(round_id, level)
             frame = method(round_ids)
             if all(level >= Access.READ for level in levels):
                 return frame

@@ -1,9 +1,14 @@
 """What one cell of an imported file means: a level, Don't know or Not applicable, a role, or text
 compared with the question bank's wording.
 
-Forgiving of how people type: case, extra spaces, curly apostrophes and dashes, "3", "Maturing",
-"3 - Maturing", "Maturing: in place for every member", "N/A", "Not sure". Anything else is reported,
-never guessed.
+Forgiving of how people type, strict about what they mean. A level cell is read only when it is
+exactly one answer, once case, spaces, curly apostrophes and dashes and trailing dots or commas are
+set aside: a level's name ("Maturing"), a number from 1 to 4 ("3", "Level 3"), a number with that
+same level's name ("3 - Maturing", "3. Maturing", "Maturing (3)"), or a Don't know / Not
+applicable wording (UNSCORED_WORDS: "N/A", "Not sure"...). Anything else is reported, never
+guessed: a level's name with other words after it ("Maturing-ish", "Maturing: in place for every
+member"), two levels ("Developing / Maturing", "Maturing or Thriving"), a question mark or a hedge
+("Maturing?", "Thriving (not sure)").
 """
 
 from __future__ import annotations
@@ -64,55 +69,64 @@ UNSCORED_WORDS: dict[str, Unscored] = {
 SCALE_HINT = ("Use a level from 1 to 4 (1 Emerging, 2 Developing, 3 Maturing, 4 Thriving), "
               "Don't know or Not applicable, or leave the cell blank if the person did not answer.")
 
-_NUMBER_FIRST = re.compile(r"^(?:level\s*)?(\d+(?:\.\d+)?)(?!\d)(?!\.\d)\s*(.*)$")
-_NAME_FIRST = re.compile(r"^(emerging|developing|maturing|thriving)\b(.*)$")
-_STRAY = " -:.,;()[]=/"
+ONE_LEVEL_HINT = ("write one of 1 Emerging, 2 Developing, 3 Maturing, 4 Thriving, Don't know or "
+                  "Not applicable")
+"""What to write instead of a cell that is not exactly one level."""
+
+_NAMES = "|".join(sorted(LEVEL_NAMES))
+_NUMBER = r"(?:level\s*)?(\d+(?:\.\d+)?)"
+_ONLY_NUMBER = re.compile(rf"^{_NUMBER}$")
+_NUMBER_THEN_NAME = re.compile(rf"^{_NUMBER}(?:\s*[-:.=)]\s*|\s*\(\s*|\s+)({_NAMES})\s*\)?$")
+"""3 Maturing, 3 - Maturing, 3. Maturing, 3) Maturing, 3 (Maturing), Level 3 - Maturing."""
+_NAME_THEN_NUMBER = re.compile(rf"^({_NAMES})(?:\s*[-:=]\s*|\s*\(\s*|\s+){_NUMBER}\s*\)?$")
+"""Maturing 3, Maturing - 3, Maturing (3), Maturing (level 3)."""
+_MENTIONS_A_LEVEL = re.compile(rf"{_NAMES}|^(?:level\s*)?[1-4](?!\d)")
+"""A cell that names a level, or starts with one's number, among other words."""
+_TRAILING = " .,;:"
+"""Left off the end of a cell: a full stop or a comma typed after the answer changes nothing (a
+question mark does: it is doubt)."""
 
 
 class BadValue(ValueError):
     """A cell that is not on the scale; the message says why in plain words."""
 
 
-def _agrees(level: int, rest: str, raw: str) -> None:
-    """A level number followed by words: the words must start with the same level's name (or be
-    the descriptor after it), never another level's name."""
-    words = rest.strip(_STRAY)
-    if not words:
-        return
-    named = _NAME_FIRST.match(words)
-    if named is None:
-        raise BadValue(f"'{raw}' is not on the scale: it has a number but the words after it are "
-                       f"not a level's name. {SCALE_HINT}")
-    if LEVEL_NAMES[named.group(1)] != level:
-        raise BadValue(f"'{raw}' contradicts itself: {named.group(1).capitalize()} is level "
-                       f"{LEVEL_NAMES[named.group(1)]}, not {level}. Keep the one that is meant.")
+def _on_the_scale(number: str, raw: str) -> int:
+    value = float(number)
+    if not value.is_integer() or not LOWEST_LEVEL <= value <= HIGHEST_LEVEL:
+        raise BadValue(f"'{raw}' is not on the scale. {SCALE_HINT}")
+    return int(value)
+
+
+def _agree(number: str, name: str, raw: str) -> int:
+    """A number and a level's name in one cell: they must be the same level."""
+    level = LEVEL_NAMES[name]
+    if _on_the_scale(number, raw) != level:
+        raise BadValue(f"'{raw}' contradicts itself: {name.capitalize()} is level {level}, not "
+                       f"{number}. Keep the one that is meant.")
+    return level
 
 
 def parse_choice(raw: str) -> Choice | None:
     """The choice a cell holds; None for a blank cell (not answered). Raises BadValue, with a
-    message for the person fixing the file, for anything not on the scale."""
+    message for the person fixing the file, for anything that is not exactly one level, Don't know
+    or Not applicable (see the module's docstring)."""
     text = folded(raw).strip()
     if not text:
         return None
-    bare = text.rstrip(".").strip()
+    bare = text.rstrip(_TRAILING)
     if bare in UNSCORED_WORDS:
         return Choice(None, UNSCORED_WORDS[bare])
-    number_first = _NUMBER_FIRST.match(bare)
-    if number_first:
-        number = float(number_first.group(1))
-        if not number.is_integer() or not LOWEST_LEVEL <= number <= HIGHEST_LEVEL:
-            raise BadValue(f"'{raw}' is not on the scale. {SCALE_HINT}")
-        _agrees(int(number), number_first.group(2), raw)
-        return Choice(int(number), None)
-    name_first = _NAME_FIRST.match(bare)
-    if name_first:
-        level = LEVEL_NAMES[name_first.group(1)]
-        after = name_first.group(2).strip(_STRAY)
-        digit = re.match(r"^(?:level\s*)?(\d+)\b", after)
-        if digit and int(digit.group(1)) != level:
-            raise BadValue(f"'{raw}' contradicts itself: {name_first.group(1).capitalize()} is "
-                           f"level {level}, not {digit.group(1)}. Keep the one that is meant.")
-        return Choice(level, None)
+    if bare in LEVEL_NAMES:
+        return Choice(LEVEL_NAMES[bare], None)
+    if only := _ONLY_NUMBER.match(bare):
+        return Choice(_on_the_scale(only.group(1), raw), None)
+    if both := _NUMBER_THEN_NAME.match(bare):
+        return Choice(_agree(both.group(1), both.group(2), raw), None)
+    if both := _NAME_THEN_NUMBER.match(bare):
+        return Choice(_agree(both.group(2), both.group(1), raw), None)
+    if _MENTIONS_A_LEVEL.search(bare):
+        raise BadValue(f"'{raw}' is not exactly one level: {ONE_LEVEL_HINT}.")
     raise BadValue(f"'{raw}' is not on the scale. {SCALE_HINT}")
 
 

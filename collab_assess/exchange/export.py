@@ -27,7 +27,17 @@ import pandas as pd
 from collab_assess.bank import QuestionBank
 from collab_assess.exchange.export_sheets import CSV_ENCODING, Sheet, csv_bytes, xlsx_bytes
 from collab_assess.results import RoundResults, round_results
-from collab_assess.scale import Level, Unscored, describe_bands, stage_of
+from collab_assess.participation import SEAT
+from collab_assess.scale import (
+    AREA_PLACES,
+    ON_THE_LINE,
+    STATEMENT_PLACES,
+    Level,
+    Unscored,
+    describe_bands,
+    shown_score,
+    stage_of,
+)
 from collab_assess.store import Collaborative, Store, utc_now
 
 # -- what each table holds: its columns, in order, each with what it means ---------------------
@@ -46,7 +56,7 @@ STATEMENT = {
                     "same code can word a statement differently in another bank version.",
     "statement": "The statement's words, as the round asked it.",
 }
-STAGE_NOTE = f"Stages: {describe_bands()}."
+STAGE_NOTE = f"Stages: {describe_bands()}. {ON_THE_LINE}"
 
 ANSWER_COLUMNS: dict[str, str] = {
     **ROUND,
@@ -79,13 +89,22 @@ ROUND_COLUMNS: dict[str, str] = {
     "closes_on": "The date the round was planned to close (blank if none was set).",
     "round_status": ROUND_STATE["round_status"],
     "bank_version": "The version of the question bank the round asked.",
-    "respondents": "How many people joined the round (including anyone who gave no answer).",
+    "people_took_part": "How many people took part: gave at least one answer that counts (a "
+                        "level, Don't know or Not applicable; a workshop vote once the facilitator "
+                        "revealed it). The Results page's 'People who took part'.",
+    "self_assessed": "Of them, how many answered in the self-assessment (including people who "
+                     "joined a workshop with their resume code).",
+    "workshop_voters": "Of them, how many only voted in a workshop, without a resume code "
+                       "(anonymous seats).",
+    "joined_no_answer": "People who joined the self-assessment but have given no answer yet (not "
+                        "in people_took_part).",
     "statements": "How many statements the round asked.",
     "statements_scored": "How many statements have a score (at least one level given, or a level "
                          "agreed in a workshop).",
     "provisional": ROUND_STATE["provisional"],
     "overall_score": "The round's overall score, 1 to 4: the mean of its area scores, so every "
-                     "area weighs the same. Blank when nothing has a score.",
+                     "area weighs the same, rounded to 2 places as every page shows it. Blank "
+                     "when nothing has a score.",
     "overall_stage": "The stage the overall score falls in. " + STAGE_NOTE,
     "described_stage": "How people describe the collaborative: the lower middle (median) of the "
                        "stages respondents chose for it, so an even split never gives a stage "
@@ -99,16 +118,20 @@ AREA_COLUMNS: dict[str, str] = {
     "area_id": STATEMENT["area_id"],
     "area": STATEMENT["area"],
     "group": "Whether the area is a core capability or an enabler.",
-    "score": "The area's score, 1 to 4: the mean of its statements' scores. Statements with no "
-             "score are left out, not counted as zero. Blank when none has a score.",
+    "score": "The area's score, 1 to 4: the mean of its statements' scores, rounded to 2 places "
+             "as every page shows it. Statements with no score are left out, not counted as "
+             "zero. Blank when none has a score.",
     "stage": "The stage the area's score falls in. " + STAGE_NOTE,
     "statements": "How many statements the area has in this round.",
     "statements_scored": "How many of them have a score.",
     "disagreements": "How many of its statements are flagged because the room is split (see "
                      "disagreement on Statement scores).",
-    "answered": "Answers given in the area, counting Don't know and Not applicable.",
-    "completeness": "Answers given out of (people in the round x statements in the area), 0 to 1 "
-                    "(shown as a percentage in Excel).",
+    "people": "Self-assessors who took part (people who only voted in a workshop are left out: "
+              "they were asked only the workshop's statements).",
+    "answered": "Answers those people gave in the area, counting Don't know and Not applicable.",
+    "completeness": "answered out of (people x statements in the area), 0 to 1 (shown as a "
+                    "percentage in Excel). Below half, the Collaborative page calls the area "
+                    "thin.",
 }
 
 STATEMENT_SCORE_COLUMNS: dict[str, str] = {
@@ -149,10 +172,14 @@ RESPONDENT_COLUMNS: dict[str, str] = {
     "role": ANSWER_COLUMNS["role"],
     "organisation": ANSWER_COLUMNS["organisation"],
     "joined_at": "When the person joined the round (UTC).",
+    "kind": "self-assessment: joined the round's self-assessment (or came in an import). "
+            "workshop seat: joined a workshop without a resume code, so was asked only the "
+            "workshop's statements.",
     "answered": "How many of the round's statements the person answered, counting Don't know "
                 "and Not applicable.",
     "statements": "How many statements the round asked.",
-    "completeness": "answered out of statements, 0 to 1 (shown as a percentage in Excel).",
+    "completeness": "answered out of statements, 0 to 1 (shown as a percentage in Excel); blank "
+                    "for a workshop seat.",
     "described_level": "The stage the person said the collaborative is at, 1 to 4 (blank if they "
                        "did not say).",
     "described_stage": "That stage's name.",
@@ -329,6 +356,13 @@ def _stage_names(scores: pd.Series) -> pd.Series:
     return scores.map(lambda score: stage_of(float(score)).label if pd.notna(score) else "")
 
 
+def _shown(scores: pd.Series, places: int) -> pd.Series:
+    """Scores rounded as every page shows them (scale.shown_score), so a cell never reads as
+    another stage than the one beside it."""
+    return scores.map(lambda score: shown_score(float(score), places) if pd.notna(score)
+                      else None).astype("float64")
+
+
 def _dates(values: pd.Series) -> pd.Series:
     """Calendar dates (no time of day), blank where there is none."""
     return values.map(lambda value: pd.Timestamp(value).date() if pd.notna(value) else None)
@@ -370,10 +404,14 @@ def _round_row(results: RoundResults) -> pd.DataFrame:
         "opens_on": _dates(pd.Series([assessment_round.opens_on])).iloc[0],
         "closes_on": _dates(pd.Series([assessment_round.closes_on])).iloc[0],
         "bank_version": int(assessment_round.bank_version),
-        "respondents": int(results.respondents),
+        "people_took_part": results.headcount.took_part,
+        "self_assessed": results.headcount.self_assessed,
+        "workshop_voters": results.headcount.workshop_voters,
+        "joined_no_answer": results.headcount.not_answered,
         "statements": len(statements),
         "statements_scored": results.statements_scored,
-        "overall_score": results.overall,
+        "overall_score": shown_score(results.overall, AREA_PLACES) if results.has_scores
+        else None,
         "overall_stage": results.stage.label if results.stage else "",
         "described_stage": results.self_described.label if results.self_described else "",
         "described_by": int(sum(results.self_described_counts.values())),
@@ -409,13 +447,15 @@ def _answers(results: RoundResults, people: pd.DataFrame) -> pd.DataFrame:
 
 def _area_scores(results: RoundResults) -> pd.DataFrame:
     areas = results.areas.merge(
-        results.area_completeness[["area_id", "answered", "completeness"]], on="area_id",
-        how="left")
+        results.area_completeness[["area_id", "people", "answered", "completeness"]],
+        on="area_id", how="left")
     if areas.empty:
         return pd.DataFrame()
     return areas.assign(
         **_round_state(results),
+        score=_shown(areas["score"], AREA_PLACES),
         stage=_stage_names(areas["score"]),
+        people=areas["people"].fillna(0).astype("int64"),
         statements=areas["statements"].astype("int64"),
         statements_scored=areas["statements_scored"].astype("int64"),
         disagreements=areas["disagreements"].astype("int64"),
@@ -430,6 +470,7 @@ def _statement_scores(results: RoundResults) -> pd.DataFrame:
         return pd.DataFrame()
     return table.assign(
         **_round_state(results),
+        score=_shown(table["score"], STATEMENT_PLACES),
         stage=_stage_names(table["score"]),
         agreed_level=_levels(table["consensus"]),
         lowest=_levels(table["low"]),
@@ -448,6 +489,7 @@ def _respondents(results: RoundResults, people: pd.DataFrame, stages: pd.DataFra
     described = stages[stages["round_id"] == results.round.id].set_index("respondent_id")["stage"]
     count = people["respondent_id"].map(answered).fillna(0).astype("int64")
     levels = _levels(people["respondent_id"].map(described))
+    seat = people["kind"] == SEAT
     return pd.DataFrame({
         "round": results.round.label,
         "respondent": people["number"].astype("int64"),
@@ -455,9 +497,10 @@ def _respondents(results: RoundResults, people: pd.DataFrame, stages: pd.DataFra
         "role": _texts(people["role"]),
         "organisation": _texts(people["organisation"]),
         "joined_at": people["created_at"],
+        "kind": seat.map({True: "workshop seat", False: "self-assessment"}),
         "answered": count,
         "statements": asked,
-        "completeness": count / asked if asked else 0.0,
+        "completeness": (count / asked if asked else count * 0.0).where(~seat),
         "described_level": levels,
         "described_stage": _level_names(levels),
     }).sort_values("respondent", ignore_index=True)
@@ -529,7 +572,8 @@ def _read_me(export: CollaborativeExport) -> Iterator[str]:
     else:
         listed = "; ".join(
             f"{row['round']} (opened {_day(row['opens_on'])}, {row['round_status']}, "
-            f"{row['respondents']} {'person' if row['respondents'] == 1 else 'people'})"
+            f"{row['people_took_part']} "
+            f"{'person' if row['people_took_part'] == 1 else 'people'} took part)"
             for _, row in rounds.iterrows())
         yield f"Rounds, oldest first: {listed}."
         if (rounds["round_status"] == "open").any():

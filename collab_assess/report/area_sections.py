@@ -23,7 +23,7 @@ from collab_assess.report.wording import (
     statement_figure,
 )
 from collab_assess.results import SPLIT_RULE
-from collab_assess.scale import level_label
+from collab_assess.scale import PEER_PLACES, STATEMENT_PLACES, level_label, score_text
 
 AREAS_HEADING = "Area by area"
 NEXT_STEPS_HEADING = "Next steps for the weakest statements"
@@ -42,17 +42,19 @@ def areas(report: BoardReport) -> list[Block]:
 
 
 def area_section(number: int, area: AreaReport) -> list[Block]:
-    headline = paragraph(bold(score_and_stage(area.score, places=2)),
+    headline = paragraph(bold(score_and_stage(area.score)),
                          f" ({area.group}; {area.statements_scored} of "
                          f"{area.statements_asked} statements scored).")
     opening: list[Block] = [Heading(f"{number}. {area.name}", 2), headline]
     if area.peers:
-        opening.append(paragraph(f"Peers: median {area.peers.median:.2f}, middle half "
-                                 f"{area.peers.q1:.2f} to {area.peers.q3:.2f}.", style="small"))
+        opening.append(paragraph(f"Peers: median {score_text(area.peers.median, PEER_PLACES)}, "
+                                 f"middle half {score_text(area.peers.q1, PEER_PLACES)} to "
+                                 f"{score_text(area.peers.q3, PEER_PLACES)}.", style="small"))
     blocks: list[Block] = []
     if area.all_level:
         opening.append(paragraph(f"Every scored statement in this area has the same score, "
-                                 f"{area.score:.1f}, so none stands out as strongest or weakest."))
+                                 f"{score_text(area.score, STATEMENT_PLACES)}, so none stands "
+                                 "out as strongest or weakest."))
     else:
         opening += _statements("Strongest", area.strongest, area.strongest_more)
         blocks += _statements("Weakest", area.weakest, area.weakest_more)
@@ -92,7 +94,8 @@ def _statements(label: str, statements: tuple[StatementScore, ...], more: int) -
     items = [paragraph(bold(statement_figure(s)), f" · {s.statement} {reference(s.statement_id)}")
              for s in statements]
     if more:
-        items.append(paragraph(f"and {more} more at {statements[-1].score:.1f}"))
+        items.append(paragraph(f"and {more} more at "
+                               f"{score_text(statements[-1].score, STATEMENT_PLACES)}"))
     return [KeepTogether((paragraph(bold(f"{label}:")), Bullets(tuple(items))))]
 
 
@@ -152,7 +155,8 @@ def next_steps(report: BoardReport) -> list[Block]:
     if report.weakest_more:
         more = "statement also scores" if report.weakest_more == 1 else "statements also score"
         blocks.append(paragraph(bold(f"{report.weakest_more} more"), f" {more} "
-                                f"{report.weakest[-1].statement.score:.1f}. The Results page lists "
+                                f"{score_text(report.weakest[-1].statement.score, STATEMENT_PLACES)}"
+                                ". The Results page lists "
                                 f"all {report.statements_ranked} statements with a score."))
     return blocks
 

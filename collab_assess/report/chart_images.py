@@ -31,7 +31,7 @@ from collab_assess.charts import (
 )
 from collab_assess.report.content import AreaReport, BoardReport, SplitStatement
 from collab_assess.report.document import Figure, Table
-from collab_assess.scale import LEVELS, level_label
+from collab_assess.scale import LEVELS, level_label, percent_text
 
 FONTS_DIR = Path(__file__).resolve().parent / "fonts"
 FONT_FAMILY = "DejaVu Sans"
@@ -92,7 +92,8 @@ def baseline_figure(report: BoardReport, width_share: float = 1.0) -> Figure:
     arguments = baseline_arguments(report)
     return Figure(
         chart=for_print(baseline_chart(**arguments)),
-        description=(f"The share of collaboratives at an early stage: {report.baseline.share:.0%} "
+        description=(f"The share of collaboratives at an early stage: "
+                     f"{percent_text(report.baseline.share)} "
                      "in the November 2022 survey (self-reported), beside the peers here, and "
                      "whether your collaborative's worked-out stage is an early one."),
         figures=_table(baseline_figures(**arguments).reset_index()),

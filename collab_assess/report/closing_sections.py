@@ -22,7 +22,16 @@ from collab_assess.report.document import (
 )
 from collab_assess.report.wording import long_date, plural
 from collab_assess.results import MIN_GROUP_SIZE, OTHER_ROLES, SPLIT_RULE
-from collab_assess.scale import LEVELS, describe_bands, level_label
+from collab_assess.scale import (
+    AREA_PLACES,
+    LEVELS,
+    STATEMENT_PLACES,
+    ON_THE_LINE,
+    describe_bands,
+    level_label,
+    percent_text,
+    score_text,
+)
 from collab_assess.scoring import INFORMATION_GAP_SHARE
 
 ACTIONS_HEADING = "Actions"
@@ -57,10 +66,10 @@ def board_questions(report: BoardReport) -> list[Block]:
             summary = paragraph("No answer yet: none of its statements has a score.")
         else:
             summary = paragraph("Your answer: ", bold(stage_name(answer.stage)),
-                                f", score {answer.score:.1f} of 4, from "
+                                f", score {score_text(answer.score, AREA_PLACES)} of 4, from "
                                 f"{statements_counted(answer.scored, answer.asked)}:")
         rows = tuple(
-            (f"{row.score:.1f}" if row.stage is not None else "",
+            (score_text(row.score, STATEMENT_PLACES) if row.stage is not None else "",
              row.stage.label if row.stage is not None else "not rated",
              f"{row.statement} ({row.statement_id}, {row.area})")
             for row in answer.statements.itertuples())
@@ -86,12 +95,13 @@ def method(report: BoardReport) -> list[Block]:
         (bold("An area's score "), "is the average of its statements' scores; the ",
          bold("overall score "), "is the average of the area scores, so every area weighs the "
          "same. A statement nobody has rated is left out, not counted as zero."),
-        (bold("The stage "), f"splits 1 to 4 into four equal bands: {describe_bands()}."),
+        (bold("The stage "), f"splits 1 to 4 into four equal bands: {describe_bands()}. "
+         f"{ON_THE_LINE}"),
         (bold("Provisional "), "results are those with fewer than half the statements scored."),
         (bold("Where people disagreed: "), f"a statement is flagged when {SPLIT_RULE}. With two "
          "or three people, that means any two answers two levels apart; with more, one person "
          "out of step is not enough."),
-        (bold("Information gap: "), f"{INFORMATION_GAP_SHARE:.0%} or more of a statement's answers "
+        (bold("Information gap: "), f"{percent_text(INFORMATION_GAP_SHARE)} or more of a statement's answers "
          "are “Don't know” (listed on the Results page)."),
         (bold("Next level: "), "a statement's stage comes from its score by the same bands; the "
          "next level is the one above it, and the step towards it is the question bank's."),
@@ -100,18 +110,23 @@ def method(report: BoardReport) -> list[Block]:
     )))
     roles = paragraph(
         bold("People in small groups: "),
-        f"a role's scores and name are shown only when at least {MIN_GROUP_SIZE} people in it "
-        f"have answered. Smaller roles, and “Other”, are put together as “{OTHER_ROLES}” when "
-        f"they add up to {MIN_GROUP_SIZE} or more; otherwise they are not shown by role. Their "
-        "answers count in every other result. Nobody is named anywhere in this report.")
+        f"a role's scores and name are shown only when at least {MIN_GROUP_SIZE} people of the "
+        f"self-assessors who took part have it. Smaller roles, and “Other”, are put together as "
+        f"“{OTHER_ROLES}”, with the smallest others folded in until no group has fewer than "
+        f"{MIN_GROUP_SIZE}; when even everyone together is fewer, no role is shown. Their answers "
+        "count in every other result. Workshop votes count once the facilitator reveals them with "
+        f"at least {MIN_GROUP_SIZE} voters. Nobody is named anywhere in this report.")
     peer_lines = [
         paragraph(bold("Peers "), f"are the other collaboratives in the group chosen "
                   f"(“{report.peer_group.label}”), each on its latest submitted round: a round "
                   "counts only once its lead submits it, so half-finished answers never move a "
                   "peer figure."),
-        paragraph(bold("Anonymity: "), "only the peers' median and middle half are shown, never "
-                  f"any one of them, and only when they number at least {min_peers()}, so no "
-                  "single collaborative can be picked out. No other collaborative is named."),
+        paragraph(bold("Anonymity: "), "only the peers' median and middle half are shown, to one "
+                  f"decimal place, never any one of them, and only when they number at least "
+                  f"{min_peers()}, so no single collaborative can be picked out. No other "
+                  "collaborative is named, and none is ranked. Peer figures come from a copy "
+                  f"taken once a day ({peers.as_of_words.lower() or 'none yet'}), so they "
+                  "change at most once a day."),
     ]
     if peers.shown and peers.synthetic:
         peer_lines.append(paragraph(f"{peers.synthetic} of the {peers.peers} peers are synthetic "

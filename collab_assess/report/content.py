@@ -20,10 +20,12 @@ from collab_assess.benchmark import (
     PeerComparison,
     PeerGroup,
     compare_with_baseline,
+    position_in_words,
 )
 from collab_assess.board_questions import BoardAnswer, board_answers
 from collab_assess.errors import CollabAssessError
 from collab_assess.next_steps import NextStep, next_steps_for
+from collab_assess.participation import Headcount
 from collab_assess.results import (
     RoundResults,
     disagreements,
@@ -141,10 +143,8 @@ class BoardReport:
     statements_asked: int
     statements_scored: int
     provisional: bool
-    joined: int
-    """Everyone who joined the round, whether or not they answered."""
-    answered: int
-    """People who gave at least one answer."""
+    headcount: Headcount
+    """Who took part (participation.py), as Results counts them."""
     role_groups: dict[str, int]
     """Role groups that may be shown (at least MIN_GROUP_SIZE people) and their head-counts, in
     the order Results shows them ("Other roles" last)."""
@@ -152,6 +152,8 @@ class BoardReport:
     """People whose roles are too small to show even when folded together."""
     peer_group: PeerGroup
     peers: PeerComparison
+    peer_position: str | None
+    """Where the round sits among its peers, in words (benchmark.position_in_words)."""
     comparison: BaselineComparison
     baseline: Baseline
     areas: tuple[AreaReport, ...]
@@ -184,8 +186,8 @@ def build_board_report(store: Store, round_id: int, *, peer_group: PeerGroup = P
             "report to make. The report can be made once at least one person has answered.")
     collaborative = store.get_collaborative(assessment_round.collaborative_id)
     baseline = load_baseline()
-    peers = store.peer_comparison(collaborative, assessment_round, results.overall,
-                                  tuple(baseline.early_stages), peer_group)
+    peers = store.peer_comparison(collaborative, assessment_round, tuple(baseline.early_stages),
+                                  peer_group, today=today)
     comparison = compare_with_baseline(results.overall, results.stage, peers, baseline)
 
     actions = _actions(store.actions(round_id), results)
@@ -209,12 +211,13 @@ def build_board_report(store: Store, round_id: int, *, peer_group: PeerGroup = P
         statements_asked=len(results.statements),
         statements_scored=results.statements_scored,
         provisional=results.provisional,
-        joined=results.respondents,
-        answered=sum(results.roles.people.values()),
+        headcount=results.headcount,
         role_groups=results.roles.sizes,
         roles_not_shown=results.roles.not_shown,
         peer_group=peer_group,
         peers=peers,
+        peer_position=position_in_words(results.statements, peers,
+                                        provisional=results.provisional),
         comparison=comparison,
         baseline=baseline,
         areas=tuple(_area_report(area, results, peers, split, agreed, actions)

@@ -28,7 +28,7 @@ from collab_assess.report.wording import (
     round_status,
 )
 from collab_assess.results import MIN_GROUP_SIZE, OTHER_ROLES
-from collab_assess.scale import Level
+from collab_assess.scale import AREA_PLACES, Level, percent_text, score_text
 
 KICKER = "Board report · provider collaborative maturity self-assessment"
 SUMMARY_CHART_SHARE = 0.92
@@ -67,17 +67,15 @@ def cover(report: BoardReport, contents: list[str]) -> list[Block]:
 
 def who_took_part(report: BoardReport) -> list[Block]:
     blocks: list[Block] = [Heading("Who took part", 2)]
-    line = f"{people(report.answered)} gave at least one answer"
-    if report.joined > report.answered:
-        line += f"; {people(report.joined - report.answered)} more joined but have not answered yet"
-    blocks.append(paragraph(line + "."))
+    blocks.append(paragraph(report.headcount.in_words()))
     if report.role_groups:
         blocks.append(Table(header=("Role", "People"),
                             rows=tuple((group, str(count))
                                        for group, count in report.role_groups.items()),
                             widths=(4, 1), numeric=(1,)))
     small_print = [f"To protect people in small groups, a role is named only when at least "
-                   f"{MIN_GROUP_SIZE} people in it have answered."]
+                   f"{MIN_GROUP_SIZE} of the self-assessors who took part have it; people who "
+                   "voted in a workshop without their resume code are not counted by role."]
     if OTHER_ROLES in report.role_groups:
         small_print.append(f"Smaller roles, and anyone whose role is “Other”, are counted "
                            f"together as “{OTHER_ROLES}”.")
@@ -99,10 +97,11 @@ def summary(report: BoardReport) -> list[Block]:
     blocks: list[Block] = [
         Heading("Summary", 1, new_page=True),
         Metrics((
-            Metric("Overall stage", stage_name(report.stage), f"score {report.overall:.2f} of 4"),
+            Metric("Overall stage", stage_name(report.stage),
+                   f"score {score_text(report.overall, AREA_PLACES)} of 4"),
             Metric("How respondents describe it", stage_name(report.self_described),
                    described_note),
-            Metric("People who took part", str(report.answered),
+            Metric("People who took part", str(report.headcount.took_part),
                    f"{report.statements_scored} of {report.statements_asked} statements scored"),
         )),
     ]
@@ -127,8 +126,8 @@ def area_key(report: BoardReport) -> str:
         return (f"Green bars (the darker, narrower bars in black and white): your area scores. "
                 f"Grey band: the middle half of "
                 f"{peers_described(report)} ({report.peer_group.label.lower()}); black tick: "
-                "their median. The shaded columns are the four stages. Each peer counts with its "
-                "latest submitted round.")
+                "their median. The shaded columns are the four stages. "
+                f"{peers.as_of_words}.")
     return ("Green bars: your area scores. The shaded columns are the four stages. Peers are not "
             f"shown: {peers.why_hidden}")
 
@@ -137,7 +136,7 @@ def survey_key(report: BoardReport) -> Paragraph:
     """The chart's reading in one sentence, with the survey's figure in its own words beside it."""
     baseline = report.baseline
     early = "at an early stage" if report.comparison.is_early else "beyond the early stages"
-    share = f"{baseline.share:.0%}"
+    share = percent_text(baseline.share)
     before, _, after = baseline.finding.partition(share)
     return paragraph(
         "On these answers the collaborative is ", bold(f"{early} ({stage_name(report.stage)})"),
@@ -163,18 +162,12 @@ def beside_the_survey(report: BoardReport) -> list[Block]:
         bold(f"Worked out from your scores: {stage_name(report.stage)}"),
         f" ({early_or_not(report.stage)}). {baseline.looser_comparison}")
     blocks: list[Block] = [
-        Heading(f"What the {baseline.share:.0%} can and cannot tell you", 2),
+        Heading(f"What the {percent_text(baseline.share)} can and cannot tell you", 2),
         paragraph(baseline.summary),
         Bullets((described, worked_out)),
     ]
-    below = report.comparison.share_of_peers_below
-    if report.provisional:
-        blocks.append(paragraph("How your overall score compares with each peer appears once at "
-                                "least half the statements have a score: until then it could move "
-                                "a long way."))
-    elif below is not None:
-        blocks.append(paragraph("Your overall score is higher than ", bold(f"{below:.0%}"),
-                                f" of the {peers_described(report)}."))
+    if report.peer_position:
+        blocks.append(paragraph(report.peer_position))
     caveats = Bullets(tuple(paragraph(caveat) for caveat in baseline.caveats), style="small")
     blocks.append(KeepTogether((caveats, paragraph(baseline.citation, style="small"))))
     if report.peers.shown and report.peers.synthetic:

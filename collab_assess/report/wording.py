@@ -7,7 +7,7 @@ from datetime import date
 
 from collab_assess.charts import stage_name
 from collab_assess.report.content import BoardReport, StatementScore
-from collab_assess.scale import stage_of
+from collab_assess.scale import AREA_PLACES, STATEMENT_PLACES, score_text, stage_of
 
 def long_date(day: date) -> str:
     """"5 March 2026"."""
@@ -19,16 +19,16 @@ def short_date(day: date | None) -> str:
     return f"{day:%d/%m/%Y}" if day else ""
 
 
-def score_and_stage(score: float | None, places: int = 1) -> str:
-    """"Developing, 2.1 of 4", or "not scored yet"."""
+def score_and_stage(score: float | None, places: int = AREA_PLACES) -> str:
+    """"2 Developing, 2.13 of 4", or "not scored yet"."""
     if score is None:
         return "not scored yet"
-    return f"{stage_name(stage_of(score))}, {score:.{places}f} of 4"
+    return f"{stage_name(stage_of(score))}, {score_text(score, places)} of 4"
 
 
 def statement_figure(statement: StatementScore) -> str:
     """"1.5 · Emerging"."""
-    return f"{statement.score:.1f} · {statement.stage.label}"
+    return f"{score_text(statement.score, STATEMENT_PLACES)} · {statement.stage.label}"
 
 
 def reference(statement_id: str, area: str | None = None) -> str:

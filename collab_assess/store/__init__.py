@@ -10,6 +10,7 @@ record, and database.py holds the connection they all share.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING
 
 from collab_assess.store.audit import AuditRecords
@@ -24,6 +25,7 @@ from collab_assess.store.database import (
 )
 from collab_assess.store.demo_data import DemoData
 from collab_assess.store.imports import ImportRecords
+from collab_assess.store.peer_snapshots import PeerSnapshots
 from collab_assess.store.records import Collaborative, Respondent, Round
 from collab_assess.store.roles import RoleRecords
 from collab_assess.store.rounds import RoundRecords
@@ -48,19 +50,24 @@ __all__ = [
 
 
 class Store(RoundRecords, DemoData, ScaleData, CollaborativeRecords, WorkshopSessions,
-            WorkshopRecords, BenchmarkQueries, ImportRecords, BackupRecords, RoleRecords,
-            AuditRecords):
+            WorkshopRecords, BenchmarkQueries, PeerSnapshots, ImportRecords, BackupRecords,
+            RoleRecords, AuditRecords):
     """Every read and write of collab-assess data goes through one of these methods."""
 
     @classmethod
     def open_default(cls) -> Store:
         return cls(default_db_path())
 
+    def statement_detail_allowed(self, round_id: int) -> bool:
+        """The whole Store shows everything; a ScopedStore may not (anonymity.py)."""
+        return True
+
     def peer_comparison(self, collaborative: Collaborative, assessment_round: Round,
-                        your_overall: float | None, early_stages: tuple,
-                        group: PeerGroup | None = None) -> PeerComparison:
-        """A round against anonymous peers: aggregates only, and none below the peer threshold."""
+                        early_stages: tuple, group: PeerGroup | None = None, *,
+                        today: date | None = None) -> PeerComparison:
+        """A round against anonymous peers: aggregates only, none below the peer threshold, from
+        the day's snapshot."""
         from collab_assess.benchmark import PeerGroup, peer_comparison  # it reads this Store
 
-        return peer_comparison(self, collaborative, assessment_round, your_overall, early_stages,
-                               group or PeerGroup.ALL)
+        return peer_comparison(self, collaborative, assessment_round, early_stages,
+                               group or PeerGroup.ALL, today=today)

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import duckdb
 import pandas as pd
 
+from collab_assess.disclosure_sql import counted_answers_sql
 from collab_assess.models import AnswerChange, AnswerInput, StageInput
 from collab_assess.store.audit import write_audit
 from collab_assess.store.checks import (
@@ -77,17 +78,19 @@ class AnswerRecords(Database):
         *,
         saved: dict | None,
         action: str | None = None,
+        workshop_id: int | None = None,
     ) -> int:
         """Insert the answer as the current one, and its audit entry: `saved` is the answer it
-        replaces (None for a first answer); `action` is "add" or "change" unless given."""
+        replaces (None for a first answer); `action` is "add" or "change" unless given;
+        `workshop_id` names the workshop of a vote (it counts only once revealed there)."""
         bank_version = require_open_round(cursor, round_id)
         require_respondent_in_round(cursor, respondent_id, round_id)
         require_statement(cursor, bank_version, statement_id)
         (answer_id,) = cursor.execute(
             """
             INSERT INTO answers (round_id, respondent_id, statement_id, level, unscored,
-                target_level, note, recorded_at, recorded_by, source)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
+                target_level, note, recorded_at, recorded_by, source, workshop_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
             """,
             [
                 round_id,
@@ -100,6 +103,7 @@ class AnswerRecords(Database):
                 utc_now(),
                 answer.recorded_by,
                 answer.source,
+                workshop_id,
             ],
         ).fetchone()
         # Writing the head row makes two saves of one answer at once conflict, so the Store
@@ -124,21 +128,16 @@ class AnswerRecords(Database):
         return int(answer_id)
 
     def current_answers(self, round_ids: Sequence[int]) -> pd.DataFrame:
-        """The current answer of every respondent to every statement they answered, with the
-        respondent's role and organisation."""
-        # Both tables are filtered by round before the join, so with millions of answers the
-        # scan reads only the round's part of each (rows are stored roughly in round order).
+        """The answer of every respondent to every statement that counts now (the newest, but a
+        workshop vote only once revealed: disclosure_sql.py), with the respondent's role,
+        organisation and kind ('self' or 'seat')."""
         return self._frame(
-            """
-            WITH wanted AS (SELECT unnest(?::INTEGER[]) AS round_id)
+            f"""
+            WITH {counted_answers_sql("SELECT unnest(?::INTEGER[])")}
             SELECT a.id AS answer_id, a.round_id, a.respondent_id, a.statement_id, a.level,
                 a.unscored, a.target_level, a.note, a.recorded_at, a.recorded_by, a.source,
-                p.role, p.organisation
-            FROM answer_heads h
-            JOIN answers a ON a.id = h.answer_id
-            JOIN respondents p ON p.id = h.respondent_id
-            WHERE h.round_id IN (SELECT round_id FROM wanted)
-              AND a.round_id IN (SELECT round_id FROM wanted)
+                p.role, p.organisation, p.kind
+            FROM counted_answers a JOIN respondents p ON p.id = a.respondent_id
             ORDER BY a.round_id, a.respondent_id, a.statement_id
             """,
             [list(map(int, round_ids))],

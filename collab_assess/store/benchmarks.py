@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from collab_assess.kept_scores_sql import stage_case
 from collab_assess.store.database import Database
 
 
@@ -151,41 +150,6 @@ class BenchmarkQueries(Database):
             [*selection.params(), int(area_bank_version), list(statement_ids)],
         )
 
-    def peer_area_aggregates(self, selection: RoundFilter, statement_ids: Sequence[str] | None,
-                             area_bank_version: int, your_overall: float | None,
-                             early_stages: Sequence[int]) -> tuple[pd.DataFrame, dict]:
-        """Aggregates over the peers' latest submitted rounds, in one pass: per area the count,
-        median and quartiles; overall, how many peers (and synthetic ones), the share at an early
-        stage and the share scoring below `your_overall`. Peers' scores are worked out on the
-        given statements only, so rounds on other bank versions compare on what they share
-        (statement_ids None: all on one bank, so their kept area scores are used as they are)."""
-        params = [*selection.params(), int(area_bank_version), list(statement_ids or []),
-                  your_overall, [int(s) for s in early_stages]]
-        peer_rounds = _FILTERED_ROUNDS + _LATEST_PER_COLLABORATIVE
-        areas = _area_scores_sql("peers", by_statement=statement_ids is not None)
-        common = f"WITH peers AS ({peer_rounds}), areas AS ({areas})"
-        per_area = self._frame(
-            common + """
-            SELECT area_id, count(*) AS peers, median(score) AS peer_median,
-                quantile_cont(score, 0.25) AS peer_q1, quantile_cont(score, 0.75) AS peer_q3
-            FROM areas GROUP BY area_id
-            """, params[:9])
-        overall = self._frame(
-            common + f"""
-            , overall AS (
-                SELECT p.round_id, p.is_demo, avg(a.score) AS score
-                FROM peers p LEFT JOIN areas a ON a.round_id = p.round_id
-                GROUP BY p.round_id, p.is_demo
-            ), staged AS (SELECT *, {stage_case("score")} AS stage FROM overall)
-            SELECT count(*) AS peers, count(*) FILTER (WHERE is_demo) AS synthetic,
-                avg((stage IN (SELECT unnest($11::INTEGER[])))::INTEGER)
-                    FILTER (WHERE stage IS NOT NULL) AS early_share,
-                avg((score < $10::DOUBLE)::INTEGER) FILTER (WHERE score IS NOT NULL)
-                    AS share_below
-            FROM staged
-            """, params).iloc[0].to_dict()
-        return per_area, overall
-
     def stage_counts(self, selection: RoundFilter) -> pd.DataFrame:
         """How many of the selected collaboratives' latest submitted rounds sit at each stage, by
         this tool's scores ("computed") and by how their respondents described it
@@ -223,22 +187,33 @@ class BenchmarkQueries(Database):
             """, params)
 
     def stage_moves(self, selection: RoundFilter) -> pd.DataFrame:
-        """Selected collaboratives whose latest two submitted rounds sit at different stages.
-        Columns: collaborative, region, earlier_round, earlier_stage, latest_round, latest_stage."""
+        """Every change of stage between one submitted round and the next of the same
+        collaborative, among the rounds the filter selects (with periods: consecutive rounds
+        within those years). Rounds not scored (no stage) are skipped, so a move compares two
+        scored rounds with none scored between them. Ordered by collaborative name then the date
+        of the later round, never by score. Columns: collaborative_id, collaborative, region,
+        from_round, from_date, from_stage, from_score, to_round, to_date, to_stage, to_score,
+        direction ('up' or 'down')."""
         return self._frame(
             f"""
-            WITH ranked AS (
-                SELECT *, row_number() OVER (PARTITION BY collaborative_id
-                                             ORDER BY opens_on DESC, round_id DESC) AS newest
-                FROM ({_FILTERED_ROUNDS})
+            WITH scored AS (
+                SELECT * FROM ({_FILTERED_ROUNDS}) WHERE stage IS NOT NULL
+            ), paired AS (
+                SELECT collaborative_id, collaborative, region, round_id,
+                    lag(round_label) OVER w AS from_round, lag(opens_on) OVER w AS from_date,
+                    lag(stage) OVER w AS from_stage, lag(overall) OVER w AS from_score,
+                    round_label AS to_round, opens_on AS to_date, stage AS to_stage,
+                    overall AS to_score
+                FROM scored
+                WINDOW w AS (PARTITION BY collaborative_id ORDER BY opens_on, round_id)
             )
-            SELECT latest.collaborative, latest.region,
-                earlier.round_label AS earlier_round, earlier.stage AS earlier_stage,
-                latest.round_label AS latest_round, latest.stage AS latest_stage
-            FROM ranked latest JOIN ranked earlier
-                ON earlier.collaborative_id = latest.collaborative_id AND earlier.newest = 2
-            WHERE latest.newest = 1 AND latest.stage IS DISTINCT FROM earlier.stage
-            ORDER BY lower(latest.collaborative)
+            SELECT collaborative_id, collaborative, region, from_round, from_date,
+                from_stage::INTEGER AS from_stage, from_score::DOUBLE AS from_score,
+                to_round, to_date, to_stage::INTEGER AS to_stage, to_score::DOUBLE AS to_score,
+                CASE WHEN to_stage > from_stage THEN 'up' ELSE 'down' END AS direction
+            FROM paired
+            WHERE from_stage IS NOT NULL AND to_stage <> from_stage
+            ORDER BY lower(collaborative), collaborative_id, to_date, round_id
             """, selection.params())
 
     def benchmark_choices(self) -> pd.DataFrame:

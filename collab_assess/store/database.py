@@ -148,6 +148,8 @@ class Database:
             def apply(cursor: duckdb.DuckDBPyConnection, migration=migration) -> None:
                 for statement in migration.statements:
                     cursor.execute(statement)
+                for step in migration.steps:
+                    step(cursor)
                 cursor.execute(
                     "INSERT INTO schema_version VALUES (?, ?, ?)",
                     [migration.version, migration.description, utc_now()],

@@ -38,12 +38,12 @@ class DemoData(BankSnapshots):
                 (SELECT count(*) FROM answers), (SELECT count(*) FROM self_described_stages),
                 (SELECT count(*) FROM consensus_records), (SELECT count(*) FROM actions),
                 (SELECT count(*) FROM action_updates), (SELECT count(*) FROM workshops),
-                (SELECT count(*) FROM workshop_participants), (SELECT count(*) FROM imports)
+                (SELECT count(*) FROM workshop_seats), (SELECT count(*) FROM imports)
             """
         )
         names = ["collaboratives", "members", "rounds", "respondents", "answers",
                  "self_described_stages", "consensus_records", "actions", "action_updates",
-                 "workshops", "workshop_participants", "imports"]
+                 "workshops", "workshop_seats", "imports"]
         return dict(zip(names, map(int, row)))
 
     def import_demo(
@@ -219,6 +219,10 @@ _DEMO_DELETES: tuple[tuple[str, str], ...] = tuple(
         ("kept_statement_scores", "round_id", _DEMO_ROUNDS),
         ("kept_area_scores", "round_id", _DEMO_ROUNDS),
         ("kept_round_scores", "round_id", _DEMO_ROUNDS),
+        # Synthetic peers leave today's peer figures at once, not tomorrow.
+        ("peer_snapshot_statement_scores", "round_id", _DEMO_ROUNDS),
+        ("peer_snapshot_area_scores", "round_id", _DEMO_ROUNDS),
+        ("peer_snapshot_collaboratives", "collaborative_id", _DEMO_COLLABORATIVES),
         ("answer_heads", "round_id", _DEMO_ROUNDS),
         ("answers", "round_id", _DEMO_ROUNDS),
         ("self_described_stages", "round_id", _DEMO_ROUNDS),
@@ -226,7 +230,8 @@ _DEMO_DELETES: tuple[tuple[str, str], ...] = tuple(
         ("action_updates", "action_id", _DEMO_ACTIONS),
         ("actions", "round_id", _DEMO_ROUNDS),
         ("workshop_events", "workshop_id", _DEMO_WORKSHOPS),
-        ("workshop_participants", "workshop_id", _DEMO_WORKSHOPS),
+        ("workshop_disclosures", "workshop_id", _DEMO_WORKSHOPS),
+        ("workshop_seats", "workshop_id", _DEMO_WORKSHOPS),
         ("workshop_statements", "workshop_id", _DEMO_WORKSHOPS),
         ("workshops", "round_id", _DEMO_ROUNDS),
         ("imported_respondents", "round_id", _DEMO_ROUNDS),

@@ -9,8 +9,9 @@ import duckdb
 import pandas as pd
 
 from collab_assess.bank import QuestionBank
+from collab_assess.disclosure_sql import counted_answers_sql
 from collab_assess.errors import InputError, NotFoundError
-from collab_assess.kept_scores_sql import forget_scores_sql, keep_scores_sql
+from collab_assess.kept_scores_sql import area_scores_sql, forget_scores_sql, keep_scores_sql
 from collab_assess.models import RespondentInput, RoundInput
 from collab_assess.resume_code import new_resume_code, normalise_resume_code
 from collab_assess.store.audit import write_audit
@@ -125,12 +126,20 @@ class RoundRecords(BankSnapshots):
         return self.get_round(int(matches["id"].iloc[0]))
 
     def rounds(self, collaborative_id: int) -> pd.DataFrame:
-        """The collaborative's rounds, newest first, with how many people have taken part."""
+        """The collaborative's rounds, newest first, with how many people have taken part (at
+        least one answer that counts, as participation.Headcount.took_part)."""
         return self._frame(
-            """
+            f"""
+            WITH {counted_answers_sql(
+                "SELECT id FROM rounds WHERE collaborative_id = $1")},
+            took_part AS (
+                SELECT round_id, count(DISTINCT respondent_id) AS people FROM counted_answers
+                GROUP BY round_id
+            )
             SELECT r.id, r.label, r.opens_on, r.closes_on, r.status, r.bank_version, r.created_at,
-                (SELECT count(*) FROM respondents p WHERE p.round_id = r.id) AS respondents
-            FROM rounds r WHERE r.collaborative_id = ?
+                coalesce(took_part.people, 0) AS respondents
+            FROM rounds r LEFT JOIN took_part ON took_part.round_id = r.id
+            WHERE r.collaborative_id = $1
             ORDER BY r.opens_on DESC, r.id DESC
             """,
             [collaborative_id],
@@ -233,54 +242,77 @@ class RoundRecords(BankSnapshots):
             )
         return Respondent(*row)
 
-    def participation(self, round_id: int) -> pd.DataFrame:
-        """Per role: how many people have joined the round, how many have answered at least one
-        statement, and how many have answered them all. Counts only, never who."""
+    def participation(self, round_ids: Sequence[int]) -> pd.DataFrame:
+        """Per round, role and kind ('self': joined the self-assessment or came in an import;
+        'seat': an anonymous workshop seat): how many joined, how many took part (at least one
+        answer that counts: disclosure_sql.py), and how many answered every statement. Counts
+        only, never who. participation.py turns these into every headcount the app shows."""
         return self._frame(
-            """
-            WITH asked AS (
-                SELECT count(*) AS statements
+            f"""
+            WITH {counted_answers_sql("SELECT unnest($1::INTEGER[])")},
+            asked AS (
+                SELECT r.id AS round_id, count(*) AS statements
                 FROM rounds r JOIN bank_statements s ON s.bank_version = r.bank_version
-                WHERE r.id = ?
-            ), per_person AS (
-                SELECT p.id, p.role, count(h.answer_id) AS answered
-                FROM respondents p
-                LEFT JOIN answer_heads h ON h.respondent_id = p.id AND h.round_id = p.round_id
-                WHERE p.round_id = ?
-                GROUP BY p.id, p.role
+                WHERE r.id IN (SELECT * FROM wanted_rounds) GROUP BY r.id
+            ), answered AS (
+                SELECT respondent_id, count(DISTINCT statement_id) AS statements
+                FROM counted_answers GROUP BY respondent_id
             )
-            SELECT role, count(*) AS joined,
-                count(*) FILTER (WHERE answered > 0) AS started,
-                count(*) FILTER (WHERE answered >= (SELECT statements FROM asked)) AS finished
-            FROM per_person GROUP BY role ORDER BY role
+            SELECT p.round_id, p.role, p.kind, count(*) AS joined,
+                count(*) FILTER (WHERE coalesce(answered.statements, 0) > 0) AS took_part,
+                count(*) FILTER (WHERE answered.statements >= asked.statements) AS finished
+            FROM respondents p
+            JOIN asked ON asked.round_id = p.round_id
+            LEFT JOIN answered ON answered.respondent_id = p.id
+            WHERE p.round_id IN (SELECT * FROM wanted_rounds)
+            GROUP BY ALL ORDER BY ALL
             """,
-            [round_id, round_id],
+            [list(map(int, round_ids))],
         )
 
-    def area_coverage(self, round_id: int) -> pd.DataFrame:
-        """Per area of the round's bank: its statements, the people taking part, and how many
-        answers they have given there (Don't know and Not applicable count as answers)."""
+    def area_coverage(self, round_ids: Sequence[int]) -> pd.DataFrame:
+        """Per round and area of its bank: its statements, the self-assessors who took part
+        (anonymous workshop seats are left out: they were asked only the workshop's statements),
+        and how many answers those people have given there (Don't know and Not applicable count as
+        answers). Columns: round_id, area_id, statements, people, answered, position."""
         return self._frame(
-            """
-            SELECT s.area_id, count(DISTINCT s.statement_id) AS statements,
-                (SELECT count(*) FROM respondents p WHERE p.round_id = r.id) AS respondents,
-                count(h.answer_id) AS answered, min(s.position) AS position
+            f"""
+            WITH {counted_answers_sql("SELECT unnest($1::INTEGER[])")},
+            own_answers AS (
+                SELECT a.round_id, a.respondent_id, a.statement_id FROM counted_answers a
+                JOIN respondents p ON p.id = a.respondent_id AND p.kind = 'self'
+            ), people AS (
+                SELECT round_id, count(DISTINCT respondent_id) AS people FROM own_answers
+                GROUP BY round_id
+            )
+            SELECT r.id AS round_id, s.area_id, count(DISTINCT s.statement_id) AS statements,
+                coalesce(any_value(people.people), 0) AS people,
+                count(own_answers.respondent_id) AS answered, min(s.position) AS position
             FROM rounds r
             JOIN bank_statements s ON s.bank_version = r.bank_version
-            LEFT JOIN answer_heads h ON h.round_id = r.id AND h.statement_id = s.statement_id
-            WHERE r.id = ?
+            LEFT JOIN people ON people.round_id = r.id
+            LEFT JOIN own_answers ON own_answers.round_id = r.id
+                AND own_answers.statement_id = s.statement_id
+            WHERE r.id IN (SELECT * FROM wanted_rounds)
             GROUP BY r.id, s.area_id
-            ORDER BY position
+            ORDER BY r.id, position
             """,
-            [round_id],
+            [list(map(int, round_ids))],
         )
+
+    def round_area_scores(self, round_ids: Sequence[int]) -> pd.DataFrame:
+        """Every area's score in these rounds, worked out now by the kept scores' own SQL (no
+        statement-level figure leaves the database): round_id, area_id, score, statements_scored,
+        statements."""
+        return self._frame(area_scores_sql("SELECT unnest(?::INTEGER[])"),
+                           [list(map(int, round_ids))])
 
     def respondents(self, round_ids: Sequence[int]) -> pd.DataFrame:
         """Who is taking part in each round (never their resume codes)."""
         return self._frame(
             """
             SELECT id AS respondent_id, round_id, role, organisation, display_name, created_at,
-                row_number() OVER (PARTITION BY round_id ORDER BY id) AS number
+                kind, row_number() OVER (PARTITION BY round_id ORDER BY id) AS number
             FROM respondents WHERE round_id IN (SELECT unnest(?::INTEGER[])) ORDER BY id
             """,
             [list(map(int, round_ids))],

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import duckdb
 import pandas as pd
 
+from collab_assess.disclosure_sql import record_reveal
 from collab_assess.errors import InputError, NotFoundError
 from collab_assess.models import AnswerChange, RespondentInput, WorkshopInput
 from collab_assess.resume_code import new_resume_code
@@ -26,6 +27,8 @@ from collab_assess.workshop import (
     normalise_join_code,
 )
 
+SEAT_ELSEWHERE = ("That resume code belongs to another round, so it cannot be used in this "
+                  "workshop. Join without it: your votes will still count, anonymously.")
 UNKNOWN_CODE = ("That code does not match a workshop that is running. Check it with the "
                 "facilitator (it has six letters and numbers).")
 
@@ -120,7 +123,7 @@ class WorkshopSessions(AnswerRecords):
         return self._frame(
             """
             SELECT w.id, w.round_id, w.title, w.join_code, w.phase, w.created_at,
-                (SELECT count(*) FROM workshop_participants p WHERE p.workshop_id = w.id)
+                (SELECT count(*) FROM workshop_seats p WHERE p.workshop_id = w.id)
                     AS participants,
                 (SELECT count(*) FROM workshop_statements s WHERE s.workshop_id = w.id)
                     AS statements
@@ -163,8 +166,11 @@ class WorkshopSessions(AnswerRecords):
             cursor.execute("INSERT INTO workshop_events VALUES (?, ?, ?, ?, ?, ?)",
                            [workshop_id, version, new_position, phase.value, now, moved_by])
             if ends_voting(current.phase, phase):
-                cursor.execute("UPDATE workshop_participants SET ballot_gate = ballot_gate + 1 "
+                cursor.execute("UPDATE workshop_seats SET ballot_gate = ballot_gate + 1 "
                                "WHERE workshop_id = ?", [workshop_id])
+            if phase == Phase.REVEALED:
+                record_reveal(cursor, workshop_id, current.statement_ids[new_position], version,
+                              now)
             write_audit(cursor, actor=moved_by, action=move.value.replace("_", " "),
                         record_kind="workshop", record_id=workshop_id, round_id=current.round_id,
                         before=_workshop_state(current, current.phase, current.position),
@@ -174,23 +180,21 @@ class WorkshopSessions(AnswerRecords):
         return self.get_workshop(workshop_id)
 
     def join_workshop(self, workshop_id: int, who: RespondentInput) -> Respondent:
-        """A participant joins: they become a respondent of the workshop's round, with no name."""
+        """A participant joins without a resume code: an anonymous seat, a respondent of the
+        workshop's round with no name. Their votes count towards scores once revealed, and they
+        count as a person who took part once they vote, but never towards completeness (they
+        were only asked the workshop's statements)."""
         now = utc_now()
 
         def work(cursor: duckdb.DuckDBPyConnection) -> int:
-            row = cursor.execute("SELECT round_id, phase FROM workshops WHERE id = ?",
-                                 [workshop_id]).fetchone()
-            if row is None or row[1] == Phase.ENDED.value:
-                raise NotFoundError(UNKNOWN_CODE)
-            round_id = int(row[0])
-            require_open_round(cursor, round_id)
+            round_id = self._joinable_round(cursor, workshop_id)
             (respondent_id,) = cursor.execute(
                 "INSERT INTO respondents (round_id, role, organisation, display_name, resume_code, "
-                "created_at) VALUES (?, ?, '', '', ?, ?) RETURNING id",
+                "created_at, kind) VALUES (?, ?, '', '', ?, ?, 'seat') RETURNING id",
                 [round_id, who.role, new_resume_code(), now],
             ).fetchone()
-            cursor.execute("INSERT INTO workshop_participants VALUES (?, ?, ?, 0)",
-                           [respondent_id, workshop_id, now])
+            cursor.execute("INSERT INTO workshop_seats VALUES (?, ?, ?, 0)",
+                           [workshop_id, respondent_id, now])
             # Recorded as their votes are; their resume code (their seat) is never logged.
             (number,) = cursor.execute(
                 "SELECT count(*) FROM respondents WHERE round_id = ? AND id <= ?",
@@ -202,10 +206,50 @@ class WorkshopSessions(AnswerRecords):
 
         return self.get_respondent(self._write(work))
 
+    def join_workshop_as(self, workshop_id: int, respondent_id: int) -> Respondent:
+        """Someone who self-assessed joins with their resume code: the seat is that same person,
+        so their votes become their own latest answers and they are counted once. Joining again
+        (a refresh, a second workshop) changes nothing."""
+        now = utc_now()
+
+        def work(cursor: duckdb.DuckDBPyConnection) -> None:
+            round_id = self._joinable_round(cursor, workshop_id)
+            row = cursor.execute("SELECT round_id, kind FROM respondents WHERE id = ?",
+                                 [respondent_id]).fetchone()
+            if row is None or int(row[0]) != round_id or row[1] != "self":
+                raise InputError(SEAT_ELSEWHERE)
+            joined = cursor.execute("SELECT 1 FROM workshop_seats WHERE workshop_id = ? AND "
+                                    "respondent_id = ?", [workshop_id, respondent_id]).fetchone()
+            if joined:
+                return
+            cursor.execute("INSERT INTO workshop_seats VALUES (?, ?, ?, 0)",
+                           [workshop_id, respondent_id, now])
+            (number,) = cursor.execute(
+                "SELECT count(*) FROM respondents WHERE round_id = ? AND id <= ?",
+                [round_id, respondent_id]).fetchone()
+            write_audit(cursor, actor=f"participant {number}", action="join",
+                        record_kind="respondent", record_id=respondent_id, round_id=round_id,
+                        after={"workshop_id": workshop_id, "with_resume_code": True})
+
+        self._write(work)
+        return self.get_respondent(respondent_id)
+
+    @staticmethod
+    def _joinable_round(cursor: duckdb.DuckDBPyConnection, workshop_id: int) -> int:
+        row = cursor.execute("SELECT round_id, phase FROM workshops WHERE id = ?",
+                             [workshop_id]).fetchone()
+        if row is None or row[1] == Phase.ENDED.value:
+            raise NotFoundError(UNKNOWN_CODE)
+        require_open_round(cursor, int(row[0]))
+        return int(row[0])
+
     def participant_workshop(self, respondent_id: int) -> Workshop:
+        """The workshop this person joined most recently (a person who joined with their resume
+        code may have joined more than one)."""
         row = self._one(
-            self._WORKSHOP + " WHERE w.id = (SELECT workshop_id FROM workshop_participants "
-            "WHERE respondent_id = ?)", [respondent_id])
+            self._WORKSHOP + " WHERE w.id = (SELECT workshop_id FROM workshop_seats "
+            "WHERE respondent_id = ? ORDER BY joined_at DESC, workshop_id DESC LIMIT 1)",
+            [respondent_id])
         if row is None:
             raise NotFoundError("This code does not belong to a workshop participant.")
         return self._workshop_from(row)
@@ -226,7 +270,7 @@ class WorkshopSessions(AnswerRecords):
                     "Voting on this statement has closed, so this vote was not counted. Your "
                     "earlier vote, if you gave one, stands.")
             updated = cursor.execute(
-                "UPDATE workshop_participants SET ballot_gate = ballot_gate + 1 "
+                "UPDATE workshop_seats SET ballot_gate = ballot_gate + 1 "
                 "WHERE respondent_id = ? AND workshop_id = ? RETURNING respondent_id",
                 [respondent_id, workshop_id],
             ).fetchall()
@@ -235,67 +279,68 @@ class WorkshopSessions(AnswerRecords):
             saved = self._saved_answer(cursor, workshop.round_id, respondent_id, statement_id)
             answer = vote.applied_to(saved)
             return self._insert_answer(cursor, workshop.round_id, respondent_id, statement_id,
-                                       answer, saved=saved, action="vote")
+                                       answer, saved=saved, action="vote",
+                                       workshop_id=workshop_id)
 
         return self._write(work)
 
-    def workshop_tally_rows(self, workshop_id: int) -> pd.DataFrame:
-        """One small query for the live view: per role, how many joined, and the votes on the
-        statement on screen by choice (role, level, unscored, joined, votes)."""
-        return self._frame(
+    def workshop_room(self, workshop_id: int) -> tuple[int, int]:
+        """How many have joined the workshop, and how many of them have voted on the statement on
+        screen (counts only: what the facilitator's screen shows while voting is open)."""
+        row = self._one(
             """
             WITH here AS (
-                SELECT w.round_id, s.statement_id
-                FROM workshops w JOIN workshop_statements s
+                SELECT w.id, s.statement_id FROM workshops w JOIN workshop_statements s
                     ON s.workshop_id = w.id AND s.position = w.position
                 WHERE w.id = ?
-            ), people AS (
-                SELECT p.respondent_id, r.role
-                FROM workshop_participants p JOIN respondents r ON r.id = p.respondent_id
-                WHERE p.workshop_id = ?
             )
-            SELECT role, NULL::SMALLINT AS level, NULL::VARCHAR AS unscored, count(*) AS joined,
-                0 AS votes
-            FROM people GROUP BY role
-            UNION ALL
-            SELECT people.role, a.level, a.unscored, 0, count(*)
-            FROM people
-            JOIN here ON true
-            JOIN answer_heads h ON h.respondent_id = people.respondent_id
-                AND h.round_id = here.round_id AND h.statement_id = here.statement_id
-            JOIN answers a ON a.id = h.answer_id
-            GROUP BY people.role, a.level, a.unscored
+            SELECT (SELECT count(*) FROM workshop_seats WHERE workshop_id = ?),
+                (SELECT count(DISTINCT a.respondent_id) FROM answers a JOIN here
+                    ON a.workshop_id = here.id AND a.statement_id = here.statement_id)
+            """, [workshop_id, workshop_id])
+        return int(row[0]), int(row[1])
+
+    def shown_workshop_votes(self, workshop_id: int) -> pd.DataFrame:
+        """The votes each statement's reveals have shown: every seat's latest vote in this
+        workshop up to the statement's last reveal that could show them (disclosure_sql.py). Votes
+        after it, and on statements never revealed, are not here. Columns: statement_id, role,
+        level, unscored, votes."""
+        return self._frame(
+            """
+            WITH shown_until AS (
+                SELECT statement_id, max(answer_watermark) AS upto FROM workshop_disclosures
+                WHERE workshop_id = ? AND disclosed GROUP BY statement_id
+            ), latest AS (
+                SELECT a.statement_id, a.respondent_id, a.level, a.unscored
+                FROM answers a JOIN shown_until u ON u.statement_id = a.statement_id
+                WHERE a.workshop_id = ? AND a.id <= u.upto
+                QUALIFY row_number() OVER (PARTITION BY a.statement_id, a.respondent_id
+                                           ORDER BY a.id DESC) = 1
+            )
+            SELECT latest.statement_id, r.role, latest.level, latest.unscored, count(*) AS votes
+            FROM latest JOIN respondents r ON r.id = latest.respondent_id
+            GROUP BY ALL ORDER BY ALL
             """,
             [workshop_id, workshop_id],
         )
 
-    def workshop_votes(self, workshop_id: int) -> pd.DataFrame:
-        """Every workshop statement's votes by choice (statement_id, level, unscored, votes)."""
+    def workshop_reveals(self, workshop_id: int) -> pd.DataFrame:
+        """Each reveal of each statement, oldest first: how many had voted, how many votes were
+        new since the last reveal shown, and whether this reveal could show them. Columns:
+        statement_id, reveal_version, voters, new_voters, disclosed, revealed_at."""
         return self._frame(
-            """
-            SELECT a.statement_id, a.level, a.unscored, count(*) AS votes
-            FROM workshop_participants p
-            JOIN workshops w ON w.id = p.workshop_id
-            JOIN workshop_statements s ON s.workshop_id = w.id
-            JOIN answer_heads h ON h.respondent_id = p.respondent_id AND h.round_id = w.round_id
-                AND h.statement_id = s.statement_id
-            JOIN answers a ON a.id = h.answer_id
-            WHERE p.workshop_id = ?
-            GROUP BY ALL
-            """,
-            [workshop_id],
-        )
+            "SELECT statement_id, reveal_version, voters, new_voters, disclosed, revealed_at "
+            "FROM workshop_disclosures WHERE workshop_id = ? ORDER BY reveal_version",
+            [workshop_id])
 
     def participant_vote(self, workshop_id: int, respondent_id: int) -> pd.DataFrame:
-        """The participant's own current answers to the workshop's statements."""
+        """The participant's own latest vote in this workshop on each statement they voted on
+        (for someone who joined with their resume code, not their self-assessment answers)."""
         return self._frame(
             """
-            SELECT a.statement_id, a.level, a.unscored
-            FROM workshops w JOIN workshop_statements s ON s.workshop_id = w.id
-            JOIN answer_heads h ON h.round_id = w.round_id AND h.statement_id = s.statement_id
-                AND h.respondent_id = ?
-            JOIN answers a ON a.id = h.answer_id
-            WHERE w.id = ?
+            SELECT statement_id, level, unscored FROM answers
+            WHERE workshop_id = ? AND respondent_id = ?
+            QUALIFY row_number() OVER (PARTITION BY statement_id ORDER BY id DESC) = 1
             """,
-            [respondent_id, workshop_id],
+            [workshop_id, respondent_id],
         )

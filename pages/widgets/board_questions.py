@@ -7,13 +7,14 @@ import pandas as pd
 import streamlit as st
 
 from collab_assess.board_questions import HEADING, INTRODUCTION, BoardAnswer, statements_counted
-from collab_assess.scale import level_label
+from collab_assess.scale import AREA_PLACES, STATEMENT_PLACES, level_label, score_text
 from collab_assess.text import as_text
 from pages.widgets.next_steps import statement_reference
 
 
 def _statement_line(row) -> str:
-    figure = f"{row.score:.1f}, {row.stage.label}" if pd.notna(row.score) else "not rated yet"
+    figure = (f"{score_text(row.score, STATEMENT_PLACES)}, {row.stage.label}"
+              if pd.notna(row.score) else "not rated yet")
     return (f"- **{as_text(figure)}** · {as_text(row.statement)} "
             f"{statement_reference(row.statement_id, row.area)}")
 
@@ -30,6 +31,6 @@ def show_board_questions(answers: list[BoardAnswer]) -> None:
             else:
                 of = statements_counted(answer.scored, answer.asked)
                 summary = (f"Your answer: **{level_label(answer.stage)}**, score "
-                           f"{answer.score:.1f} of 4, from {of}:")
+                           f"{score_text(answer.score, AREA_PLACES)} of 4, from {of}:")
             lines = "\n".join(_statement_line(row) for row in answer.statements.itertuples())
             st.markdown(f"{summary}\n\n{lines}")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import runpy
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -177,21 +178,21 @@ def current_bank() -> QuestionBank:
 
 
 @st.cache_data(max_entries=256, show_spinner="Comparing with peers…")
-def _peer_comparison(db_path: str, kept_version: tuple, collaborative: Collaborative,
-                     assessment_round: Round, overall: float | None, early_stages: tuple,
+def _peer_comparison(db_path: str, today: date, kept_version: tuple,
+                     collaborative: Collaborative, assessment_round: Round, early_stages: tuple,
                      group: PeerGroup, scope: tuple) -> PeerComparison:
-    return app_store().peer_comparison(collaborative, assessment_round, overall, early_stages,
-                                       group)
+    return app_store().peer_comparison(collaborative, assessment_round, early_stages, group,
+                                       today=today)
 
 
 def cached_peer_comparison(collaborative: Collaborative, assessment_round: Round,
-                           overall: float | None, early_stages: tuple,
+                           early_stages: tuple,
                            group: PeerGroup = PeerGroup.ALL) -> PeerComparison:
-    """Peer figures, worked out again only when a round is submitted or reopened somewhere: an
-    answer saved in an open round cannot change them."""
+    """Peer figures: they come from a snapshot taken once a day (anonymity.py), so they are
+    worked out again at most once a day (or after a restore)."""
     store = app_store()
-    return _peer_comparison(str(store.path), store.kept_version(), collaborative, assessment_round,
-                            overall, early_stages, group, store.caller.scope_key())
+    return _peer_comparison(str(store.path), date.today(), store.kept_version(), collaborative,
+                            assessment_round, early_stages, group, store.caller.scope_key())
 
 
 @st.cache_data(max_entries=64, show_spinner="Gathering the benchmark…")

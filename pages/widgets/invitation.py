@@ -5,7 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from collab_assess.invitations import invitation_link, qr_code_png
-from collab_assess.round_progress import THIN_AREA_SHARE, round_progress
+from collab_assess.participation import THIN_AREA_SHARE, participation_of
+from collab_assess.scale import percent_text
 from collab_assess.small_groups import MIN_GROUP_SIZE, OTHER_ROLES
 from collab_assess.store import Collaborative, Round, Store
 from collab_assess.text import as_text
@@ -35,46 +36,53 @@ def show_invitation(store: Store, collaborative: Collaborative,
 
 def show_round_progress(store: Store, assessment_round: Round) -> None:
     st.subheader("Progress")
-    progress = round_progress(store, assessment_round.id, store.bank(assessment_round.bank_version))
-    if progress.joined == 0:
+    bank = store.bank(assessment_round.bank_version)
+    progress = participation_of(store, assessment_round.id,
+                                {area.id: area.name for area in bank.areas})
+    people = progress.headcount
+    if people.joined == 0 and people.seats == 0:
         st.markdown("Nobody has joined this round yet.")
         return
-    st.markdown(f"**{progress.joined}** people have joined; **{progress.finished}** have answered "
-                "every statement. Counts only: nobody is named.")
-    st.dataframe(
-        progress.by_role,
-        hide_index=True,
-        column_config={
-            "role": "Role",
-            "joined": st.column_config.NumberColumn("Joined", help="Said who they are and got a "
-                                                    "resume code."),
-            "started": st.column_config.NumberColumn("Started", help="Answered at least one "
-                                                     "statement."),
-            "finished": st.column_config.NumberColumn("Finished", help="Answered every statement "
-                                                      "(Don't know counts as an answer)."),
-        },
-    )
-    st.caption(f"A role has a row of its own only when at least {MIN_GROUP_SIZE} people in it "
-               f"have joined; smaller roles are counted together as “{OTHER_ROLES}”, so no row "
-               "shows what one or two people have done."
-               + (" Too few people have joined for any row by role." if progress.roles_not_shown
-                  else ""))
+    st.markdown(f"{as_text(people.in_words())} **{people.finished}** of the self-assessors have "
+                "answered every statement. Counts only: nobody is named.")
+    if not progress.by_role.empty:
+        st.dataframe(
+            progress.by_role,
+            hide_index=True,
+            column_config={
+                "role": "Role",
+                "took_part": st.column_config.NumberColumn(
+                    "Took part", help="Self-assessors who have answered at least one statement."),
+                "finished": st.column_config.NumberColumn(
+                    "Finished", help="Answered every statement (Don't know counts as an answer)."),
+            },
+        )
+    st.caption(f"A role has a row of its own only when at least {MIN_GROUP_SIZE} of the "
+               f"self-assessors who took part have it; smaller roles are counted together as "
+               f"“{OTHER_ROLES}”, so no row shows what one or two people have done. People who "
+               "voted in a workshop without their resume code are counted in the total, not by "
+               "role." + (" Too few people have taken part for any row by role."
+                          if progress.by_role.empty and people.self_assessed else ""))
     thin = progress.thin_areas
-    if thin:
-        st.markdown(f"**Thin areas** (fewer than {THIN_AREA_SHARE:.0%} of the possible answers "
-                    "given): " + "; ".join(thin) + ". Results there rest on few answers.")
+    if people.self_assessed == 0:
+        st.markdown("Nobody has answered in the self-assessment yet, so no area has answers.")
+    elif thin:
+        st.markdown(f"**Thin areas** (fewer than {percent_text(THIN_AREA_SHARE)} of the answers "
+                    "the self-assessors who took part could give): " + "; ".join(thin)
+                    + ". Results there rest on few answers.")
     else:
         st.markdown("Every area has at least half of its possible answers.")
     st.dataframe(
-        progress.areas.drop(columns="thin"),
+        progress.areas[["area", "statements", "answered", "possible", "completeness"]],
         hide_index=True,
         column_config={
             "area": "Area",
             "statements": st.column_config.NumberColumn("Statements"),
             "answered": st.column_config.NumberColumn("Answers given"),
             "possible": st.column_config.NumberColumn(
-                "Possible answers", help="Statements in the area times people who have joined."),
-            "coverage": st.column_config.ProgressColumn(
+                "Possible answers", help="Statements in the area times the self-assessors who "
+                "have taken part."),
+            "completeness": st.column_config.ProgressColumn(
                 "Share answered", format="percent", min_value=0.0, max_value=1.0),
         },
     )

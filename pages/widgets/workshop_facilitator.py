@@ -27,9 +27,11 @@ from collab_assess.text import as_text
 from collab_assess.workshop import (
     Move,
     Phase,
+    Shown,
+    Tally,
     Workshop,
     median_label,
-    tally,
+    statement_tally,
 )
 from collab_assess.workshop_charts import vote_chart
 from pages.widgets.context import (
@@ -211,7 +213,7 @@ def show_live_results(store: Store, workshop: Workshop) -> None:
     def live() -> None:
         if store.get_workshop(workshop.id).version != workshop.version:
             st.rerun()  # moved on from another screen: redraw everything
-        room = tally(store.workshop_tally_rows(workshop.id))
+        room = statement_tally(store, workshop)
         st.metric("Votes", f"{room.voted} of {room.participants} have voted",
                   help="Counts only: nobody sees who voted what.")
         if workshop.phase != Phase.REVEALED:
@@ -223,12 +225,14 @@ def show_live_results(store: Store, workshop: Workshop) -> None:
     live()
 
 
-def show_revealed(room) -> None:
-    if room.voted < MIN_GROUP_SIZE:
+def show_revealed(room: Tally) -> None:
+    if room.state.shown is Shown.TOO_FEW:
         st.info(f"Fewer than {MIN_GROUP_SIZE} people voted, so the votes are not shown: with so "
                 "few, anyone could work out how the others voted. Agree the level by talking it "
                 "through.", icon=":material/visibility_off:")
         return
+    if room.state.shown is Shown.EARLIER_SHOWN:
+        st.info(room.state.describe(), icon=":material/visibility_off:")
     st.altair_chart(vote_chart(room.counts), width="stretch")
     with st.expander("The figures behind this chart"):
         st.table(room.counts.rename(columns={"choice": "Choice", "votes": "Votes"}),

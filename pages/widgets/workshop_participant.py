@@ -13,13 +13,14 @@ import json
 import pandas as pd
 import streamlit as st
 
+from collab_assess.access.scoped_store import CodeExpired
 from collab_assess.errors import CollabAssessError, NotFoundError
 from collab_assess.models import AnswerChange, RespondentInput, validated
 from collab_assess.reference import RESPONDENT_ROLES
 from collab_assess.scale import LEVELS, Unscored, level_label
 from collab_assess.store import Respondent, Store
 from collab_assess.text import as_text
-from collab_assess.throttle import join_attempts
+from collab_assess.throttle import join_attempts, resume_attempts
 from collab_assess.workshop import Phase, Workshop
 from pages.widgets.context import RESPONDENT_PARAM, browser_and_address, flash
 from pages.widgets.glossary import show_glossary_link
@@ -98,22 +99,45 @@ def show_join_form(store: Store) -> None:
             "Your role (optional)", list(RESPONDENT_ROLES), index=list(RESPONDENT_ROLES).index(NO_ROLE),
             help="Only used to show how roles see things, and only for roles with at least three "
             "people. You are never named.")
+        resume_code = st.text_input(
+            "Your resume code, if you took part in the self-assessment (optional)",
+            placeholder="e.g. ABCD-EFGH", max_chars=20,
+            help="With it, your votes update your own self-assessment answers and you are counted "
+            "once. Your lead can see your self-assessment answers with the name you gave, as "
+            "always; the room and the facilitator still never see who voted what. Without it, "
+            "you vote anonymously.")
         join = st.form_submit_button("Join", type="primary", width="stretch")
     if not join:
         return
-    wait = join_attempts.wait_needed(*browser_and_address())
+    wait = max(join_attempts.wait_needed(*browser_and_address()),
+               resume_attempts.wait_needed(*browser_and_address()) if resume_code.strip() else 0)
     if wait > 0:
         st.error(too_many_wrong_codes(wait),
                  icon=":material/timer:")
         return
     try:
         workshop = store.find_workshop(typed)
-        me = store.join_workshop(workshop.id, validated(RespondentInput, role=role))
     except CollabAssessError as error:
         join_attempts.failed(*browser_and_address())
         st.error(str(error), icon=":material/error:")
         return
     join_attempts.succeeded(browser_and_address()[0])
+    try:
+        if resume_code.strip():
+            try:
+                myself = store.find_respondent(resume_code)
+            except CodeExpired:
+                raise
+            except NotFoundError:
+                resume_attempts.failed(*browser_and_address())
+                raise
+            resume_attempts.succeeded(browser_and_address()[0])
+            me = store.join_workshop_as(workshop.id, myself.id)
+        else:
+            me = store.join_workshop(workshop.id, validated(RespondentInput, role=role))
+    except CollabAssessError as error:
+        st.error(str(error), icon=":material/error:")
+        return
     st.query_params.pop("code", None)
     st.query_params[RESPONDENT_PARAM] = me.resume_code
     st.rerun()

@@ -130,7 +130,7 @@ def test_a_room_votes_from_phones_and_the_round_shows_the_workshop(
     app_server.stop()
     with duckdb.connect(str(app_server.db_path), read_only=True) as connection:
         votes = connection.execute(
-            "SELECT a.level, a.source FROM current_answers a JOIN workshop_participants p "
+            "SELECT a.level, a.source FROM current_answers a JOIN workshop_seats p "
             "ON p.respondent_id = a.respondent_id WHERE a.statement_id = ?", [first.id]).fetchall()
         agreed = connection.execute(
             "SELECT level FROM consensus_records WHERE statement_id = ?", [first.id]).fetchall()
