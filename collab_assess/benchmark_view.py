@@ -15,7 +15,7 @@ import pandas as pd
 from collab_assess.bank import QuestionBank
 from collab_assess.benchmark import min_peers
 from collab_assess.exchange.export_sheets import Sheet, csv_bytes, xlsx_bytes
-from collab_assess.scale import LEVELS, level_label
+from collab_assess.scale import AREA_PLACES, LEVELS, level_label, shown_score
 from collab_assess.store import RoundFilter, Store
 
 MEASURES = {"computed": "Stage worked out from the answers",
@@ -93,15 +93,23 @@ def benchmark_view(store: Store, selection: RoundFilter, bank: QuestionBank) -> 
 STAGE_LABELS = {int(level): level_label(level) for level in LEVELS}
 
 
+def _shown(scores: pd.Series) -> pd.Series:
+    """Scores rounded as every page shows them (scale.shown_score, two places)."""
+    return scores.map(lambda score: shown_score(float(score), AREA_PLACES) if pd.notna(score)
+                      else None).astype("float64")
+
+
 def _described_rounds(rounds: pd.DataFrame) -> pd.DataFrame:
     described = rounds.assign(
         period=rounds["period_start"].map(period_label),
+        overall=_shown(rounds["overall"]),
         stage=rounds["stage"].map(STAGE_LABELS).fillna("not scored"),
         self_described=rounds["self_described"].map(STAGE_LABELS).fillna("nobody said"),
+        people_took_part=rounds["respondents"].astype("int64"),
     )
     return described[["collaborative", "region", "collaborative_type", "governance_model",
-                      "round_label", "period", "stage", "self_described", "bank_version",
-                      "is_demo"]]
+                      "round_label", "period", "overall", "stage", "self_described",
+                      "people_took_part", "bank_version", "is_demo"]]
 
 
 def _stage_shares(counts: pd.DataFrame) -> pd.DataFrame:
@@ -142,8 +150,7 @@ def _moves(moves: pd.DataFrame) -> pd.DataFrame:
     return moves.assign(
         from_date=day(moves["from_date"]), to_date=day(moves["to_date"]),
         from_stage=moves["from_stage"].map(label), to_stage=moves["to_stage"].map(label),
-        from_score=moves["from_score"].astype(float).round(2),
-        to_score=moves["to_score"].astype(float).round(2),
+        from_score=_shown(moves["from_score"]), to_score=_shown(moves["to_score"]),
         direction=moves["direction"].map(DIRECTIONS),
     )[MOVE_COLUMNS].reset_index(drop=True)
 
@@ -155,7 +162,12 @@ COLUMN_NOTES = {
     "governance_model": "Its governance model.",
     "round_label": "The name of its latest submitted assessment round.",
     "period": "The NHS financial year (April to March) that round opened in.",
-    "stage": "The stage worked out from the round's answers (mean of area scores).",
+    "overall": "The round's overall score, 1 to 4 (the mean of its area scores), to 2 decimal "
+               "places as every page shows it.",
+    "stage": "The stage worked out from the round's answers (mean of area scores); a score on "
+             "the line between two stages counts as the lower one.",
+    "people_took_part": "How many people took part in that round (gave at least one answer "
+                        "that counts), as its Results page says.",
     "self_described": "The stage its respondents said it is at (the middle answer).",
     "bank_version": "The question bank version the round asked.",
     "is_demo": "True for synthetic demo collaboratives (made-up data).",

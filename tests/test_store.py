@@ -31,6 +31,7 @@ from collab_assess.models import (
     StageInput,
     validated,
 )
+from collab_assess.scale import Level
 from collab_assess.store import DB_ENV_VAR, Store, default_db_path
 from tests.factories import answer, bank_data
 
@@ -325,3 +326,80 @@ def test_resume_codes_find_only_their_own_respondent(store: Store, open_round: i
         with pytest.raises(NotFoundError, match="That resume code is not recognised"):
             store.find_respondent(wrong)
     assert "resume_code" not in store.respondents([open_round]).columns
+
+
+def test_migrating_a_version_5_database_keeps_its_workshops_and_scores_by_todays_rules(
+    db_path: Path, monkeypatch, small_bank
+):
+    """A database from before migration 6: workshop seats were respondents listed in
+    workshop_participants, votes had no workshop, every vote counted at once, and a score on a
+    stage's edge was the higher stage. After migrating, seats are 'seat' respondents, votes name
+    their workshop, a past reveal of four votes shows them, and kept scores follow today's rules."""
+    from collab_assess import migrations
+    from collab_assess.store import database
+
+    with monkeypatch.context() as old:
+        old.setattr(database, "MIGRATIONS", migrations.MIGRATIONS[:5])
+        old.setattr(database, "LATEST_VERSION", 5)
+        version_5 = Store(db_path)
+        version_5.register_bank(small_bank)
+        version_5.close()
+    con = duckdb.connect(str(db_path))
+    con.execute("INSERT INTO collaboratives VALUES (1, 'Old', 'old', NULL, [], NULL, NULL, [], "
+                "false, '2025-01-01', 'me')")
+    for round_id, status in ((1, "open"), (2, "closed")):
+        con.execute("INSERT INTO rounds (id, collaborative_id, label, opens_on, status, "
+                    "bank_version, created_at, created_by) VALUES (?, 1, ?, '2025-05-01', ?, 1, "
+                    "'2025-05-01', 'me')", [round_id, f"R{round_id}", status])
+    # Round 1: three self-assessors gave PB-1 a 2; four seats voted 4 in a workshop, revealed.
+    for person in range(1, 8):
+        con.execute("INSERT INTO respondents (id, round_id, role, organisation, display_name, "
+                    "resume_code, created_at) VALUES (?, 1, 'Clinical lead', '', '', ?, "
+                    "'2025-05-01')", [person, f"CODE-{person}"])
+        level, source = (2, "self-assessment") if person <= 3 else (4, "workshop")
+        con.execute("INSERT INTO answers (id, round_id, respondent_id, statement_id, level, "
+                    "note, recorded_at, recorded_by, source) VALUES (?, 1, ?, 'PB-1', ?, '', "
+                    "'2025-05-02 10:00', 'p', ?)", [person, person, level, source])
+        con.execute("INSERT INTO answer_heads VALUES (1, ?, 'PB-1', ?)", [person, person])
+    con.execute("INSERT INTO workshops VALUES (1, 1, 'ABCDEF', 'Board', 0, 'revealed', 4, "
+                "'2025-05-02 09:00', 'f', '2025-05-02 11:00', 'f')")
+    con.execute("INSERT INTO workshop_statements VALUES (1, 0, 'PB-1')")
+    for person in range(4, 8):
+        con.execute("INSERT INTO workshop_participants VALUES (?, 1, '2025-05-02 09:30', 1)",
+                    [person])
+    for version, phase, at in ((1, "waiting", "09:00"), (2, "voting", "09:45"),
+                               (3, "closed", "10:30"), (4, "revealed", "11:00")):
+        con.execute("INSERT INTO workshop_events VALUES (1, ?, 0, ?, ?, 'f')",
+                    [version, phase, f"2025-05-02 {at}"])
+    # Round 2, submitted: PB-1 is 2.5 (a 2 and a 3), kept as Maturing by the old edge rule.
+    for person, level in ((8, 2), (9, 3)):
+        con.execute("INSERT INTO respondents (id, round_id, role, organisation, display_name, "
+                    "resume_code, created_at) VALUES (?, 2, 'Clinical lead', '', '', ?, "
+                    "'2025-05-01')", [person, f"CODE-{person}"])
+        for number, statement in enumerate(small_bank.statements):
+            con.execute("INSERT INTO answers (id, round_id, respondent_id, statement_id, level, "
+                        "note, recorded_at, recorded_by, source) VALUES (?, 2, ?, ?, ?, '', "
+                        "'2025-05-02', 'p', 'self-assessment')",
+                        [100 * person + number, person, statement.id, level])
+    con.execute("INSERT INTO answer_heads SELECT round_id, respondent_id, statement_id, id "
+                "FROM answers WHERE round_id = 2")
+    con.execute("INSERT INTO kept_round_scores VALUES (2, 1, 1, '2025-05-01', 2025, 2.5, 3, NULL, "
+                "2, '2025-05-03')")
+    con.close()
+
+    store = Store(db_path)
+    try:
+        assert store.schema_version() == LATEST_VERSION
+        kinds = store.respondents([1]).set_index("respondent_id")["kind"]
+        assert kinds.loc[[1, 2, 3]].eq("self").all() and kinds.loc[[4, 5, 6, 7]].eq("seat").all()
+        reveals = store.workshop_reveals(1)
+        assert reveals[["statement_id", "voters", "disclosed"]].values.tolist() == [
+            ["PB-1", 4, True]]
+        assert len(store.current_answers([1])) == 7  # the revealed votes still count
+        assert store.shown_workshop_votes(1)["votes"].sum() == 4
+        assert store.participant_workshop(4).id == 1
+        kept = store.kept_scores(2)[2].iloc[0]
+        assert kept["overall"] == 2.5 and kept["stage"] == int(Level.DEVELOPING)
+        assert kept["respondents"] == 2
+    finally:
+        store.close()

@@ -14,6 +14,7 @@ from datetime import date
 
 import pandas as pd
 
+from collab_assess.anonymity import SMALL_ROUND_NOTE
 from collab_assess.baseline import Baseline, load_baseline
 from collab_assess.benchmark import (
     BaselineComparison,
@@ -180,6 +181,9 @@ def build_board_report(store: Store, round_id: int, *, peer_group: PeerGroup = P
     has given a level in the round yet, and NotFoundError for a round that does not exist."""
     results = round_results(store, round_id)
     assessment_round = results.round
+    if results.detail_hidden:
+        raise NothingToReport(SMALL_ROUND_NOTE + " The board report is statement by statement, "
+                              "so it is not offered for this round.")
     if not results.has_scores:
         raise NothingToReport(
             f"Nobody has given a level in the round '{assessment_round.label}' yet, so there is no "
