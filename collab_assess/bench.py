@@ -81,7 +81,7 @@ def peer_comparison_of(store: Store, round_id: int) -> Callable[[], object]:
     assessment_round = store.get_round(round_id)
     collaborative = store.get_collaborative(assessment_round.collaborative_id)
     early_stages = tuple(load_baseline().early_stages)
-    return lambda: peer_comparison(store, collaborative, assessment_round, 2.5, early_stages)
+    return lambda: peer_comparison(store, collaborative, assessment_round, early_stages)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -115,7 +115,7 @@ def run(figures: Figures) -> None:
         all_rounds = store.all_rounds()["round_id"].tolist()
         line(f"read current answers of all {len(all_rounds)} rounds",
              f"{best_of(lambda: store.current_answers(all_rounds)) * 1000:.0f} ms")
-        line("peer comparison of one round (peers' kept scores)",
+        line("peer comparison of one round (the day's peer snapshot)",
              f"{best_of(peer_comparison_of(store, all_rounds[0])) * 1000:.0f} ms")
         one_round = best_of(lambda: round_results(store, all_rounds[0]))
         line("one round's full results", f"{one_round * 1000:.0f} ms")
