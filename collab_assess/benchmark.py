@@ -203,9 +203,13 @@ def position_in_words(statements: pd.DataFrame, peers: PeerComparison, *,
     if position is None:
         return None
     mine = comparable_overall(statements, peers)
-    basis = ("" if peers.shared_statements is None else
-             f", on the {peers.statements_compared} statements you share with them")
-    return (f"Your overall score ({score_text(mine, AREA_PLACES)}{basis}) is {position.words}: "
+    if peers.shared_statements is None:
+        opening = f"Your overall score ({score_text(mine, AREA_PLACES)}) is"
+    else:
+        opening = (f"Worked out on the {peers.statements_compared} statements you share with "
+                   f"them, as theirs are, your overall score is {score_text(mine, AREA_PLACES)} "
+                   "(the headline uses all your statements), which is")
+    return (f"{opening} {position.words}: "
             f"their middle half runs from {score_text(peers.overall_q1, PEER_PLACES)} to "
             f"{score_text(peers.overall_q3, PEER_PLACES)}, with the median at "
             f"{score_text(peers.overall_median, PEER_PLACES)}. {peers.as_of_words}.")

@@ -79,7 +79,8 @@ def benchmark_view(store: Store, selection: RoundFilter, bank: QuestionBank) -> 
         f"{len(rounds)}), so no single collaborative can be picked out of them.")
     return BenchmarkView(
         rounds=_described_rounds(rounds),
-        area_scores=scores[["collaborative", "region", "area", "area_position", "score"]],
+        area_scores=scores.assign(score=_shown(scores["score"]))[
+            ["collaborative", "region", "area", "area_position", "score"]],
         statements_compared=len(shared) if shared is not None else len(area_bank.statements),
         versions=versions,
         stage_shares=_stage_shares(store.stage_counts(selection)) if enough else None,
@@ -130,6 +131,7 @@ def _trends(store: Store, selection: RoundFilter, shared: list[str] | None, bank
         period=trends["period_start"].map(period_label),
         area=trends["area_id"].map(names),
         area_position=trends["area_id"].map(positions),
+        median=_shown(trends["median"]),
     )[["period", "area", "area_position", "median", "collaboratives"]]
 
 

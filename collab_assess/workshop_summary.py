@@ -76,6 +76,15 @@ def workshop_summary(store: Store, workshop: Workshop) -> pd.DataFrame:
         {column: "Int64" for column in ("votes", *CHOICES)})
 
 
+def summary_for_screen(summary: pd.DataFrame) -> pd.DataFrame:
+    """The summary with plain column names and blank cells where no vote may be shown (a table on
+    screen would print "None" there)."""
+    counts = ["votes", *CHOICES]
+    shown = summary.astype({column: "object" for column in counts})
+    shown[counts] = shown[counts].where(summary[counts].notna(), "")
+    return shown.rename(columns=COLUMNS)
+
+
 def summary_csv(summary: pd.DataFrame) -> bytes:
     """The summary as CSV with plain column names; no cell can run as a spreadsheet formula."""
     return csv_bytes(summary.rename(columns=COLUMNS))

@@ -93,7 +93,9 @@ if view.moved.empty:
 else:
     st.markdown("Every change of stage between one submitted round and the next, within the "
                 "years chosen. Rows are in order of name, then date; a round not scored is "
-                "skipped.")
+                "skipped. Each stage is the one worked out for its own round, on the statements "
+                "that round asked: rounds on different question bank versions asked different "
+                "statements, so part of a move between them can come from the questions.")
     st.dataframe(view.moved, hide_index=True, column_config={
         "collaborative": "Collaborative", "region": "Region",
         "from_round": "From round",

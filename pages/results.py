@@ -39,6 +39,7 @@ from collab_assess.results import (
     weakest_statements,
 )
 from collab_assess.next_steps import next_steps_for
+from collab_assess.participation import THIN_AREA_SHARE
 from collab_assess.scale import (
     AREA_PLACES,
     ON_THE_LINE,
@@ -145,6 +146,11 @@ if results.provisional:
                icon=":material/hourglass_top:")
 else:
     st.caption(f"{coverage.capitalize()}.")
+thin = results.participation.thin_areas
+if thin:
+    st.caption(f"**Thin areas**: the self-assessors who took part gave fewer than "
+               f"{percent_text(THIN_AREA_SHARE)} of the answers they could have given in "
+               f"{as_text(', '.join(thin))}, so the scores there rest on few answers.")
 
 early_text = (
     f"is at an **early stage** ({stage_name(results.stage)})" if comparison.is_early

@@ -6,7 +6,8 @@ from __future__ import annotations
 import streamlit as st
 
 from collab_assess.text import as_text
-from collab_assess.workshop_summary import COLUMNS, summary_csv, workshop_summary
+from collab_assess.anonymity import MIN_GROUP_SIZE
+from collab_assess.workshop_summary import summary_csv, summary_for_screen, workshop_summary
 from pages.widgets.context import (
     link_to,
     WORKSHOP_PAGE,
@@ -28,8 +29,11 @@ if workshop is None:
     link_to(WORKSHOP_PAGE, label="Run a workshop", icon=":material/co_present:")
     st.stop()
 
-st.markdown(f"**{as_text(workshop.title)}** · {workshop.phase.describe}")
+st.markdown(f"**{as_text(workshop.title)}** · now on statement {workshop.position + 1} of "
+            f"{len(workshop.statement_ids)}: {workshop.phase.describe.lower()}")
 summary = workshop_summary(store, workshop)
 st.download_button("Download as CSV", summary_csv(summary), file_name="workshop-summary.csv",
                    mime="text/csv", icon=":material/download:")
-st.dataframe(summary.rename(columns=COLUMNS), hide_index=True)
+st.caption("Votes appear here once the facilitator has revealed them, and only when at least "
+           f"{MIN_GROUP_SIZE} people voted; the “Votes” column says why a row has none.")
+st.dataframe(summary_for_screen(summary), hide_index=True)

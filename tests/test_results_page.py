@@ -98,7 +98,8 @@ def test_where_the_round_sits_among_peers_is_shown_once_half_the_statements_have
     # Never a percentile or rank: where it sits against the peers' middle half and median, with
     # the day the peer figures were copied.
     assert "higher than" not in markdown and "%** of the" not in markdown
-    assert re.search(r"Your overall score \(2\.00, on the \d+ statements you share with them\) is "
+    assert re.search(r"Worked out on the \d+ statements you share with them, as theirs are, your "
+                     r"overall score is 2\.00 \(the headline uses all your statements\), which is "
                      r"(below|within|above) the middle half of its peers.*their middle half runs "
                      r"from \d\.\d to \d\.\d, with the median at \d\.\d\. Peers as of \d+ \w+ \d{4}\.",
                      markdown)

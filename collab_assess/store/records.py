@@ -56,6 +56,12 @@ class Respondent:
     number: int
     """Order of joining within the round (1, 2, ...): shown instead of the database id, which
     counts everyone in every collaborative."""
+    kind: str = "self"
+    """'self' (joined the self-assessment, or an import) or 'seat' (an anonymous workshop seat)."""
+
+    @property
+    def is_seat(self) -> bool:
+        return self.kind == "seat"
 
     @property
     def label(self) -> str:

@@ -219,7 +219,7 @@ class RoundRecords(BankSnapshots):
     _RESPONDENT = """
         SELECT id, round_id, role, organisation, display_name, resume_code,
             (SELECT count(*) FROM respondents earlier
-             WHERE earlier.round_id = r.round_id AND earlier.id <= r.id) AS number
+             WHERE earlier.round_id = r.round_id AND earlier.id <= r.id) AS number, kind
         FROM respondents r
     """
 

@@ -12,6 +12,10 @@ from collab_assess.store import Collaborative, Round, Store
 from collab_assess.text import as_text
 
 
+TABLE_ROW = 35
+"""Pixels per row of a table on screen (Streamlit's default row height)."""
+
+
 def show_invitation(store: Store, collaborative: Collaborative,
                     assessment_round: Round) -> None:
     st.subheader("Invite people")
@@ -67,14 +71,17 @@ def show_round_progress(store: Store, assessment_round: Round) -> None:
     if people.self_assessed == 0:
         st.markdown("Nobody has answered in the self-assessment yet, so no area has answers.")
     elif thin:
-        st.markdown(f"**Thin areas** (fewer than {percent_text(THIN_AREA_SHARE)} of the answers "
-                    "the self-assessors who took part could give): " + "; ".join(thin)
-                    + ". Results there rest on few answers.")
+        st.markdown(f"**{len(thin)} thin area{'s' if len(thin) > 1 else ''}** (fewer than "
+                    f"{percent_text(THIN_AREA_SHARE)} of the answers the self-assessors who took "
+                    "part could give; results there rest on few answers):\n"
+                    + "\n".join(f"- {as_text(area)}" for area in thin))
     else:
         st.markdown("Every area has at least half of its possible answers.")
+    areas = progress.areas[["area", "statements", "answered", "possible", "completeness"]]
     st.dataframe(
-        progress.areas[["area", "statements", "answered", "possible", "completeness"]],
+        areas.assign(completeness=(areas["completeness"] * 100).round()),
         hide_index=True,
+        height=TABLE_ROW * (len(areas) + 1) + 3,  # every area, with no scroll inside the table
         column_config={
             "area": "Area",
             "statements": st.column_config.NumberColumn("Statements"),
@@ -83,6 +90,6 @@ def show_round_progress(store: Store, assessment_round: Round) -> None:
                 "Possible answers", help="Statements in the area times the self-assessors who "
                 "have taken part."),
             "completeness": st.column_config.ProgressColumn(
-                "Share answered", format="percent", min_value=0.0, max_value=1.0),
+                "Share answered", format="%d%%", min_value=0, max_value=100),
         },
     )
