@@ -27,11 +27,11 @@ test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest
 
 # `make bench` includes the load figures at quick sizes; this runs them alone at full sizes.
-bench: $(VENV)/.installed-app
-	$(BIN)/python -m collab_assess.bench
+bench: $(VENV)/.installed-test
+	$(BIN)/python -m benchmarks.bench
 
-bench-load: $(VENV)/.installed-app
-	$(BIN)/python -m collab_assess.bench_load
+bench-load: $(VENV)/.installed-test
+	$(BIN)/python -m benchmarks.load
 
 demo: $(VENV)/.installed-app
 	$(BIN)/collab-assess demo

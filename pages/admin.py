@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from collab_assess.backups import (
+from collab_assess.operations.backups import (
     MAX_UPLOAD_MB,
     Snapshot,
     automatic_snapshots,

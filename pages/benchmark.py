@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from collab_assess.baseline import load_baseline
-from collab_assess.benchmark_charts import (
+from collab_assess.benchmark.charts import (
     area_distribution_chart,
     area_heatmap,
     stage_share_chart,
     trend_chart,
 )
-from collab_assess.benchmark_view import benchmark_excel, table_csv
+from collab_assess.benchmark.view import benchmark_excel, table_csv
+from collab_assess.content.baseline import load_baseline
 from collab_assess.text import as_text
 from pages.widgets.benchmark_filters import show_filters
 from pages.widgets.context import app_store, cached_benchmark_view, keep_choices_in_address_bar

@@ -7,7 +7,9 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from collab_assess.models import (
+from collab_assess.content.reference import ORGANISATION_TYPES
+from collab_assess.operations.setup import default_round_label, icss_outside_region
+from collab_assess.store.inputs import (
     LABEL_MAX,
     NAME_MAX,
     CollaborativeProfile,
@@ -15,11 +17,8 @@ from collab_assess.models import (
     RoundInput,
     validated,
 )
-from collab_assess.reference import ORGANISATION_TYPES
-from collab_assess.setup import default_round_label, icss_outside_region
 from collab_assess.text import as_text
 from pages.widgets.context import (
-    link_to,
     SELF_ASSESSMENT_PAGE,
     actor,
     app_store,
@@ -27,6 +26,7 @@ from pages.widgets.context import (
     flash,
     form_key,
     keep_choices_in_address_bar,
+    link_to,
     require_collaborative,
     round_picker,
     save_and_rerun,

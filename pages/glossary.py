@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from collab_assess.glossary import glossary
+from collab_assess.content.glossary import glossary
 from pages.widgets.context import (
     app_store,
     current_collaborative,

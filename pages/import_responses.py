@@ -18,16 +18,16 @@ from collab_assess.errors import CollabAssessError, InputError
 from collab_assess.exchange.cells import ROLES
 from collab_assess.exchange.importing import plan_import, rounds_in_file
 from collab_assess.exchange.mapping import RESPONSES, target_label, target_options
-from collab_assess.exchange.plan import ImportPlan, Repeats
 from collab_assess.exchange.reading import MAX_IMPORT_BYTES, ReadTable, read_table
+from collab_assess.store.import_plan import ImportPlan, Repeats
 from collab_assess.text import as_text
 from pages.widgets.context import (
-    link_to,
     COLLABORATIVE_PAGE,
     RESULTS_PAGE,
     actor,
     app_store,
     keep_choices_in_address_bar,
+    link_to,
     require_collaborative,
     round_picker,
     show_demo_warning,

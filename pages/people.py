@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from collab_assess.access.identity import ROLE_HELP, ROLE_NAMES, Mode, Role
+from collab_assess.access.identity import Mode
+from collab_assess.store.grants import ROLE_HELP, ROLE_NAMES, Role
 from collab_assess.store.roles import EMAIL_MAX
 from collab_assess.text import as_text
 from pages.widgets.context import (

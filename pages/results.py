@@ -6,11 +6,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from collab_assess.anonymity import SMALL_ROUND_NOTE
-from collab_assess.baseline import load_baseline
-from collab_assess.board_questions import board_answers
-from collab_assess.benchmark import PeerGroup, compare_with_baseline, position_in_words
-from collab_assess.charts import (
+from collab_assess.assessment.board_questions import board_answers
+from collab_assess.assessment.charts import (
     area_chart,
     area_figures,
     baseline_chart,
@@ -22,7 +19,8 @@ from collab_assess.charts import (
     role_heatmap,
     stage_name,
 )
-from collab_assess.results import (
+from collab_assess.assessment.participation import THIN_AREA_SHARE
+from collab_assess.assessment.results import (
     MANY_TIED,
     MIN_GROUP_SIZE,
     OTHER_ROLES,
@@ -38,9 +36,12 @@ from collab_assess.results import (
     tied_beyond,
     weakest_statements,
 )
-from collab_assess.next_steps import next_steps_for
-from collab_assess.participation import THIN_AREA_SHARE
-from collab_assess.scale import (
+from collab_assess.assessment.scoring import INFORMATION_GAP_SHARE
+from collab_assess.benchmark.peers import compare_with_baseline, position_in_words
+from collab_assess.content.anonymity import SMALL_ROUND_NOTE
+from collab_assess.content.baseline import load_baseline
+from collab_assess.content.next_steps import next_steps_for
+from collab_assess.content.scale import (
     AREA_PLACES,
     ON_THE_LINE,
     STATEMENT_PLACES,
@@ -49,16 +50,16 @@ from collab_assess.scale import (
     percent_text,
     score_text,
 )
-from collab_assess.scoring import INFORMATION_GAP_SHARE
+from collab_assess.store.peer_comparison import PeerGroup
 from collab_assess.text import as_text
 from pages.widgets.actions_table import show_actions
 from pages.widgets.board_questions import show_board_questions
 from pages.widgets.context import (
-    link_to,
     SELF_ASSESSMENT_PAGE,
     app_store,
     cached_peer_comparison,
     keep_choices_in_address_bar,
+    link_to,
     require_collaborative,
     round_picker,
     show_demo_warning,

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from collab_assess.models import NAME_MAX, RespondentInput, validated
+from collab_assess.assessment.walk import progress, rating_guide, resume_step, unanswered
+from collab_assess.content.reference import RESPONDENT_ROLES
+from collab_assess.store.inputs import NAME_MAX, RespondentInput, validated
 from collab_assess.text import as_text
-from collab_assess.reference import RESPONDENT_ROLES
-from collab_assess.walk import progress, rating_guide, resume_step, unanswered
 from pages.widgets.answer_widgets import show_stage_question, show_statement
 from pages.widgets.context import (
-    link_to,
     COLLABORATIVE_PAGE,
     RESULTS_PAGE,
     accept_invitation,
@@ -22,6 +21,7 @@ from pages.widgets.context import (
     current_respondent,
     flash,
     keep_choices_in_address_bar,
+    link_to,
     require_collaborative,
     resume_from_address,
     round_picker,

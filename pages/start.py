@@ -7,12 +7,11 @@ from datetime import date
 import streamlit as st
 
 from collab_assess.errors import CollabAssessError
-from collab_assess.models import NAME_MAX, ActorInput, validated
-from collab_assess.setup import set_up_collaborative
+from collab_assess.operations.setup import set_up_collaborative
+from collab_assess.store.inputs import NAME_MAX, ActorInput, validated
 from collab_assess.text import as_text
 from pages.widgets.context import (
     BENCHMARK_PAGE,
-    link_to,
     COLLABORATIVE_PAGE,
     RESULTS_PAGE,
     SELF_ASSESSMENT_PAGE,
@@ -26,6 +25,7 @@ from pages.widgets.context import (
     current_collaborative,
     flash,
     keep_choices_in_address_bar,
+    link_to,
     show_flash,
     show_sidebar,
 )

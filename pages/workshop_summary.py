@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import streamlit as st
 
+from collab_assess.content.anonymity import MIN_GROUP_SIZE
 from collab_assess.text import as_text
-from collab_assess.anonymity import MIN_GROUP_SIZE
-from collab_assess.workshop_summary import summary_csv, summary_for_screen, workshop_summary
+from collab_assess.workshop.summary import summary_csv, summary_for_screen, workshop_summary
 from pages.widgets.context import (
-    link_to,
     WORKSHOP_PAGE,
     app_store,
     keep_choices_in_address_bar,
+    link_to,
     require_collaborative,
     show_sidebar,
 )

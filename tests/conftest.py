@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from collab_assess.bank import QuestionBank
-from collab_assess.models import CollaborativeProfile, RespondentInput, RoundInput
+from collab_assess.content.bank import QuestionBank
 from collab_assess.store import DB_ENV_VAR, Store
+from collab_assess.store.inputs import CollaborativeProfile, RespondentInput, RoundInput
 from tests.factories import bank_data
 
 

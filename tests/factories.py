@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collab_assess.models import AnswerInput
+from collab_assess.store.inputs import AnswerInput
 
 SMALL_AREAS = ("PB", "SG", "DS")
 

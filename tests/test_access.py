@@ -9,7 +9,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from collab_assess.access.identity import Caller, Grant, Role
+from collab_assess.access.identity import Caller
 from collab_assess.access.navigation import PageName, pages_for
 from collab_assess.access.scoped_store import AccessDenied, ScopedStore
 from collab_assess.access.settings import (
@@ -18,7 +18,9 @@ from collab_assess.access.settings import (
     read_deployment,
 )
 from collab_assess.errors import InputError, NotFoundError
-from collab_assess.models import (
+from collab_assess.store import RoundFilter, Store
+from collab_assess.store.grants import Grant, Role
+from collab_assess.store.inputs import (
     ActionInput,
     ActionStatusInput,
     AnswerChange,
@@ -29,7 +31,6 @@ from collab_assess.models import (
     RoundInput,
     WorkshopInput,
 )
-from collab_assess.store import RoundFilter, Store
 from tests.factories import answer
 
 LEAD = "lead@north.example"
@@ -404,7 +405,7 @@ def test_a_grant_and_its_revoke_are_in_the_audit_log(store, two):
 
 def test_roles_are_given_listed_and_taken_away_from_the_command_line(db_path, two, store,
                                                                      capsys):
-    from collab_assess.cli import main
+    from collab_assess.operations.cli import main
 
     store.close()  # the command opens the file itself
     db = ["--db", str(db_path)]

@@ -9,10 +9,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import pages.widgets.context as context
-from collab_assess.access.identity import Role
-from collab_assess.bank import load_current_bank
-from collab_assess.models import CollaborativeProfile, RespondentInput, RoundInput
+from collab_assess.content.bank import load_current_bank
 from collab_assess.store import Store
+from collab_assess.store.grants import Role
+from collab_assess.store.inputs import CollaborativeProfile, RespondentInput, RoundInput
 from tests.factories import answer
 from tests.test_pages import APP, TIMEOUT, texts
 
@@ -199,8 +199,9 @@ def test_only_admins_are_offered_the_admin_pages(shared, monkeypatch):
 @pytest.mark.parametrize("email, role", [("lead@x.org", Role.LEAD), ("facilitator@x.org",
                                           Role.FACILITATOR), ("region@x.org", Role.REGIONAL)])
 def test_every_page_a_role_is_offered_works_for_it(shared, monkeypatch, app_db, email, role):
-    from collab_assess.access.identity import Caller, Grant
+    from collab_assess.access.identity import Caller
     from collab_assess.access.navigation import pages_for
+    from collab_assess.store.grants import Grant
 
     key = "south" if role is Role.REGIONAL else "north"
     store = Store(app_db)

@@ -7,14 +7,14 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from collab_assess.backups import (
+from collab_assess.operations.backups import (
     BEFORE_RESTORE,
     ON_DEMAND,
     list_snapshots,
     start_automatic_snapshots,
 )
-from collab_assess.models import CollaborativeProfile
 from collab_assess.store import Store
+from collab_assess.store.inputs import CollaborativeProfile
 from collab_assess.store.shared import shared_store
 from tests.test_pages import assert_no_exception, texts
 

@@ -16,24 +16,27 @@ from datetime import date, timedelta
 import pandas as pd
 import pytest
 
-from collab_assess.access.identity import Caller, Grant, Role
+from collab_assess.access.identity import Caller
 from collab_assess.access.scoped_store import AccessDenied, ScopedStore
-from collab_assess.anonymity import MIN_GROUP_SIZE, PeerPosition, peer_position
-from collab_assess.bank import QuestionBank
-from collab_assess.benchmark import PeerGroup, peer_comparison, position_among_peers
-from collab_assess.models import (
+from collab_assess.assessment.results import round_results
+from collab_assess.benchmark.peers import position_among_peers
+from collab_assess.content.anonymity import MIN_GROUP_SIZE, PeerPosition, peer_position
+from collab_assess.content.bank import QuestionBank
+from collab_assess.content.scale import Level
+from collab_assess.content.workshop_phases import Move
+from collab_assess.report import NothingToReport, build_board_report
+from collab_assess.store import Store
+from collab_assess.store.grants import Grant, Role
+from collab_assess.store.inputs import (
     AnswerChange,
     CollaborativeProfile,
     RespondentInput,
     RoundInput,
     WorkshopInput,
 )
-from collab_assess.report import NothingToReport, build_board_report
-from collab_assess.results import round_results
-from collab_assess.scale import Level
-from collab_assess.store import Store
-from collab_assess.workshop import CHOICES, Move, Shown, statement_tally
-from collab_assess.workshop_summary import summary_csv, workshop_summary
+from collab_assess.store.peer_comparison import PeerGroup, peer_comparison
+from collab_assess.workshop.summary import summary_csv, workshop_summary
+from collab_assess.workshop.tally import CHOICES, Shown, statement_tally
 from tests.factories import answer
 
 DAY = date(2026, 12, 2)

@@ -7,8 +7,13 @@ from __future__ import annotations
 import pytest
 
 from collab_assess.errors import InputError, NotFoundError, RoundClosedError
-from collab_assess.models import AnswerChange, CollaborativeProfile, RespondentInput, RoundInput
 from collab_assess.store import Store
+from collab_assess.store.inputs import (
+    AnswerChange,
+    CollaborativeProfile,
+    RespondentInput,
+    RoundInput,
+)
 from tests.factories import answer
 
 
@@ -115,7 +120,7 @@ def test_participation_counts_joined_started_and_finished_by_role(
 def test_a_respondent_with_the_longest_name_and_organisation_can_still_answer(
     store: Store, open_round: int
 ):
-    from collab_assess.models import NAME_MAX
+    from collab_assess.store.inputs import NAME_MAX
 
     person = store.add_respondent(open_round, RespondentInput(
         role="Non-executive director", organisation="O" * NAME_MAX, display_name="N" * NAME_MAX))

@@ -14,26 +14,28 @@ import openpyxl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from collab_assess.audit_export import (
+from collab_assess.content.bank import QuestionBank, load_banks
+from collab_assess.content.workshop_phases import Move
+from collab_assess.errors import InputError, RoundClosedError
+from collab_assess.exchange.audit_export import (
     AUDIT_COLUMNS,
     ENTRIES_SHEET,
     audit_csv,
     audit_export,
     audit_xlsx,
 )
-from collab_assess.backups import (
+from collab_assess.exchange.importing import prepare_import
+from collab_assess.operations.backups import (
     back_up_now,
     list_snapshots,
     restore_database,
     restore_into,
     restore_upload,
 )
-from collab_assess.bank import QuestionBank, load_banks
-from collab_assess.cli import main
-from collab_assess.demo import generate_demo
-from collab_assess.errors import InputError, RoundClosedError
-from collab_assess.exchange.importing import prepare_import
-from collab_assess.models import (
+from collab_assess.operations.cli import main
+from collab_assess.operations.demo import generate_demo
+from collab_assess.store import Store, utc_now
+from collab_assess.store.inputs import (
     ActionInput,
     ActionStatusInput,
     AnswerChange,
@@ -45,9 +47,7 @@ from collab_assess.models import (
     StageInput,
     WorkshopInput,
 )
-from collab_assess.store import Store, utc_now
 from collab_assess.store.workshops import VotingClosedError
-from collab_assess.workshop import Move
 from tests.factories import answer
 from tests.test_pages import assert_no_exception
 
@@ -619,7 +619,7 @@ def test_the_widget_shows_the_log_filters_it_and_offers_both_downloads(widget):
 
 
 def test_each_entry_says_in_words_what_changed():
-    from collab_assess.audit_export import changes_in_words
+    from collab_assess.exchange.audit_export import changes_in_words
 
     answer = '{"level": %d, "note": "", "respondent_id": 4, "statement_id": "PB-1"}'
     assert changes_in_words(answer % 2, answer % 3) == "PB-1: level: 2 → 3"
@@ -636,8 +636,8 @@ def test_the_export_carries_each_change_in_words(store):
 
     import openpyxl
 
-    from collab_assess.audit_export import audit_export, audit_xlsx
-    from collab_assess.models import CollaborativeProfile
+    from collab_assess.exchange.audit_export import audit_export, audit_xlsx
+    from collab_assess.store.inputs import CollaborativeProfile
 
     collaborative = store.create_collaborative(CollaborativeProfile(name="Words"), "setter")
     store.update_collaborative(collaborative, CollaborativeProfile(name="Words Two"), "setter")

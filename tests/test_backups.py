@@ -20,8 +20,12 @@ import duckdb
 import pandas as pd
 import pytest
 
-from collab_assess import backups
-from collab_assess.backups import (
+from collab_assess.assessment.results import round_results
+from collab_assess.content.bank import QuestionBank, load_banks
+from collab_assess.content.workshop_phases import Move
+from collab_assess.errors import NotFoundError
+from collab_assess.operations import backups
+from collab_assess.operations.backups import (
     BEFORE_RESTORE,
     DAILY,
     ON_DEMAND,
@@ -41,11 +45,9 @@ from collab_assess.backups import (
     start_automatic_snapshots,
     take_snapshot,
 )
-from collab_assess.bank import QuestionBank, load_banks
-from collab_assess.demo import demo_banks, generate_demo
-from collab_assess.errors import NotFoundError
-from collab_assess.migrations import LATEST_VERSION, MIGRATIONS, SCHEMA_VERSION_TABLE
-from collab_assess.models import (
+from collab_assess.operations.demo import demo_banks, generate_demo
+from collab_assess.store import Store
+from collab_assess.store.inputs import (
     ActionInput,
     ActionStatusInput,
     AnswerChange,
@@ -55,9 +57,7 @@ from collab_assess.models import (
     RoundInput,
     WorkshopInput,
 )
-from collab_assess.results import round_results
-from collab_assess.store import Store
-from collab_assess.workshop import Move
+from collab_assess.store.migrations import LATEST_VERSION, MIGRATIONS, SCHEMA_VERSION_TABLE
 from tests.factories import answer, bank_data
 
 ROOT = Path(__file__).resolve().parent.parent

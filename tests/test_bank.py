@@ -10,14 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from collab_assess.bank import (
+from collab_assess.content.bank import (
     BANK_DIRECTORY,
     QuestionBank,
     load_banks,
     load_current_bank,
     parse_bank,
 )
-from collab_assess.baseline import load_baseline
+from collab_assess.content.baseline import load_baseline
 from collab_assess.errors import BankError
 from tests.factories import bank_data
 

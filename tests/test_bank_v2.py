@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from collab_assess import reference
-from collab_assess.bank import BANK_DIRECTORY, QuestionBank, load_bank_file, load_banks
-from collab_assess.models import CollaborativeProfile, RespondentInput, RoundInput
+from collab_assess.assessment.walk import evidence_prompt, rating_guide
+from collab_assess.content import reference
+from collab_assess.content.bank import BANK_DIRECTORY, QuestionBank, load_bank_file, load_banks
 from collab_assess.store import Store
-from collab_assess.walk import evidence_prompt, rating_guide
+from collab_assess.store.inputs import CollaborativeProfile, RespondentInput, RoundInput
 from tests.factories import answer
 from tests.test_pages import APP, TIMEOUT, texts
 

@@ -3,10 +3,10 @@ imports cleanly, so the bench measures a real import rather than a refusal."""
 
 from __future__ import annotations
 
-from collab_assess.bank import load_current_bank
-from collab_assess.bench_exchange import forms_style_survey
+from benchmarks.exchange import forms_style_survey
+from collab_assess.content.bank import load_current_bank
 from collab_assess.exchange.importing import prepare_import
-from collab_assess.models import CollaborativeProfile, RoundInput
+from collab_assess.store.inputs import CollaborativeProfile, RoundInput
 
 
 def test_the_bench_survey_imports_without_a_problem(store):

@@ -7,17 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from collab_assess import bench_load
-from collab_assess.bank import QuestionBank
-from collab_assess.bench_load import (
-    ConflictCountingStore,
-    answer_at_once,
-    new_people,
-    percentile,
-    spread_ms,
-    workshop_alongside,
-)
-from collab_assess.bench_load_server import PageRuns, ServerFigures, walk_steps
+from benchmarks import load as bench_load
+from benchmarks.load import ConflictCountingStore, answer_at_once, workshop_alongside
+from benchmarks.load_server import PageRuns, ServerFigures, walk_steps
+from benchmarks.people import PEOPLE_PER_ROUND, new_people, percentile, spread_ms
+from collab_assess.content.bank import QuestionBank
 
 PEOPLE = 3
 SAVES_EACH = 7
@@ -52,7 +46,7 @@ def test_people_are_spread_a_dozen_to_a_round(load_store, small_bank: QuestionBa
     people = new_people(load_store, small_bank, 25, "Spread")
     rounds = [person.round_id for person in people]
     assert len(set(rounds)) == 3
-    assert max(rounds.count(r) for r in set(rounds)) == bench_load.PEOPLE_PER_ROUND
+    assert max(rounds.count(r) for r in set(rounds)) == PEOPLE_PER_ROUND
 
 
 def test_a_small_workshop_alongside_counts_every_vote(load_store, small_bank: QuestionBank,

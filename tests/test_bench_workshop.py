@@ -8,8 +8,7 @@ import os
 
 import pytest
 
-from collab_assess.bank import QuestionBank
-from collab_assess.bench_workshop import (
+from benchmarks.workshop import (
     CHANGE_EVERY,
     CpuFigures,
     Follow,
@@ -20,6 +19,7 @@ from collab_assess.bench_workshop import (
     visible_after,
     workshop_room,
 )
+from collab_assess.content.bank import QuestionBank
 from collab_assess.store import Store
 
 VOTERS = 6

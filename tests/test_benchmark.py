@@ -7,22 +7,15 @@ from datetime import date, timedelta
 
 import pytest
 
-from collab_assess.bank import QuestionBank
-from collab_assess.baseline import load_baseline
-from collab_assess.anonymity import PeerPosition
-from collab_assess.benchmark import (
-    MIN_PEERS,
-    MIN_PEERS_ENV_VAR,
-    PeerGroup,
-    compare_with_baseline,
-    min_peers,
-    peer_comparison,
-    position_among_peers,
-)
-from collab_assess.models import CollaborativeProfile, RespondentInput, RoundInput
-from collab_assess.results import round_results
-from collab_assess.scale import Level
+from collab_assess.assessment.results import round_results
+from collab_assess.benchmark.peers import compare_with_baseline, position_among_peers
+from collab_assess.content.anonymity import MIN_PEERS, MIN_PEERS_ENV_VAR, PeerPosition, min_peers
+from collab_assess.content.bank import QuestionBank
+from collab_assess.content.baseline import load_baseline
+from collab_assess.content.scale import Level
 from collab_assess.store import Store
+from collab_assess.store.inputs import CollaborativeProfile, RespondentInput, RoundInput
+from collab_assess.store.peer_comparison import PeerGroup, peer_comparison
 from tests.factories import answer, bank_data
 
 EARLY = (Level.EMERGING, Level.DEVELOPING)
@@ -117,7 +110,7 @@ def test_quartiles_and_early_share_on_hand_worked_peers_rounded_as_shown(store, 
 
 
 def test_rounds_on_other_bank_versions_are_compared_on_the_statements_they_share(store, small_bank):
-    from collab_assess.bank import QuestionBank
+    from collab_assess.content.bank import QuestionBank
 
     newer = bank_data(version=2)
     newer["statements"] = [s for s in newer["statements"] if s["id"] != "PB-3"]

@@ -10,10 +10,10 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from collab_assess.bank import QuestionBank
-from collab_assess.benchmark_view import benchmark_excel, benchmark_view, period_label, table_csv
-from collab_assess.models import CollaborativeProfile, RespondentInput, RoundInput, StageInput
+from collab_assess.benchmark.view import benchmark_excel, benchmark_view, period_label, table_csv
+from collab_assess.content.bank import QuestionBank
 from collab_assess.store import RoundFilter, Store
+from collab_assess.store.inputs import CollaborativeProfile, RespondentInput, RoundInput, StageInput
 from tests.factories import answer, bank_data
 from tests.test_pages import APP, TIMEOUT, assert_no_exception, texts
 
@@ -122,7 +122,7 @@ def test_the_downloads_explain_every_column_and_run_no_formulas(store, small_ban
 
 
 def test_the_benchmark_page_filters_and_explains(app_db, small_bank):
-    from collab_assess.bank import load_current_bank
+    from collab_assess.content.bank import load_current_bank
 
     bank = load_current_bank()
     store = Store(app_db)
@@ -146,7 +146,7 @@ def test_the_benchmark_page_filters_and_explains(app_db, small_bank):
 
 
 def test_results_compare_with_a_chosen_peer_group_naming_no_peer(app_db):
-    from collab_assess.bank import load_current_bank
+    from collab_assess.content.bank import load_current_bank
 
     bank = load_current_bank()
     store = Store(app_db)
@@ -161,7 +161,7 @@ def test_results_compare_with_a_chosen_peer_group_naming_no_peer(app_db):
     assert_no_exception(page)
     assert "the middle half of 5 peer collaboratives" in texts(page.markdown)
     assert not any("London peer" in text for text in (texts(page.markdown), texts(page.caption)))
-    from collab_assess.benchmark import PeerGroup
+    from collab_assess.store.peer_comparison import PeerGroup
 
     next(box for box in page.selectbox if box.label == "Compare with").select(
         PeerGroup.SAME_REGION).run()

@@ -7,13 +7,13 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from collab_assess.bank import BANK_DIRECTORY, QuestionBank, load_bank_file, load_banks
-from collab_assess.board_questions import HEADING, board_answers
-from collab_assess.models import CollaborativeProfile, RespondentInput, RoundInput
-from collab_assess.next_steps import next_step, next_steps_for
-from collab_assess.results import round_results
-from collab_assess.scale import Level
+from collab_assess.assessment.board_questions import HEADING, board_answers
+from collab_assess.assessment.results import round_results
+from collab_assess.content.bank import BANK_DIRECTORY, QuestionBank, load_bank_file, load_banks
+from collab_assess.content.next_steps import next_step, next_steps_for
+from collab_assess.content.scale import Level
 from collab_assess.store import Store
+from collab_assess.store.inputs import CollaborativeProfile, RespondentInput, RoundInput
 from tests.factories import answer
 from tests.test_bank import guided_bank_data
 from tests.test_pages import results_page_on, texts
@@ -178,7 +178,7 @@ def test_the_page_stays_free_of_raw_html(on_v2):
 
 
 def test_the_number_of_statements_behind_an_answer_reads_as_words():
-    from collab_assess.board_questions import statements_counted
+    from collab_assess.assessment.board_questions import statements_counted
 
     assert statements_counted(2, 2) == "both statements"
     assert statements_counted(3, 3) == "all 3 statements"

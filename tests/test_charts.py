@@ -8,13 +8,13 @@ import json
 import pandas as pd
 import pytest
 
-from collab_assess.charts import (
+from collab_assess.assessment.charts import (
     BAND_FILLS,
     EARLY_COLOUR,
     EMPTY_CELL,
+    GREYS_APART,
     INK,
     LATER_COLOUR,
-    GREYS_APART,
     LEVEL_COLOURS,
     LEVEL_INKS,
     TOO_FEW,
@@ -33,7 +33,7 @@ from collab_assess.charts import (
     role_heatmap,
     wrapped_heading,
 )
-from collab_assess.scale import Level
+from collab_assess.content.scale import Level
 
 AREAS = pd.DataFrame({"area_id": ["PB", "DS"],
                       "area": ["Peer support and mutual accountability", "Data sharing"],

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from collab_assess.cli import COMMANDS, main
-from collab_assess.migrations import LATEST_VERSION
+from collab_assess.operations.cli import COMMANDS, main
 from collab_assess.store import Store
+from collab_assess.store.migrations import LATEST_VERSION
 from tests.factories import bank_data
 from tests.test_bank import to_toml
 
@@ -39,7 +39,7 @@ def test_demo_loads_once_and_remove_demo_takes_it_all_away(tmp_path: Path, capsy
 
 
 def test_demo_if_empty_leaves_a_database_with_real_data_alone(tmp_path: Path, capsys):
-    from collab_assess.models import CollaborativeProfile
+    from collab_assess.store.inputs import CollaborativeProfile
 
     db = tmp_path / "real.duckdb"
     store = Store(db)
@@ -52,7 +52,12 @@ def test_demo_if_empty_leaves_a_database_with_real_data_alone(tmp_path: Path, ca
 
 def test_remove_demo_also_takes_away_workshops_and_actions_run_on_demo_rounds(tmp_path: Path,
                                                                             capsys):
-    from collab_assess.models import ActionInput, ActionStatusInput, RespondentInput, WorkshopInput
+    from collab_assess.store.inputs import (
+        ActionInput,
+        ActionStatusInput,
+        RespondentInput,
+        WorkshopInput,
+    )
 
     db = str(tmp_path / "workshops.duckdb")
     run(capsys, "demo", "--db", db)
@@ -73,7 +78,7 @@ def test_remove_demo_also_takes_away_workshops_and_actions_run_on_demo_rounds(tm
 
 
 def test_remove_demo_keeps_real_collaboratives(tmp_path: Path, capsys):
-    from collab_assess.models import CollaborativeProfile
+    from collab_assess.store.inputs import CollaborativeProfile
 
     db = str(tmp_path / "mixed.duckdb")
     run(capsys, "demo", "--db", db)

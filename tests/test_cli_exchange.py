@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from collab_assess.bank import load_current_bank
-from collab_assess.cli import main
-from collab_assess.models import CollaborativeProfile, RoundInput
+from collab_assess.content.bank import load_current_bank
+from collab_assess.operations.cli import main
 from collab_assess.store import Store
+from collab_assess.store.inputs import CollaborativeProfile, RoundInput
 from tests.test_cli import run
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

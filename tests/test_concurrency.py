@@ -6,9 +6,9 @@ import threading
 
 import pandas as pd
 
-from collab_assess.bank import QuestionBank
-from collab_assess.models import RespondentInput
+from collab_assess.content.bank import QuestionBank
 from collab_assess.store import Store
+from collab_assess.store.inputs import RespondentInput
 from tests.factories import answer
 
 WORKSHOP_SIZE = 40
@@ -117,7 +117,7 @@ def test_reads_during_writes_never_see_a_half_saved_answer(store: Store, open_ro
 
 def test_two_people_creating_the_same_collaborative_at_once_get_one(store: Store):
     from collab_assess.errors import InputError
-    from collab_assess.models import CollaborativeProfile
+    from collab_assess.store.inputs import CollaborativeProfile
 
     outcomes: list[str] = []
 

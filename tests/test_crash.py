@@ -14,8 +14,8 @@ from tests.factories import bank_data
 WRITER = textwrap.dedent(
     """
     import sys
-    from collab_assess.bank import QuestionBank
-    from collab_assess.models import AnswerInput, CollaborativeProfile, RespondentInput, RoundInput
+    from collab_assess.content.bank import QuestionBank
+    from collab_assess.store.inputs import AnswerInput, CollaborativeProfile, RespondentInput, RoundInput
     from collab_assess.store import Store
 
     store = Store(sys.argv[1])

@@ -10,18 +10,20 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from collab_assess import reference
-from collab_assess.bank import QuestionBank
-from collab_assess.demo import (
+from collab_assess.assessment.scoring import area_scores, overall_scores, statement_scores
+from collab_assess.content import reference
+from collab_assess.content.bank import QuestionBank
+from collab_assess.content.scale import HIGHEST_LEVEL, LOWEST_LEVEL, Level, Unscored
+from collab_assess.errors import BankError
+from collab_assess.operations.demo import (
     DEMO_PREFIX,
     DEMO_SEED,
     OPEN_LATEST_SHARE,
-    DemoDataset,
     demo_banks,
     generate_demo,
 )
-from collab_assess.errors import BankError
-from collab_assess.models import (
+from collab_assess.store.demo_data import DemoDataset
+from collab_assess.store.inputs import (
     AnswerInput,
     CollaborativeProfile,
     MemberInput,
@@ -30,8 +32,6 @@ from collab_assess.models import (
     StageInput,
     validated,
 )
-from collab_assess.scale import HIGHEST_LEVEL, LOWEST_LEVEL, Level, Unscored
-from collab_assess.scoring import area_scores, overall_scores, statement_scores
 
 AREAS = ("PB", "PD", "SG", "PS", "JW", "QI", "RE", "CL", "PC", "DS", "DI")
 ENABLERS = {"RE", "CL", "PC", "DS", "DI"}
@@ -479,7 +479,7 @@ def test_a_bank_with_unfamiliar_areas_still_gets_every_statement_answered() -> N
 
 
 def test_the_real_question_bank_gives_a_calibrated_demo() -> None:
-    from collab_assess.bank import load_current_bank
+    from collab_assess.content.bank import load_current_bank
 
     try:
         real = load_current_bank()
@@ -553,7 +553,7 @@ def test_the_earlier_bank_must_be_older(two_banks: dict[int, QuestionBank]) -> N
 
 
 def test_the_real_banks_give_a_calibrated_two_version_demo() -> None:
-    from collab_assess.bank import load_banks
+    from collab_assess.content.bank import load_banks
 
     banks = load_banks()
     current, earlier = demo_banks(banks)
@@ -573,8 +573,8 @@ def test_demo_banks_picks_the_newest_and_the_one_it_maps_from() -> None:
 
 
 def test_the_demo_command_loads_rounds_on_both_bank_versions(tmp_path) -> None:
-    from collab_assess.bank import load_banks
-    from collab_assess.cli import main
+    from collab_assess.content.bank import load_banks
+    from collab_assess.operations.cli import main
     from collab_assess.store import Store
 
     db = tmp_path / "demo.duckdb"

@@ -11,7 +11,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from collab_assess.bank import QuestionBank
+from collab_assess.assessment.results import round_results
+from collab_assess.content.bank import QuestionBank
 from collab_assess.exchange.export import (
     ANSWER_COLUMNS,
     DEMO_WARNING,
@@ -23,7 +24,8 @@ from collab_assess.exchange.export import (
     export_xlsx,
 )
 from collab_assess.exchange.export_sheets import Sheet, csv_bytes, xlsx_bytes
-from collab_assess.models import (
+from collab_assess.store import Store
+from collab_assess.store.inputs import (
     ActionInput,
     AnswerChange,
     CollaborativeProfile,
@@ -32,8 +34,6 @@ from collab_assess.models import (
     RoundInput,
     StageInput,
 )
-from collab_assess.results import round_results
-from collab_assess.store import Store
 from tests.factories import answer
 
 EXPECTED_ANSWER_COLUMNS = [

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from collab_assess.glossary import TERMS, Citation, find_terms, glossary, lookup, one_line
+from collab_assess.content.glossary import TERMS, Citation, find_terms, glossary, lookup, one_line
 from tests.test_originality import RUN_LENGTH, runs
 
 REPO = Path(__file__).resolve().parents[1]
@@ -154,8 +154,9 @@ def test_the_glossary_page_shows_every_term_under_its_own_heading(app_db):
 
 
 def test_the_glossary_is_in_the_navigation_under_help_for_everyone_with_access(app_db):
-    from collab_assess.access.identity import Caller, Grant, Role
+    from collab_assess.access.identity import Caller
     from collab_assess.access.navigation import SECTIONS, PageName, pages_for
+    from collab_assess.store.grants import Grant, Role
 
     assert (PageName.GLOSSARY, "Glossary") in [entry[:2] for entry in SECTIONS["Help"]]
     assert (REPO / "pages" / f"{PageName.GLOSSARY.value}.py").is_file()

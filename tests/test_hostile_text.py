@@ -24,12 +24,14 @@ import openpyxl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from collab_assess.bank import load_current_bank
-from collab_assess.benchmark_charts import area_heatmap
-from collab_assess.benchmark_view import benchmark_excel, benchmark_view, table_csv
+from collab_assess.benchmark.charts import area_heatmap
+from collab_assess.benchmark.view import benchmark_excel, benchmark_view, table_csv
+from collab_assess.content.bank import load_current_bank
 from collab_assess.errors import InputError
 from collab_assess.exchange.export import collaborative_export, export_csv_zip, export_xlsx
-from collab_assess.models import (
+from collab_assess.report import build_board_report, report_html, report_pdf
+from collab_assess.store import DB_ENV_VAR, RoundFilter, Store
+from collab_assess.store.inputs import (
     LABEL_MAX,
     NAME_MAX,
     ActionInput,
@@ -42,10 +44,8 @@ from collab_assess.models import (
     WorkshopInput,
     validated,
 )
-from collab_assess.report import build_board_report, report_html, report_pdf
-from collab_assess.store import DB_ENV_VAR, RoundFilter, Store
 from collab_assess.text import FORMULA_STARTS
-from collab_assess.workshop_summary import summary_csv, workshop_summary
+from collab_assess.workshop.summary import summary_csv, workshop_summary
 from tests.factories import answer
 from tests.test_pages import APP, TIMEOUT, shown
 

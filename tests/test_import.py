@@ -13,14 +13,18 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from collab_assess.bank import QuestionBank, load_banks
+from collab_assess.content.bank import QuestionBank, load_banks
+from collab_assess.content.codes import normalise_resume_code
+from collab_assess.content.scale import Unscored
 from collab_assess.errors import InputError, RoundClosedError
 from collab_assess.exchange.cells import BadValue, Choice, match_role, parse_choice, unescaped
 from collab_assess.exchange.importing import plan_import, prepare_import, rounds_in_file
 from collab_assess.exchange.mapping import ANSWER_COLUMNS, Field, holds_levels, statement_id_in
-from collab_assess.exchange.plan import Repeats
 from collab_assess.exchange.reading import MAX_IMPORT_BYTES, ImportFileError, read_table
-from collab_assess.models import (
+from collab_assess.store import Store
+from collab_assess.store.import_plan import Repeats
+from collab_assess.store.imports import ImportRecords
+from collab_assess.store.inputs import (
     NAME_MAX,
     NOTE_MAX,
     AnswerChange,
@@ -28,10 +32,6 @@ from collab_assess.models import (
     RespondentInput,
     RoundInput,
 )
-from collab_assess.resume_code import normalise_resume_code
-from collab_assess.scale import Unscored
-from collab_assess.store import Store
-from collab_assess.store.imports import ImportRecords
 from tests.factories import answer
 from tests.fixtures.build import PEOPLE, csv_bytes, forms_table, xlsx_bytes
 
@@ -786,6 +786,8 @@ def test_the_export_round_trips_through_its_workbook_and_its_zip(store, round_id
                                                                  collaborative):
     from collab_assess.exchange.export import (
         ANSWER_COLUMNS as EXPORTED,
+    )
+    from collab_assess.exchange.export import (
         collaborative_export,
         export_csv_zip,
         export_xlsx,

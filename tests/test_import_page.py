@@ -12,9 +12,9 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from collab_assess.bank import load_banks
-from collab_assess.models import CollaborativeProfile, RoundInput
+from collab_assess.content.bank import load_banks
 from collab_assess.store import Store
+from collab_assess.store.inputs import CollaborativeProfile, RoundInput
 from tests.fixtures.build import csv_bytes
 from tests.test_import import LONG, long_answers_rows
 from tests.test_pages import assert_no_exception, shown, texts

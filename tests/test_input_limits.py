@@ -11,12 +11,13 @@ from annotated_types import MaxLen
 from pydantic import BaseModel, StringConstraints
 from streamlit.testing.v1 import AppTest
 
-from collab_assess import models
-from collab_assess.backups import BackupError, restore_upload
-from collab_assess.bank import load_current_bank
+from collab_assess.content.bank import load_current_bank
 from collab_assess.errors import InputError
 from collab_assess.exchange.reading import MAX_IMPORT_BYTES
-from collab_assess.models import (
+from collab_assess.operations.backups import BackupError, restore_upload
+from collab_assess.store import Store
+from collab_assess.store import inputs as models
+from collab_assess.store.inputs import (
     ACTION_MAX,
     ID_MAX,
     LABEL_MAX,
@@ -29,7 +30,6 @@ from collab_assess.models import (
     WorkshopInput,
     validated,
 )
-from collab_assess.store import Store
 from tests.factories import answer
 from tests.test_pages import APP, TIMEOUT, assert_no_exception
 
@@ -220,7 +220,7 @@ def test_the_import_uploader_states_and_enforces_its_limit(everything):
 
 
 def test_the_restore_uploader_states_and_enforces_its_limit(everything):
-    from collab_assess.backups import MAX_UPLOAD_MB
+    from collab_assess.operations.backups import MAX_UPLOAD_MB
 
     test = run("admin", {})
     (uploader,) = test.get("file_uploader")
@@ -231,7 +231,7 @@ def test_the_restore_uploader_states_and_enforces_its_limit(everything):
 
 def test_a_restore_over_the_limit_is_refused_before_anything_is_read(store: Store, tmp_path,
                                                                      monkeypatch):
-    monkeypatch.setattr("collab_assess.backups.MAX_UPLOAD_MB", 1)
+    monkeypatch.setattr("collab_assess.operations.backups.MAX_UPLOAD_MB", 1)
     folder = tmp_path / "backups"
     with pytest.raises(BackupError, match="may be up to 1 MB. Nothing was changed"):
         restore_upload(store, b"\0" * (1024 * 1024 + 1), "big.duckdb", replace=True,

@@ -8,16 +8,16 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from collab_assess.bank import QuestionBank
-from collab_assess.models import (
+from collab_assess.assessment.results import round_results, self_described_stage
+from collab_assess.content.bank import QuestionBank
+from collab_assess.store import Store
+from collab_assess.store.inputs import (
     CollaborativeProfile,
     ConsensusInput,
     RespondentInput,
     RoundInput,
     StageInput,
 )
-from collab_assess.results import round_results, self_described_stage
-from collab_assess.store import Store
 from tests.factories import answer
 
 CHOICES = st.one_of(st.integers(1, 4), st.sampled_from(["dont_know", "not_applicable"]), st.none())

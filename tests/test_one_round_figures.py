@@ -19,11 +19,17 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from collab_assess.bank import QuestionBank, load_current_bank
-from collab_assess.benchmark_view import benchmark_view
+from collab_assess.assessment.participation import participation_of
+from collab_assess.assessment.results import round_results
+from collab_assess.benchmark.view import benchmark_view
+from collab_assess.content.bank import QuestionBank, load_current_bank
+from collab_assess.content.scale import AREA_PLACES, score_text, shown_score, stage_of
+from collab_assess.content.workshop_phases import Move
 from collab_assess.exchange.export import collaborative_export, export_csv_zip
 from collab_assess.exchange.importing import prepare_import
-from collab_assess.models import (
+from collab_assess.report import build_board_report, report_html
+from collab_assess.store import RoundFilter, Store
+from collab_assess.store.inputs import (
     AnswerChange,
     AnswerInput,
     CollaborativeProfile,
@@ -31,14 +37,8 @@ from collab_assess.models import (
     RoundInput,
     WorkshopInput,
 )
-from collab_assess.participation import participation_of
-from collab_assess.report import build_board_report, report_html
-from collab_assess.results import round_results
-from collab_assess.scale import AREA_PLACES, score_text, shown_score, stage_of
-from collab_assess.store import RoundFilter, Store
-from collab_assess.workshop import Move
-from collab_assess.workshop_summary import workshop_summary
-from tests.test_pages import results_page_on, texts
+from collab_assess.workshop.summary import workshop_summary
+from tests.test_pages import results_page_on
 
 FIXTURES = Path(__file__).parent / "fixtures"
 TODAY = date(2026, 12, 2)

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from collab_assess import board_questions
-from collab_assess.bank import load_banks
-from collab_assess.baseline import load_baseline
-from collab_assess.reference import DECISION_MECHANISMS, GOVERNANCE_MODELS, RESPONDENT_ROLES
+from collab_assess.assessment import board_questions
+from collab_assess.content.bank import load_banks
+from collab_assess.content.baseline import load_baseline
+from collab_assess.content.reference import DECISION_MECHANISMS, GOVERNANCE_MODELS, RESPONDENT_ROLES
 
 RUN_LENGTH = 7
 SEEDS = Path(__file__).resolve().parent.parent.parent / "shared" / "seeds"

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from collab_assess.bank import BANK_DIR_ENV_VAR, load_current_bank
-from collab_assess.demo import generate_demo
-from collab_assess.models import CollaborativeProfile, RespondentInput, RoundInput
+from collab_assess.content.bank import BANK_DIR_ENV_VAR, load_current_bank
+from collab_assess.operations.demo import generate_demo
 from collab_assess.store import DB_ENV_VAR, Store
+from collab_assess.store.inputs import CollaborativeProfile, RespondentInput, RoundInput
 from collab_assess.text import WORD_JOINER
 from tests.factories import answer, bank_data
 from tests.test_bank import to_toml

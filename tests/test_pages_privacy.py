@@ -9,9 +9,15 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from collab_assess.bank import load_current_bank
-from collab_assess.models import NOTE_MAX, CollaborativeProfile, MemberInput, RespondentInput, RoundInput
+from collab_assess.content.bank import load_current_bank
 from collab_assess.store import Store
+from collab_assess.store.inputs import (
+    NOTE_MAX,
+    CollaborativeProfile,
+    MemberInput,
+    RespondentInput,
+    RoundInput,
+)
 from tests.factories import answer
 from tests.test_pages import APP, TIMEOUT, app, assert_no_exception, reopen, texts
 

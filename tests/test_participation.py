@@ -8,24 +8,24 @@ import pytest
 
 from collab_assess.access.identity import Caller
 from collab_assess.access.scoped_store import AccessDenied, ScopedStore
-from collab_assess.bank import QuestionBank
-from collab_assess.errors import InputError
-from collab_assess.models import (
-    AnswerChange,
-    CollaborativeProfile,
-    RespondentInput,
-    RoundInput,
-    WorkshopInput,
-)
-from collab_assess.participation import (
+from collab_assess.assessment.participation import (
     THIN_AREA_SHARE,
     Headcount,
     area_completeness,
     headcount,
     participation_of,
 )
+from collab_assess.content.bank import QuestionBank
+from collab_assess.content.workshop_phases import Move
+from collab_assess.errors import InputError
 from collab_assess.store import Store
-from collab_assess.workshop import Move
+from collab_assess.store.inputs import (
+    AnswerChange,
+    CollaborativeProfile,
+    RespondentInput,
+    RoundInput,
+    WorkshopInput,
+)
 from tests.factories import answer
 
 

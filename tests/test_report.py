@@ -16,20 +16,9 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from collab_assess.bank import load_banks
-from collab_assess.benchmark import PeerGroup
-from collab_assess.demo import demo_banks, generate_demo
+from collab_assess.content.bank import load_banks
 from collab_assess.errors import CollabAssessError
-from collab_assess.models import (
-    ActionInput,
-    ActionStatusInput,
-    AnswerInput,
-    CollaborativeProfile,
-    ConsensusInput,
-    RespondentInput,
-    RoundInput,
-    StageInput,
-)
+from collab_assess.operations.demo import demo_banks, generate_demo
 from collab_assess.report import (
     NothingToReport,
     build_board_report,
@@ -40,6 +29,17 @@ from collab_assess.report import (
 from collab_assess.report.document import Heading, paragraph
 from collab_assess.report.pdf_layout import ReportPDF
 from collab_assess.store import Store
+from collab_assess.store.inputs import (
+    ActionInput,
+    ActionStatusInput,
+    AnswerInput,
+    CollaborativeProfile,
+    ConsensusInput,
+    RespondentInput,
+    RoundInput,
+    StageInput,
+)
+from collab_assess.store.peer_comparison import PeerGroup
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts" / "report"
 TODAY = date(2026, 3, 20)

@@ -5,9 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from collab_assess.bank import QuestionBank
-from collab_assess.baseline import load_baseline
-from collab_assess.charts import (
+from collab_assess.assessment.charts import (
     EARLY_COLOUR,
     LATER_COLOUR,
     LEVEL_COLOURS,
@@ -15,8 +13,7 @@ from collab_assess.charts import (
     baseline_chart,
     role_heatmap,
 )
-from collab_assess.models import CollaborativeProfile, RespondentInput, RoundInput
-from collab_assess.results import (
+from collab_assess.assessment.results import (
     disagreements,
     information_gaps,
     round_results,
@@ -24,8 +21,11 @@ from collab_assess.results import (
     tied_beyond,
     weakest_statements,
 )
-from collab_assess.scale import Level
+from collab_assess.content.bank import QuestionBank
+from collab_assess.content.baseline import load_baseline
+from collab_assess.content.scale import Level
 from collab_assess.store import Store
+from collab_assess.store.inputs import CollaborativeProfile, RespondentInput, RoundInput
 from tests.factories import answer
 
 
@@ -135,7 +135,7 @@ def test_charts_use_colour_blind_safe_colours():
 
 
 def test_targets_and_evidence_are_gathered_without_names(store: Store, small_bank: QuestionBank):
-    from collab_assess.results import evidence_notes, target_gaps
+    from collab_assess.assessment.results import evidence_notes, target_gaps
 
     collaborative = store.create_collaborative(CollaborativeProfile(name="T"), "t")
     round_id = store.open_round(collaborative, RoundInput(label="R", opens_on="2026-01-01"),

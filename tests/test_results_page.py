@@ -7,11 +7,11 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from collab_assess.bank import load_banks, load_current_bank
-from collab_assess.baseline import load_baseline
-from collab_assess.demo import demo_banks, generate_demo
-from collab_assess.models import CollaborativeProfile, RespondentInput, RoundInput, StageInput
+from collab_assess.content.bank import load_banks, load_current_bank
+from collab_assess.content.baseline import load_baseline
+from collab_assess.operations.demo import demo_banks, generate_demo
 from collab_assess.store import Store
+from collab_assess.store.inputs import CollaborativeProfile, RespondentInput, RoundInput, StageInput
 from tests.factories import answer
 from tests.test_pages import results_page_on, texts
 

@@ -4,20 +4,19 @@ from __future__ import annotations
 
 import math
 
-import pandas as pd
 import pytest
 
-from collab_assess.bank import QuestionBank
-from collab_assess.models import CollaborativeProfile, RespondentInput, RoundInput
-from collab_assess.results import (
+from collab_assess.assessment.results import (
     ANOTHER_ROLE,
     MIN_GROUP_SIZE,
     OTHER_ROLES,
     evidence_notes,
     round_results,
 )
-from collab_assess.small_groups import group_roles
+from collab_assess.assessment.small_groups import group_roles
+from collab_assess.content.bank import QuestionBank
 from collab_assess.store import Store
+from collab_assess.store.inputs import CollaborativeProfile, RespondentInput, RoundInput
 from tests.factories import answer
 
 LEAD, EXEC, NED, TEAM = ("Clinical lead", "Executive director", "Non-executive director",

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import pandas as pd
 
-from collab_assess.bank import QuestionBank
-from collab_assess.results import group_by_area, lowest_tied, round_results, weakest_statements
+from collab_assess.assessment.results import (
+    group_by_area,
+    lowest_tied,
+    round_results,
+    weakest_statements,
+)
+from collab_assess.content.bank import QuestionBank
 from collab_assess.store import Store
 from tests.test_results_and_peers import make_round
 

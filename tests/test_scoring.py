@@ -9,8 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from collab_assess.scale import STAGE_BANDS, Level, describe_bands, score_text, stage_of
-from collab_assess.scoring import (
+from collab_assess.assessment.scoring import (
     DISAGREEMENT_GAP,
     area_scores,
     area_scores_by_group,
@@ -19,6 +18,7 @@ from collab_assess.scoring import (
     split_size,
     statement_scores,
 )
+from collab_assess.content.scale import STAGE_BANDS, Level, describe_bands, score_text, stage_of
 
 STATEMENTS = pd.DataFrame(
     {
@@ -208,7 +208,7 @@ def test_a_score_on_an_edge_is_the_lower_stage_and_a_hair_above_it_the_higher(sc
 def test_the_sql_stage_rule_is_the_same_as_pythons(score, stage):
     import duckdb
 
-    from collab_assess.kept_scores_sql import stage_case
+    from collab_assess.store.kept_scores_sql import stage_case
 
     with duckdb.connect() as connection:
         (sql_stage,) = connection.execute(

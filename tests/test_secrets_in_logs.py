@@ -22,9 +22,14 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from collab_assess.bank import load_current_bank
-from collab_assess.models import CollaborativeProfile, RespondentInput, RoundInput, WorkshopInput
+from collab_assess.content.bank import load_current_bank
 from collab_assess.store import DB_ENV_VAR, Store
+from collab_assess.store.inputs import (
+    CollaborativeProfile,
+    RespondentInput,
+    RoundInput,
+    WorkshopInput,
+)
 from tests.factories import answer
 from tests.test_pages import APP, TIMEOUT
 

@@ -10,28 +10,28 @@ from pathlib import Path
 
 import pytest
 
-from collab_assess.bank import QuestionBank, load_current_bank
+from collab_assess.assessment.participation import participation_of
+from collab_assess.assessment.results import evidence_notes, round_results
+from collab_assess.assessment.small_groups import (
+    MIN_GROUP_SIZE,
+    OTHER_ROLES,
+    group_roles,
+    group_roles_for_counts,
+)
+from collab_assess.content.bank import QuestionBank, load_current_bank
+from collab_assess.content.workshop_phases import Move
 from collab_assess.exchange.export import collaborative_export
-from collab_assess.models import (
+from collab_assess.report import build_board_report
+from collab_assess.report.outline import report_blocks
+from collab_assess.store import Store
+from collab_assess.store.inputs import (
     AnswerChange,
     CollaborativeProfile,
     RespondentInput,
     RoundInput,
     WorkshopInput,
 )
-from collab_assess.report import build_board_report
-from collab_assess.report.outline import report_blocks
-from collab_assess.results import evidence_notes, round_results
-from collab_assess.participation import participation_of
-from collab_assess.small_groups import (
-    ANOTHER_ROLE,
-    MIN_GROUP_SIZE,
-    OTHER_ROLES,
-    group_roles,
-    group_roles_for_counts,
-)
-from collab_assess.store import Store
-from collab_assess.workshop import Move, statement_tally
+from collab_assess.workshop.tally import statement_tally
 from tests.factories import answer
 from tests.test_pages import app, assert_no_exception, texts
 
@@ -41,7 +41,7 @@ LONE_NOTE = "Only the chair has seen the draft"
 
 
 def test_the_threshold_is_three_and_results_use_the_same_one():
-    from collab_assess import results
+    from collab_assess.assessment import results
 
     assert MIN_GROUP_SIZE == 3
     assert results.MIN_GROUP_SIZE is MIN_GROUP_SIZE

@@ -14,11 +14,11 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from collab_assess.bank import QuestionBank, load_banks
-from collab_assess.benchmark_view import COLUMN_NOTES, benchmark_view, table_csv
-from collab_assess.demo import demo_banks, generate_demo
-from collab_assess.models import RespondentInput, RoundInput
+from collab_assess.benchmark.view import COLUMN_NOTES, benchmark_view, table_csv
+from collab_assess.content.bank import QuestionBank, load_banks
+from collab_assess.operations.demo import demo_banks, generate_demo
 from collab_assess.store import RoundFilter, Store
+from collab_assess.store.inputs import RespondentInput, RoundInput
 from tests.factories import answer
 from tests.test_benchmark_view import submitted
 from tests.test_pages import APP, TIMEOUT, assert_no_exception, texts
@@ -123,7 +123,7 @@ def test_the_view_labels_stages_and_directions_and_keeps_raw_scores(climbing, sm
 
 
 def test_scores_in_the_view_are_rounded_to_two_places():
-    from collab_assess.benchmark_view import _moves
+    from collab_assess.benchmark.view import _moves
 
     raw = pd.DataFrame([{"collaborative_id": 1, "collaborative": "A", "region": "London",
                          "from_round": "R1", "from_date": pd.Timestamp("2025-05-01"),
@@ -178,7 +178,7 @@ def test_on_demo_data_more_than_the_last_two_rounds_count(demo_store):
 
 
 def test_the_page_lists_every_move_and_offers_it_as_csv(app_db):
-    from collab_assess.bank import load_current_bank
+    from collab_assess.content.bank import load_current_bank
 
     bank = load_current_bank()
     store = Store(app_db)
@@ -198,7 +198,7 @@ def test_the_page_lists_every_move_and_offers_it_as_csv(app_db):
 
 
 def test_the_page_says_when_nobody_moved(app_db):
-    from collab_assess.bank import load_current_bank
+    from collab_assess.content.bank import load_current_bank
 
     bank = load_current_bank()
     store = Store(app_db)

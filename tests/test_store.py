@@ -11,7 +11,8 @@ import duckdb
 import pandas as pd
 import pytest
 
-from collab_assess.bank import QuestionBank
+from collab_assess.content.bank import QuestionBank
+from collab_assess.content.scale import Level
 from collab_assess.errors import (
     BankError,
     DatabaseError,
@@ -19,8 +20,8 @@ from collab_assess.errors import (
     NotFoundError,
     RoundClosedError,
 )
-from collab_assess.migrations import LATEST_VERSION
-from collab_assess.models import (
+from collab_assess.store import DB_ENV_VAR, Store, default_db_path
+from collab_assess.store.inputs import (
     ActionInput,
     AnswerInput,
     CollaborativeProfile,
@@ -31,8 +32,7 @@ from collab_assess.models import (
     StageInput,
     validated,
 )
-from collab_assess.scale import Level
-from collab_assess.store import DB_ENV_VAR, Store, default_db_path
+from collab_assess.store.migrations import LATEST_VERSION
 from tests.factories import answer, bank_data
 
 
@@ -51,8 +51,7 @@ def test_reopening_does_not_migrate_twice(db_path: Path):
 def test_a_new_migration_runs_once_on_an_existing_database_and_keeps_its_data(
     db_path: Path, monkeypatch
 ):
-    from collab_assess import migrations
-    from collab_assess.store import database
+    from collab_assess.store import database, migrations
 
     store = Store(db_path)
     store.create_collaborative(CollaborativeProfile(name="Kept"), "me")
@@ -315,7 +314,7 @@ def test_respondents_can_only_join_open_rounds(store: Store, open_round: int):
 
 
 def test_resume_codes_find_only_their_own_respondent(store: Store, open_round: int, respondent: int):
-    from collab_assess.resume_code import normalise_resume_code
+    from collab_assess.content.codes import normalise_resume_code
 
     me = store.get_respondent(respondent)
     assert normalise_resume_code(me.resume_code) == me.resume_code
@@ -335,8 +334,7 @@ def test_migrating_a_version_5_database_keeps_its_workshops_and_scores_by_todays
     workshop_participants, votes had no workshop, every vote counted at once, and a score on a
     stage's edge was the higher stage. After migrating, seats are 'seat' respondents, votes name
     their workshop, a past reveal of four votes shows them, and kept scores follow today's rules."""
-    from collab_assess import migrations
-    from collab_assess.store import database
+    from collab_assess.store import database, migrations
 
     with monkeypatch.context() as old:
         old.setattr(database, "MIGRATIONS", migrations.MIGRATIONS[:5])

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from collab_assess.bank import QuestionBank
-from collab_assess.errors import InputError
-from collab_assess.walk import (
+from collab_assess.assessment.walk import (
     ANSWER_OPTIONS,
     answer_from,
     option_captions,
@@ -15,6 +13,8 @@ from collab_assess.walk import (
     resume_step,
     unanswered,
 )
+from collab_assess.content.bank import QuestionBank
+from collab_assess.errors import InputError
 
 
 def test_a_new_respondent_starts_at_the_first_area(small_bank: QuestionBank):

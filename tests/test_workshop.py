@@ -8,8 +8,11 @@ import threading
 import pandas as pd
 import pytest
 
+from collab_assess.assessment.results import round_results
+from collab_assess.content.workshop_phases import JOIN_CODE_LENGTH, Move, Phase, WorkshopStateError
 from collab_assess.errors import NotFoundError
-from collab_assess.models import (
+from collab_assess.store import Store
+from collab_assess.store.inputs import (
     ActionInput,
     ActionStatusInput,
     AnswerChange,
@@ -17,17 +20,8 @@ from collab_assess.models import (
     RespondentInput,
     WorkshopInput,
 )
-from collab_assess.results import round_results
-from collab_assess.store import Store
 from collab_assess.store.workshops import UNKNOWN_CODE, VotingClosedError
-from collab_assess.workshop import (
-    JOIN_CODE_LENGTH,
-    Move,
-    Phase,
-    Shown,
-    WorkshopStateError,
-    statement_tally,
-)
+from collab_assess.workshop.tally import Shown, statement_tally
 from tests.test_concurrency import run_threads
 
 FACILITATOR = "Facilitator"
@@ -243,8 +237,8 @@ def test_votes_racing_the_close_are_either_counted_or_refused_never_lost(store, 
     ([1, 1, 2, 4], False), ([], False),
 ])
 def test_the_room_split_follows_the_results_rule(levels, split):
-    from collab_assess.scoring import statement_scores
-    from collab_assess.workshop import room_is_split
+    from collab_assess.assessment.scoring import statement_scores
+    from collab_assess.workshop.tally import room_is_split
 
     assert room_is_split(levels) is split
     if levels:  # the same verdict as the round's results give

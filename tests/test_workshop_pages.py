@@ -12,16 +12,16 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from collab_assess.bank import load_current_bank
-from collab_assess.models import CollaborativeProfile, RoundInput
-from collab_assess.throttle import (
+from collab_assess.access.throttle import (
     FREE_TRIES,
     FREE_TRIES_PER_ADDRESS,
     CodeAttempts,
     Throttle,
     join_attempts,
 )
-from collab_assess.workshop_summary import summary_csv, workshop_summary
+from collab_assess.content.bank import load_current_bank
+from collab_assess.store.inputs import CollaborativeProfile, RoundInput
+from collab_assess.workshop.summary import summary_csv, workshop_summary
 from tests.test_pages import APP, TIMEOUT, app, assert_no_exception, reopen, texts
 
 MARKUP = "**bold** [link](http://outside.example) =HYPERLINK(1)"

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from collab_assess.access.identity import Caller, Role
+from collab_assess.access.identity import Caller
+from collab_assess.store.grants import Role
 
 
 class PageName(StrEnum):

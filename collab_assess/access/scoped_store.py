@@ -22,11 +22,10 @@ from typing import Any
 import pandas as pd
 
 from collab_assess.access.identity import Access, Caller, Mode
-from collab_assess.anonymity import SMALL_ROUND_NOTE, statement_detail_visible
+from collab_assess.assessment.participation import headcount
+from collab_assess.content.anonymity import SMALL_ROUND_NOTE, statement_detail_visible
 from collab_assess.errors import CollabAssessError, NotFoundError
-from collab_assess.participation import headcount
 from collab_assess.store import Collaborative, Respondent, Round, RoundFilter, Store
-
 
 GRANTS_FRESH_FOR = 0.5  # seconds: one page run makes all its checks well within this
 

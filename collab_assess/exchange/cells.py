@@ -18,8 +18,8 @@ import re
 import unicodedata
 from typing import NamedTuple
 
-from collab_assess.reference import RESPONDENT_ROLES
-from collab_assess.scale import HIGHEST_LEVEL, LOWEST_LEVEL, Level, Unscored
+from collab_assess.content.reference import RESPONDENT_ROLES
+from collab_assess.content.scale import HIGHEST_LEVEL, LOWEST_LEVEL, Level, Unscored
 from collab_assess.text import FORMULA_STARTS
 
 _LOOK_ALIKES = str.maketrans({
@@ -175,7 +175,7 @@ class RoleMatch(NamedTuple):
 
 
 def match_role(raw: str) -> RoleMatch:
-    """Which of the app's roles (collab_assess.reference.RESPONDENT_ROLES) a role cell means."""
+    """Which of the app's roles (collab_assess.content.reference.RESPONDENT_ROLES) a role cell means."""
     text = folded(raw).strip(" .")
     if not text:
         return RoleMatch(NO_ROLE, "blank")

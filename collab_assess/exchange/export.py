@@ -24,11 +24,10 @@ from datetime import date, datetime
 
 import pandas as pd
 
-from collab_assess.bank import QuestionBank
-from collab_assess.exchange.export_sheets import CSV_ENCODING, Sheet, csv_bytes, xlsx_bytes
-from collab_assess.results import RoundResults, round_results
-from collab_assess.participation import SEAT
-from collab_assess.scale import (
+from collab_assess.assessment.participation import SEAT
+from collab_assess.assessment.results import RoundResults, round_results
+from collab_assess.content.bank import QuestionBank
+from collab_assess.content.scale import (
     AREA_PLACES,
     ON_THE_LINE,
     STATEMENT_PLACES,
@@ -38,6 +37,7 @@ from collab_assess.scale import (
     shown_score,
     stage_of,
 )
+from collab_assess.exchange.export_sheets import CSV_ENCODING, Sheet, csv_bytes, xlsx_bytes
 from collab_assess.store import Collaborative, Store, utc_now
 
 # -- what each table holds: its columns, in order, each with what it means ---------------------

@@ -26,7 +26,7 @@ import json
 from collections import defaultdict
 from collections.abc import Callable, Mapping
 
-from collab_assess.bank import QuestionBank
+from collab_assess.content.bank import QuestionBank
 from collab_assess.errors import InputError
 from collab_assess.exchange.cells import (
     NO_ROLE,
@@ -54,7 +54,9 @@ from collab_assess.exchange.mapping import (
     old_id_note,
     statement_id_in,
 )
-from collab_assess.exchange.plan import (
+from collab_assess.exchange.reading import Column, ReadTable, Row, formula_problem, read_table
+from collab_assess.store import Round, Store
+from collab_assess.store.import_plan import (
     ColumnMatch,
     Finding,
     ImportPlan,
@@ -64,9 +66,7 @@ from collab_assess.exchange.plan import (
     RoleUse,
     warning,
 )
-from collab_assess.exchange.reading import Column, ReadTable, Row, formula_problem, read_table
-from collab_assess.models import NAME_MAX, NOTE_MAX
-from collab_assess.store import Round, Store
+from collab_assess.store.inputs import NAME_MAX, NOTE_MAX
 
 Progress = Callable[[float, str], None]
 

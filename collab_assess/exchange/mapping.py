@@ -22,10 +22,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from enum import StrEnum
 
-from collab_assess.bank import QuestionBank
+from collab_assess.content.bank import QuestionBank
 from collab_assess.exchange.cells import BadValue, folded, parse_choice
-from collab_assess.exchange.plan import ColumnMatch, Finding
 from collab_assess.exchange.reading import ReadTable
+from collab_assess.store.import_plan import ColumnMatch, Finding
 
 AUTO_MATCH = 0.85
 """How alike (0-1) a heading's words must be to a statement's to be matched without being chosen."""

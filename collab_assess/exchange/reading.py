@@ -34,7 +34,7 @@ import pandas as pd
 
 from collab_assess.errors import InputError
 from collab_assess.exchange.cells import unescaped
-from collab_assess.exchange.plan import Finding
+from collab_assess.store.import_plan import Finding
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 """The largest file that can be imported: 5 MB holds thousands of responses."""

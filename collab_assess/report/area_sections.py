@@ -3,6 +3,8 @@ workshop agreed and why, actions), then the next steps for the weakest statement
 
 from __future__ import annotations
 
+from collab_assess.assessment.results import SPLIT_RULE
+from collab_assess.content.scale import PEER_PLACES, STATEMENT_PLACES, level_label, score_text
 from collab_assess.report.chart_images import level_counts_text, split_figure
 from collab_assess.report.content import Action, AreaReport, BoardReport, StatementScore
 from collab_assess.report.document import (
@@ -22,8 +24,6 @@ from collab_assess.report.wording import (
     short_date,
     statement_figure,
 )
-from collab_assess.results import SPLIT_RULE
-from collab_assess.scale import PEER_PLACES, STATEMENT_PLACES, level_label, score_text
 
 AREAS_HEADING = "Area by area"
 NEXT_STEPS_HEADING = "Next steps for the weakest statements"

@@ -1,4 +1,4 @@
-"""The report's charts: drawn by the same altair builders the Results page uses (collab_assess.charts)
+"""The report's charts: drawn by the same altair builders the Results page uses (collab_assess.assessment.charts)
 and turned into PNG images offline with vl-convert, so a report needs no browser and no network.
 
 The only changes from the page are for paper: a fixed width instead of the page's width, and the
@@ -19,7 +19,7 @@ import pandas as pd
 import vl_convert as vlc
 from PIL import Image
 
-from collab_assess.charts import (
+from collab_assess.assessment.charts import (
     area_chart,
     area_figures,
     baseline_chart,
@@ -29,9 +29,9 @@ from collab_assess.charts import (
     role_figures,
     role_heatmap,
 )
+from collab_assess.content.scale import LEVELS, level_label, percent_text
 from collab_assess.report.content import AreaReport, BoardReport, SplitStatement
 from collab_assess.report.document import Figure, Table
-from collab_assess.scale import LEVELS, level_label, percent_text
 
 FONTS_DIR = Path(__file__).resolve().parent / "fonts"
 FONT_FAMILY = "DejaVu Sans"

@@ -5,10 +5,21 @@ from __future__ import annotations
 
 from collections import Counter
 
-from collab_assess.benchmark import min_peers
-from collab_assess.board_questions import INTRODUCTION, statements_counted
-from collab_assess.charts import stage_name
-from collab_assess.models import ACTION_STATUSES
+from collab_assess.assessment.board_questions import INTRODUCTION, statements_counted
+from collab_assess.assessment.charts import stage_name
+from collab_assess.assessment.results import MIN_GROUP_SIZE, OTHER_ROLES, SPLIT_RULE
+from collab_assess.assessment.scoring import INFORMATION_GAP_SHARE
+from collab_assess.content.anonymity import min_peers
+from collab_assess.content.scale import (
+    AREA_PLACES,
+    LEVELS,
+    ON_THE_LINE,
+    STATEMENT_PLACES,
+    describe_bands,
+    level_label,
+    percent_text,
+    score_text,
+)
 from collab_assess.report.area_sections import actions_table
 from collab_assess.report.content import BoardReport
 from collab_assess.report.document import (
@@ -21,18 +32,7 @@ from collab_assess.report.document import (
     paragraph,
 )
 from collab_assess.report.wording import long_date, plural
-from collab_assess.results import MIN_GROUP_SIZE, OTHER_ROLES, SPLIT_RULE
-from collab_assess.scale import (
-    AREA_PLACES,
-    LEVELS,
-    STATEMENT_PLACES,
-    ON_THE_LINE,
-    describe_bands,
-    level_label,
-    percent_text,
-    score_text,
-)
-from collab_assess.scoring import INFORMATION_GAP_SHARE
+from collab_assess.store.inputs import ACTION_STATUSES
 
 ACTIONS_HEADING = "Actions"
 BOARD_QUESTIONS_HEADING = "Board questions"

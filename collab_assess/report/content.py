@@ -14,28 +14,27 @@ from datetime import date
 
 import pandas as pd
 
-from collab_assess.anonymity import SMALL_ROUND_NOTE
-from collab_assess.baseline import Baseline, load_baseline
-from collab_assess.benchmark import (
-    BaselineComparison,
-    PeerComparison,
-    PeerGroup,
-    compare_with_baseline,
-    position_in_words,
-)
-from collab_assess.board_questions import BoardAnswer, board_answers
-from collab_assess.errors import CollabAssessError
-from collab_assess.next_steps import NextStep, next_steps_for
-from collab_assess.participation import Headcount
-from collab_assess.results import (
+from collab_assess.assessment.board_questions import BoardAnswer, board_answers
+from collab_assess.assessment.participation import Headcount
+from collab_assess.assessment.results import (
     RoundResults,
     disagreements,
     round_results,
     tied_beyond,
     weakest_statements,
 )
-from collab_assess.scale import LEVELS, Level, stage_of
+from collab_assess.benchmark.peers import (
+    BaselineComparison,
+    compare_with_baseline,
+    position_in_words,
+)
+from collab_assess.content.anonymity import SMALL_ROUND_NOTE
+from collab_assess.content.baseline import Baseline, load_baseline
+from collab_assess.content.next_steps import NextStep, next_steps_for
+from collab_assess.content.scale import LEVELS, Level, stage_of
+from collab_assess.errors import CollabAssessError
 from collab_assess.store import Collaborative, Round, Store
+from collab_assess.store.peer_comparison import PeerComparison, PeerGroup
 
 WEAKEST_SHOWN = 6
 """How many of the weakest statements get a next step. Results lists ten; a board paper keeps to the

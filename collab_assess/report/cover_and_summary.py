@@ -4,18 +4,20 @@ survey's caveats and the role view. The words follow the Results page."""
 
 from __future__ import annotations
 
-from collab_assess.charts import stage_name
+from collab_assess.assessment.charts import stage_name
+from collab_assess.assessment.results import MIN_GROUP_SIZE, OTHER_ROLES
+from collab_assess.content.scale import AREA_PLACES, Level, percent_text, score_text
 from collab_assess.report.chart_images import area_figure, baseline_figure, role_figure
 from collab_assess.report.content import BoardReport
 from collab_assess.report.document import (
     Block,
-    Paragraph,
     Bullets,
     Callout,
     Heading,
     KeepTogether,
     Metric,
     Metrics,
+    Paragraph,
     Table,
     Title,
     bold,
@@ -23,12 +25,10 @@ from collab_assess.report.document import (
 )
 from collab_assess.report.wording import (
     long_date,
-    people,
     peers_described,
+    people,
     round_status,
 )
-from collab_assess.results import MIN_GROUP_SIZE, OTHER_ROLES
-from collab_assess.scale import AREA_PLACES, Level, percent_text, score_text
 
 KICKER = "Board report · provider collaborative maturity self-assessment"
 SUMMARY_CHART_SHARE = 0.92

@@ -27,7 +27,6 @@ from collab_assess.report.document import (
 )
 from collab_assess.report.outline import report_blocks
 
-
 NOTHING_FETCHED = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
 
 STYLE = """

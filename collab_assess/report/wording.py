@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from collab_assess.charts import stage_name
+from collab_assess.assessment.charts import stage_name
+from collab_assess.content.scale import AREA_PLACES, STATEMENT_PLACES, score_text, stage_of
 from collab_assess.report.content import BoardReport, StatementScore
-from collab_assess.scale import AREA_PLACES, STATEMENT_PLACES, score_text, stage_of
+
 
 def long_date(day: date) -> str:
     """"5 March 2026"."""

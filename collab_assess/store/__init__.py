@@ -11,7 +11,6 @@ record, and database.py holds the connection they all share.
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING
 
 from collab_assess.store.audit import AuditRecords
 from collab_assess.store.backups import BackupRecords
@@ -25,6 +24,7 @@ from collab_assess.store.database import (
 )
 from collab_assess.store.demo_data import DemoData
 from collab_assess.store.imports import ImportRecords
+from collab_assess.store.peer_comparison import PeerComparison, PeerGroup, peer_comparison
 from collab_assess.store.peer_snapshots import PeerSnapshots
 from collab_assess.store.records import Collaborative, Respondent, Round
 from collab_assess.store.roles import RoleRecords
@@ -32,9 +32,6 @@ from collab_assess.store.rounds import RoundRecords
 from collab_assess.store.scale_data import ScaleData
 from collab_assess.store.workshop import WorkshopRecords
 from collab_assess.store.workshops import WorkshopSessions
-
-if TYPE_CHECKING:
-    from collab_assess.benchmark import PeerComparison, PeerGroup
 
 __all__ = [
     "DB_ENV_VAR",
@@ -67,7 +64,5 @@ class Store(RoundRecords, DemoData, ScaleData, CollaborativeRecords, WorkshopSes
                         today: date | None = None) -> PeerComparison:
         """A round against anonymous peers: aggregates only, none below the peer threshold, from
         the day's snapshot."""
-        from collab_assess.benchmark import PeerGroup, peer_comparison  # it reads this Store
-
         return peer_comparison(self, collaborative, assessment_round, early_stages,
                                group or PeerGroup.ALL, today=today)

@@ -7,8 +7,6 @@ from collections.abc import Sequence
 import duckdb
 import pandas as pd
 
-from collab_assess.disclosure_sql import counted_answers_sql
-from collab_assess.models import AnswerChange, AnswerInput, StageInput
 from collab_assess.store.audit import write_audit
 from collab_assess.store.checks import (
     require_open_round,
@@ -16,6 +14,8 @@ from collab_assess.store.checks import (
     require_statement,
 )
 from collab_assess.store.database import Database, utc_now
+from collab_assess.store.disclosure_sql import counted_answers_sql
+from collab_assess.store.inputs import AnswerChange, AnswerInput, StageInput
 
 
 class AnswerRecords(Database):

@@ -6,7 +6,7 @@ import hashlib
 
 import duckdb
 
-from collab_assess.bank import QuestionBank
+from collab_assess.content.bank import QuestionBank
 from collab_assess.errors import BankError, NotFoundError
 from collab_assess.store.database import Database, utc_now
 

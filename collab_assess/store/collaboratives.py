@@ -8,10 +8,10 @@ import duckdb
 import pandas as pd
 
 from collab_assess.errors import InputError, NotFoundError
-from collab_assess.models import CollaborativeProfile, MemberInput, name_key
 from collab_assess.store.audit import write_audit
 from collab_assess.store.checks import require_collaborative
 from collab_assess.store.database import Database, utc_now
+from collab_assess.store.inputs import CollaborativeProfile, MemberInput, name_key
 from collab_assess.store.records import Collaborative
 
 

@@ -16,9 +16,9 @@ from typing import Any, TypeVar
 import duckdb
 import pandas as pd
 
-from collab_assess.bank import QuestionBank
+from collab_assess.content.bank import QuestionBank
 from collab_assess.errors import DatabaseError
-from collab_assess.migrations import LATEST_VERSION, MIGRATIONS, SCHEMA_VERSION_TABLE
+from collab_assess.store.migrations import LATEST_VERSION, MIGRATIONS, SCHEMA_VERSION_TABLE
 
 DB_ENV_VAR = "COLLAB_ASSESS_DB"
 DEFAULT_DB_PATH = Path(__file__).resolve().parents[2] / "data" / "collab_assess.duckdb"

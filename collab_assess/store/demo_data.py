@@ -3,22 +3,43 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
 import duckdb
 import pandas as pd
 
-from collab_assess.bank import QuestionBank
+from collab_assess.content.bank import QuestionBank
+from collab_assess.content.codes import new_resume_code
 from collab_assess.errors import InputError
-from collab_assess.kept_scores_sql import keep_scores_sql
-from collab_assess.models import name_key
-from collab_assess.resume_code import new_resume_code
 from collab_assess.store.audit import write_audit
 from collab_assess.store.banks import BankSnapshots
 from collab_assess.store.database import utc_now
+from collab_assess.store.inputs import name_key
+from collab_assess.store.kept_scores_sql import keep_scores_sql
 
-if TYPE_CHECKING:
-    from collab_assess.demo import DemoDataset
+
+@dataclass(frozen=True)
+class DemoDataset:
+    """Tables keyed by local keys (strings); the Store gives them real ids when it imports them.
+
+    collaboratives: key, name, region, icss (list), collaborative_type, governance_model,
+                    decision_mechanisms (list)
+    members:        collaborative_key, organisation, organisation_type
+    rounds:         key, collaborative_key, label, opens_on (date), closes_on (date), status
+                    ("closed": submitted, or "open"), bank_version (the bank it asks)
+    respondents:    key, round_key, role, organisation, display_name
+    answers:        round_key, respondent_key, statement_id, level (1-4 or missing),
+                    unscored ("dont_know"/"not_applicable" or missing), target_level (1-4 or
+                    missing), note (str)
+    stages:         round_key, respondent_key, stage (1-4)
+    """
+
+    collaboratives: pd.DataFrame
+    members: pd.DataFrame
+    rounds: pd.DataFrame
+    respondents: pd.DataFrame
+    answers: pd.DataFrame
+    stages: pd.DataFrame
 
 
 class DemoData(BankSnapshots):

@@ -19,19 +19,19 @@ from datetime import datetime
 import duckdb
 import pandas as pd
 
+from collab_assess.content.codes import new_resume_code
 from collab_assess.errors import InputError, RoundClosedError
-from collab_assess.exchange.plan import ImportPlan, PlannedRespondent, Repeats
-from collab_assess.models import (
+from collab_assess.store.audit import write_audit
+from collab_assess.store.checks import require_open_round
+from collab_assess.store.database import Database, utc_now
+from collab_assess.store.import_plan import ImportPlan, PlannedRespondent, Repeats
+from collab_assess.store.inputs import (
     RECORDED_BY_MAX,
     AnswerInput,
     RespondentInput,
     StageInput,
     validated,
 )
-from collab_assess.resume_code import new_resume_code
-from collab_assess.store.audit import write_audit
-from collab_assess.store.checks import require_open_round
-from collab_assess.store.database import Database, utc_now
 
 RECORDED_BY_PREFIX = "import of "
 

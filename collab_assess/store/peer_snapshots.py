@@ -12,8 +12,8 @@ from datetime import date
 import duckdb
 import pandas as pd
 
-from collab_assess.kept_scores_sql import stage_case
 from collab_assess.store.database import Database, utc_now
+from collab_assess.store.kept_scores_sql import stage_case
 
 PEER_GROUP_FIELDS = {"all": None, "type": "collaborative_type", "region": "region",
                      "model": "governance_model"}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from collab_assess.models import CollaborativeProfile
+from collab_assess.store.inputs import CollaborativeProfile
 
 
 @dataclass(frozen=True)

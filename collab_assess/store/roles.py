@@ -9,11 +9,11 @@ import unicodedata
 import duckdb
 import pandas as pd
 
-from collab_assess.access.identity import ROLE_NAMES, Grant, Role
 from collab_assess.errors import InputError, NotFoundError
 from collab_assess.store.audit import write_audit
 from collab_assess.store.checks import require_collaborative
 from collab_assess.store.database import Database, utc_now
+from collab_assess.store.grants import ROLE_NAMES, Grant, Role
 from collab_assess.store.records import Round
 
 EMAIL_MAX = 254

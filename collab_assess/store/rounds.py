@@ -8,12 +8,9 @@ from collections.abc import Sequence
 import duckdb
 import pandas as pd
 
-from collab_assess.bank import QuestionBank
-from collab_assess.disclosure_sql import counted_answers_sql
+from collab_assess.content.bank import QuestionBank
+from collab_assess.content.codes import new_resume_code, normalise_resume_code
 from collab_assess.errors import InputError, NotFoundError
-from collab_assess.kept_scores_sql import area_scores_sql, forget_scores_sql, keep_scores_sql
-from collab_assess.models import RespondentInput, RoundInput
-from collab_assess.resume_code import new_resume_code, normalise_resume_code
 from collab_assess.store.audit import write_audit
 from collab_assess.store.banks import BankSnapshots
 from collab_assess.store.checks import (
@@ -22,6 +19,9 @@ from collab_assess.store.checks import (
     require_round,
 )
 from collab_assess.store.database import utc_now
+from collab_assess.store.disclosure_sql import counted_answers_sql
+from collab_assess.store.inputs import RespondentInput, RoundInput
+from collab_assess.store.kept_scores_sql import area_scores_sql, forget_scores_sql, keep_scores_sql
 from collab_assess.store.records import Respondent, Round
 
 

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import duckdb
 
-from collab_assess.bank import QuestionBank
-from collab_assess.kept_scores_sql import keep_scores_sql
-from collab_assess.reference import COLLABORATIVE_TYPES, GOVERNANCE_MODELS, ICSS, REGIONS
+from collab_assess.content.bank import QuestionBank
+from collab_assess.content.reference import COLLABORATIVE_TYPES, GOVERNANCE_MODELS, ICSS, REGIONS
 from collab_assess.store.audit import write_audit
 from collab_assess.store.banks import BankSnapshots
+from collab_assess.store.kept_scores_sql import keep_scores_sql
 
 MADE_BY = "national-scale generator"
 

@@ -8,7 +8,6 @@ import duckdb
 import pandas as pd
 
 from collab_assess.errors import NotFoundError
-from collab_assess.models import ActionInput, ActionStatusInput, ConsensusInput
 from collab_assess.store.audit import write_audit
 from collab_assess.store.checks import (
     require_open_round,
@@ -16,6 +15,7 @@ from collab_assess.store.checks import (
     require_statement,
 )
 from collab_assess.store.database import Database, utc_now
+from collab_assess.store.inputs import ActionInput, ActionStatusInput, ConsensusInput
 
 
 class WorkshopRecords(Database):

@@ -7,16 +7,8 @@ from collections.abc import Sequence
 import duckdb
 import pandas as pd
 
-from collab_assess.disclosure_sql import record_reveal
-from collab_assess.errors import InputError, NotFoundError
-from collab_assess.models import AnswerChange, RespondentInput, WorkshopInput
-from collab_assess.resume_code import new_resume_code
-from collab_assess.store.answers import AnswerRecords
-from collab_assess.store.audit import write_audit
-from collab_assess.store.checks import require_open_round, require_statement
-from collab_assess.store.database import utc_now
-from collab_assess.store.records import Respondent
-from collab_assess.workshop import (
+from collab_assess.content.codes import new_resume_code
+from collab_assess.content.workshop_phases import (
     Move,
     Phase,
     Workshop,
@@ -26,6 +18,14 @@ from collab_assess.workshop import (
     next_state,
     normalise_join_code,
 )
+from collab_assess.errors import InputError, NotFoundError
+from collab_assess.store.answers import AnswerRecords
+from collab_assess.store.audit import write_audit
+from collab_assess.store.checks import require_open_round, require_statement
+from collab_assess.store.database import utc_now
+from collab_assess.store.disclosure_sql import record_reveal
+from collab_assess.store.inputs import AnswerChange, RespondentInput, WorkshopInput
+from collab_assess.store.records import Respondent
 
 SEAT_ELSEWHERE = ("That resume code belongs to another round, so it cannot be used in this "
                   "workshop. Join without it: your votes will still count, anonymously.")

@@ -13,20 +13,20 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from collab_assess.bank import Statement
-from collab_assess.baseline import load_baseline
-from collab_assess.errors import CollabAssessError
-from collab_assess.models import NOTE_MAX, AnswerChange, StageInput, validated
-from collab_assess.scale import LEVELS, level_label
-from collab_assess.store import Respondent, Round, Store
-from collab_assess.text import as_text, clipped
-from collab_assess.walk import (
+from collab_assess.assessment.walk import (
     ANSWER_OPTIONS,
     evidence_prompt,
     option_captions,
     option_label,
     option_of,
 )
+from collab_assess.content.bank import Statement
+from collab_assess.content.baseline import load_baseline
+from collab_assess.content.scale import LEVELS, level_label
+from collab_assess.errors import CollabAssessError
+from collab_assess.store import Respondent, Round, Store
+from collab_assess.store.inputs import NOTE_MAX, AnswerChange, StageInput, validated
+from collab_assess.text import as_text, clipped
 from pages.widgets.context import flash
 
 NO_TARGET = 0

@@ -7,7 +7,8 @@ from datetime import date, datetime, time, timedelta
 
 import streamlit as st
 
-from collab_assess.audit_export import (
+from collab_assess.errors import CollabAssessError
+from collab_assess.exchange.audit_export import (
     audit_csv,
     audit_export,
     audit_file_name,
@@ -15,7 +16,6 @@ from collab_assess.audit_export import (
     changes_in_words,
     scope_in_words,
 )
-from collab_assess.errors import CollabAssessError
 from collab_assess.store import Store, utc_now
 from collab_assess.store.audit import RECORD_KINDS
 from collab_assess.text import as_text

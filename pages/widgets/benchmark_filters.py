@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from collab_assess.benchmark_view import period_label
+from collab_assess.benchmark.view import period_label
 from collab_assess.store import RoundFilter, Store
 
 

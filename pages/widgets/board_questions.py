@@ -6,8 +6,13 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from collab_assess.board_questions import HEADING, INTRODUCTION, BoardAnswer, statements_counted
-from collab_assess.scale import AREA_PLACES, STATEMENT_PLACES, level_label, score_text
+from collab_assess.assessment.board_questions import (
+    HEADING,
+    INTRODUCTION,
+    BoardAnswer,
+    statements_counted,
+)
+from collab_assess.content.scale import AREA_PLACES, STATEMENT_PLACES, level_label, score_text
 from collab_assess.text import as_text
 from pages.widgets.next_steps import statement_reference
 

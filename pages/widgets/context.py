@@ -17,19 +17,19 @@ from streamlit.errors import StreamlitAPIException
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from collab_assess.access.identity import Caller, Mode
+from collab_assess.access.invitations import INVITATION_PARAM
 from collab_assess.access.scoped_store import AccessDenied, CodeExpired, ScopedStore
 from collab_assess.access.settings import Deployment, SettingsError, read_deployment
-from collab_assess.bank import QuestionBank, bank_directory, load_current_bank
-from collab_assess.benchmark import PeerComparison, PeerGroup
-from collab_assess.benchmark_view import BenchmarkView, benchmark_view
+from collab_assess.access.throttle import resume_attempts
+from collab_assess.benchmark.view import BenchmarkView, benchmark_view
+from collab_assess.content.bank import QuestionBank, bank_directory, load_current_bank
+from collab_assess.content.codes import normalise_resume_code
 from collab_assess.errors import (
     BankError,
     CollabAssessError,
     DatabaseError,
     NotFoundError,
 )
-from collab_assess.invitations import INVITATION_PARAM
-from collab_assess.resume_code import normalise_resume_code
 from collab_assess.store import (
     Collaborative,
     Respondent,
@@ -38,9 +38,9 @@ from collab_assess.store import (
     Store,
     default_db_path,
 )
+from collab_assess.store.peer_comparison import PeerComparison, PeerGroup
 from collab_assess.store.shared import shared_store
 from collab_assess.text import as_text
-from collab_assess.throttle import resume_attempts
 
 PAGES_DIRECTORY = Path(__file__).resolve().parent.parent
 APP_SCRIPT = PAGES_DIRECTORY.parent / "app.py"

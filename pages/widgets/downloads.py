@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages.widgets.context import link_to
-
 from collab_assess.errors import CollabAssessError
 from collab_assess.exchange.export import (
     collaborative_export,
@@ -17,6 +15,7 @@ from collab_assess.exchange.export import (
 from collab_assess.report import build_board_report, report_file_name, report_html, report_pdf
 from collab_assess.store import Collaborative, Round, Store
 from collab_assess.text import as_text
+from pages.widgets.context import link_to
 
 REPORT_KEY = "board-report"  # session key: the report last made, with what it was made from
 

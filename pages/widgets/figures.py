@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from collab_assess.benchmark_view import table_csv
+from collab_assess.benchmark.view import table_csv
 
 
 def show_table_behind(table: pd.DataFrame, name: str) -> None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from collab_assess.access.identity import ROLE_NAMES, Caller, Mode
+from collab_assess.access.identity import Caller, Mode
+from collab_assess.store.grants import ROLE_NAMES
 from collab_assess.text import as_text
 
 LOCAL_MODE_NOTE = ("Local mode: no sign-in. Anyone who can open this app can see and change "

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from collab_assess.invitations import invitation_link, qr_code_png
-from collab_assess.participation import THIN_AREA_SHARE, participation_of
-from collab_assess.scale import percent_text
-from collab_assess.small_groups import MIN_GROUP_SIZE, OTHER_ROLES
+from collab_assess.access.invitations import invitation_link, qr_code_png
+from collab_assess.assessment.participation import THIN_AREA_SHARE, participation_of
+from collab_assess.assessment.small_groups import MIN_GROUP_SIZE, OTHER_ROLES
+from collab_assess.content.scale import percent_text
 from collab_assess.store import Collaborative, Round, Store
 from collab_assess.text import as_text
-
 
 TABLE_ROW = 35
 """Pixels per row of a table on screen (Streamlit's default row height)."""

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from collab_assess.next_steps import NextStep
-from collab_assess.scale import level_label
+from collab_assess.content.next_steps import NextStep
+from collab_assess.content.scale import level_label
 from collab_assess.text import WORD_JOINER, as_text
 
 

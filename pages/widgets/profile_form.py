@@ -6,14 +6,14 @@ from typing import Any
 
 import streamlit as st
 
-from collab_assess.models import NAME_MAX, CollaborativeProfile
-from collab_assess.reference import (
+from collab_assess.content.reference import (
     COLLABORATIVE_TYPES,
     DECISION_MECHANISMS,
     GOVERNANCE_MODELS,
     ICSS,
     REGIONS,
 )
+from collab_assess.store.inputs import NAME_MAX, CollaborativeProfile
 
 NOT_SET = "Not set yet"
 

@@ -7,8 +7,8 @@ import math
 import streamlit as st
 
 from collab_assess.access.scoped_store import CodeExpired, ScopedStore
+from collab_assess.access.throttle import resume_attempts
 from collab_assess.errors import NotFoundError
-from collab_assess.throttle import resume_attempts
 from pages.widgets.context import SELF_ASSESSMENT_PAGE, browser_and_address, resume_as
 
 

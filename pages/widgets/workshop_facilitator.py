@@ -7,10 +7,14 @@ from datetime import date
 
 import streamlit as st
 
-from collab_assess.bank import QuestionBank
+from collab_assess.access.invitations import join_link, qr_code_png
+from collab_assess.assessment.small_groups import MIN_GROUP_SIZE, OTHER_ROLES
+from collab_assess.content.bank import QuestionBank
+from collab_assess.content.scale import LEVELS, level_label
+from collab_assess.content.workshop_phases import Move, Phase, Workshop
 from collab_assess.errors import CollabAssessError, NotFoundError
-from collab_assess.invitations import join_link, qr_code_png
-from collab_assess.models import (
+from collab_assess.store import Collaborative, Store
+from collab_assess.store.inputs import (
     ACTION_MAX,
     LABEL_MAX,
     NAME_MAX,
@@ -20,22 +24,10 @@ from collab_assess.models import (
     WorkshopInput,
     validated,
 )
-from collab_assess.scale import LEVELS, level_label
-from collab_assess.small_groups import MIN_GROUP_SIZE, OTHER_ROLES
-from collab_assess.store import Collaborative, Store
 from collab_assess.text import as_text
-from collab_assess.workshop import (
-    Move,
-    Phase,
-    Shown,
-    Tally,
-    Workshop,
-    median_label,
-    statement_tally,
-)
-from collab_assess.workshop_charts import vote_chart
+from collab_assess.workshop.charts import vote_chart
+from collab_assess.workshop.tally import Shown, Tally, median_label, statement_tally
 from pages.widgets.context import (
-    link_to,
     COLLABORATIVE_PAGE,
     WORKSHOP_SUMMARY_PAGE,
     actor,
@@ -43,6 +35,7 @@ from pages.widgets.context import (
     chosen,
     flash,
     form_key,
+    link_to,
     round_picker,
     save_and_rerun,
 )

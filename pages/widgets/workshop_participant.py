@@ -14,14 +14,14 @@ import pandas as pd
 import streamlit as st
 
 from collab_assess.access.scoped_store import CodeExpired
+from collab_assess.access.throttle import join_attempts, resume_attempts
+from collab_assess.content.reference import RESPONDENT_ROLES
+from collab_assess.content.scale import LEVELS, Unscored, level_label
+from collab_assess.content.workshop_phases import Phase, Workshop
 from collab_assess.errors import CollabAssessError, NotFoundError
-from collab_assess.models import AnswerChange, RespondentInput, validated
-from collab_assess.reference import RESPONDENT_ROLES
-from collab_assess.scale import LEVELS, Unscored, level_label
 from collab_assess.store import Respondent, Store
+from collab_assess.store.inputs import AnswerChange, RespondentInput, validated
 from collab_assess.text import as_text
-from collab_assess.throttle import join_attempts, resume_attempts
-from collab_assess.workshop import Phase, Workshop
 from pages.widgets.context import RESPONDENT_PARAM, browser_and_address, flash
 from pages.widgets.glossary import show_glossary_link
 from pages.widgets.resume import too_many_wrong_codes

@@ -5,7 +5,7 @@ COLLAB_ASSESS_DB pointing at a new temporary file, so these tests never touch da
 
 Demo peers are optional. Choose with the environment variable COLLAB_E2E_DEMO_PEERS:
   yes (default)   load them; fail if the command fails
-  auto            load them with `python -m collab_assess.cli demo`; if that command fails, carry on
+  auto            load them with `python -m collab_assess.operations.cli demo`; if that command fails, carry on
                   without peers and say so in the test output
   no              start from an empty database
 A test module can also parametrise the `app_server` fixture indirectly with one of these values.
@@ -78,7 +78,7 @@ def _load_demo_peers(db_path: Path, mode: str) -> tuple[bool, str]:
     """Run the demo loader if asked; returns (loaded, a one-line note for the test output)."""
     if mode == "no":
         return False, "demo peers not requested"
-    command = [sys.executable, "-m", "collab_assess.cli", "demo", "--db", str(db_path)]
+    command = [sys.executable, "-m", "collab_assess.operations.cli", "demo", "--db", str(db_path)]
     try:
         finished = subprocess.run(
             command, cwd=REPO_ROOT, capture_output=True, text=True, timeout=DEMO_TIMEOUT,

@@ -130,8 +130,8 @@ def write_auth_secrets(path: Path, *, app_url: str, provider: OidcProvider) -> P
 
 def _add_own_collaboratives(db_path: Path) -> None:
     from collab_assess.errors import InputError
-    from collab_assess.models import CollaborativeProfile
     from collab_assess.store import Store
+    from collab_assess.store.inputs import CollaborativeProfile
 
     store = Store(db_path)
     try:

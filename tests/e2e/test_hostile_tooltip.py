@@ -15,8 +15,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from collab_assess.bank import load_current_bank
-from collab_assess.models import CollaborativeProfile, RespondentInput, RoundInput
+from collab_assess.content.bank import load_current_bank
+from collab_assess.store.inputs import CollaborativeProfile, RespondentInput, RoundInput
 from tests.e2e.conftest import (
     DB_ENV_VAR,
     REPO_ROOT,

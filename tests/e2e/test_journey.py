@@ -17,8 +17,8 @@ from urllib.parse import parse_qs, urlparse
 import duckdb
 import pytest
 
-from collab_assess.bank import QuestionBank, load_current_bank
-from collab_assess.scale import Level, level_label, stage_of
+from collab_assess.content.bank import QuestionBank, load_current_bank
+from collab_assess.content.scale import Level, level_label, stage_of
 from tests.e2e.helpers import (
     assert_no_app_error,
     choose_option,

@@ -210,7 +210,7 @@ def test_the_self_assessment_walk_on_a_phone(phone_page, app_server, screenshot)
     touch, move on, jump to the review and finish: all within the phone's width."""
     import re
 
-    from collab_assess.bank import load_current_bank
+    from collab_assess.content.bank import load_current_bank
 
     bank = load_current_bank()
     create_collaborative(phone_page, app_server.url, "Pocket Walk Collaborative", region=None)

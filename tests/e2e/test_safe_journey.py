@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, urlparse
 import duckdb
 import pytest
 
-from collab_assess.bank import load_current_bank
+from collab_assess.content.bank import load_current_bank
 from tests.e2e.helpers import (
     assert_no_app_error,
     choose_option,

@@ -14,8 +14,8 @@ import time
 import duckdb
 import pytest
 
-from collab_assess.bank import load_current_bank
-from collab_assess.scale import level_label
+from collab_assess.content.bank import load_current_bank
+from collab_assess.content.scale import level_label
 from tests.e2e.helpers import (
     assert_no_app_error,
     choose_option,
