@@ -9,20 +9,10 @@ the ScopedStore (scoped_store.py) opens only what that key opens.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import IntEnum, StrEnum
+from enum import StrEnum
 
 from collab_assess.store.grants import Grant, Role
-
-
-class Access(IntEnum):
-    """What a caller may do with one collaborative; each level includes those below it."""
-
-    NONE = 0
-    ANSWER = 1       # see the collaborative's name and the round they answer in, nothing more
-    READ = 2         # its named results, respondents (as counts and roles), workshops, actions
-    FACILITATE = 3   # run its workshops, record consensus and actions
-    MANAGE = 4       # change its profile, rounds, members, imports
-
+from collab_assess.store.rules import Access
 
 _ACCESS_OF_ROLE = {
     Role.ADMIN: Access.MANAGE,

@@ -21,11 +21,12 @@ from typing import Any
 
 import pandas as pd
 
-from collab_assess.access.identity import Access, Caller, Mode
+from collab_assess.access.identity import Caller, Mode
 from collab_assess.assessment.participation import headcount
 from collab_assess.content.anonymity import SMALL_ROUND_NOTE, statement_detail_visible
 from collab_assess.errors import CollabAssessError, NotFoundError
 from collab_assess.store import Collaborative, Respondent, Round, RoundFilter, Store
+from collab_assess.store.rules import Access, Rule, Scope, rule_of
 
 GRANTS_FRESH_FOR = 0.5  # seconds: one page run makes all its checks well within this
 
@@ -43,50 +44,10 @@ DENIED = ("Your role does not allow this, so nothing was shown or changed. Ask y
 CLOSED_ROUND_CODE = ("That round has closed, so its resume codes no longer open answers. The "
                      "answers are kept; the collaborative's lead can show you its results.")
 
-# Methods that read nothing about any one collaborative.
-_OPEN = frozenset({"bank", "kept_version", "data_version", "schema_version", "statements_shared",
-                   "workshop_version", "regions"})
-
-# Method -> (argument naming the record, access needed to that record's collaborative).
-_BY_COLLABORATIVE = {
-    "get_collaborative": Access.ANSWER, "members": Access.READ, "profile_history": Access.READ,
-    "find_round": Access.READ, "update_collaborative": Access.MANAGE,
-    "add_member": Access.MANAGE, "open_round": Access.MANAGE,
-}
-_BY_ROUND = {
-    "get_round": Access.ANSWER, "bank_for_round": Access.ANSWER, "actions": Access.READ, "record_consensus": Access.FACILITATE,
-    "add_action": Access.FACILITATE, "start_workshop": Access.FACILITATE,
-    "close_round": Access.MANAGE, "reopen_round": Access.MANAGE, "invite_token": Access.MANAGE,
-    "imports_of_file": Access.MANAGE, "imported_fingerprints": Access.MANAGE,
-    "import_responses": Access.MANAGE,
-}
-_BY_ROUNDS = {
-    "current_consensus": Access.READ, "workshops": Access.READ, "imports": Access.READ,
-    "round_statements": Access.ANSWER, "participation": Access.READ,
-    "area_coverage": Access.READ, "round_area_scores": Access.READ,
-}
-# Reads of people's answers: in full with READ; with only a code, the caller's own rows.
-_OWN_ROWS = {"current_answers": "respondent_id", "self_described_stages": "respondent_id",
-             "respondents": "respondent_id"}
-_BY_WORKSHOP = {"shown_workshop_votes": Access.READ, "workshop_reveals": Access.READ,
-                "move_workshop": Access.FACILITATE}
-_BY_OTHER_RECORD = {
-    "update_action_status": ("action", Access.FACILITATE),
-    "action_history": ("action", Access.READ),
-    "remove_member": ("member", Access.MANAGE),
-    "imported_respondents": ("import", Access.MANAGE),
-}
-# Figures over many collaboratives: the filter is narrowed to the ones the caller may read.
-_FILTERED = frozenset({"submitted_rounds", "area_scores_over", "area_trends", "stage_counts",
-                       "stage_moves"})
 # What staff record as "who did this": in shared mode, the signed-in address, whatever was typed.
 _WHO_ARGUMENTS = ("created_by", "changed_by", "opened_by", "closed_by", "reopened_by",
                   "added_by", "removed_by", "moved_by", "imported_by")
 _WHO_FIELDS = ("recorded_by", "changed_by", "started_by")
-_RULED = frozenset({*_OPEN, *_BY_COLLABORATIVE, *_BY_ROUND, *_BY_ROUNDS, *_OWN_ROWS,
-                    *_BY_WORKSHOP, *_BY_OTHER_RECORD, *_FILTERED})
-_STAFF_INPUTS = frozenset({"record_consensus", "add_action", "update_action_status",
-                           "start_workshop"})
 
 
 class ScopedStore:
@@ -391,94 +352,82 @@ class ScopedStore:
             raise AccessDenied(DENIED)
         return collaborative_id
 
-    def _with_who(self, name: str, method: Callable, args: tuple, kwargs: dict) -> tuple:
+    def _with_who(self, rule: Rule, bound: inspect.BoundArguments) -> None:
         """In shared mode staff changes are recorded under the signed-in address."""
         if not self.caller.signed_in:
-            return args, kwargs
-        bound = inspect.signature(method).bind(*args, **kwargs)
+            return
         for argument, value in list(bound.arguments.items()):
             if argument in _WHO_ARGUMENTS:
                 bound.arguments[argument] = self.caller.name
-            elif name in _STAFF_INPUTS and hasattr(value, "model_copy"):
+            elif rule.staff_input and hasattr(value, "model_copy"):
                 fields = {f: self.caller.name for f in _WHO_FIELDS if f in type(value).model_fields}
                 if fields:
                     bound.arguments[argument] = value.model_copy(update=fields)
-        return bound.args, bound.kwargs
 
     def __getattr__(self, name: str) -> Any:
+        """A Store method, checked by the rule declared on it (store/rules.py). A method with no
+        rule, or one for administrators only, is refused to everyone else."""
         if name.startswith("_"):
             raise AttributeError(name)
-        if not (self.caller.is_admin or name in _RULED):
-            raise AccessDenied(DENIED)
-        method = getattr(self._store, name)
-        if not callable(method):
+        method = getattr(self._store, name, None)
+        rule = rule_of(method)
+        if method is None or not callable(method) or rule is None:
             raise AttributeError(name)
         if self.caller.is_admin:
-            return self._checked(name, method, lambda bound: None)
-        if name in _OPEN:
+            return self._checked(rule, method, lambda arguments: None)
+        if rule.scope is Scope.OPEN:
             return method
-        if name in _BY_COLLABORATIVE:
-            return self._checked(name, method, lambda bound: self._require_collaborative(
-                bound["collaborative_id"], _BY_COLLABORATIVE[name]))
-        if name in _BY_ROUND:
-            return self._checked(name, method, lambda bound: self._require_round(
-                bound["round_id"], _BY_ROUND[name]))
-        if name in _BY_ROUNDS:
-            return self._checked(name, method, lambda bound: [self._require_round(
-                r, _BY_ROUNDS[name]) for r in bound["round_ids"]])
-        if name in _OWN_ROWS:
-            return self._own_rows(name, method)
-        if name in _BY_WORKSHOP:
-            return self._checked(name, method, lambda bound: self._require_collaborative(
-                self._store.get_workshop(bound["workshop_id"]).collaborative_id,
-                _BY_WORKSHOP[name]))
-        if name in _BY_OTHER_RECORD:
-            kind, needed = _BY_OTHER_RECORD[name]
-            argument = f"{kind}_id"
-            return self._checked(name, method, lambda bound: self._require_collaborative(
-                self._owner(kind, bound[argument]), needed))
-        if name in _FILTERED and self.caller.has_access:
-            return self._filtered(method)
-        raise AccessDenied(DENIED)
+        if rule.scope is Scope.OWN_ROWS:
+            return self._own_rows(rule, method)
+        if rule.scope is Scope.ACROSS and self.caller.has_access:
+            return self._checked(rule, method, self._narrow)
+        check = {
+            Scope.COLLABORATIVE: lambda arguments: self._require_collaborative(
+                arguments[rule.argument], rule.needs),
+            Scope.ROUND: lambda arguments: self._require_round(arguments[rule.argument],
+                                                               rule.needs),
+            Scope.ROUNDS: lambda arguments: [self._require_round(r, rule.needs)
+                                             for r in arguments[rule.argument]],
+            Scope.WORKSHOP: lambda arguments: self._require_collaborative(
+                self._store.get_workshop(arguments[rule.argument]).collaborative_id, rule.needs),
+            Scope.RECORD: lambda arguments: self._require_collaborative(
+                self._owner(rule.record, arguments[rule.argument]), rule.needs),
+        }.get(rule.scope)
+        if check is None:  # ADMIN, CALLER (the ScopedStore's own method answers), ACROSS unsigned
+            raise AccessDenied(DENIED)
+        return self._checked(rule, method, check)
 
-    def _checked(self, name: str, method: Callable, check: Callable[[dict], Any]) -> Callable:
+    def _checked(self, rule: Rule, method: Callable, check: Callable[[dict], Any]) -> Callable:
         signature = inspect.signature(method)
 
         def call(*args, **kwargs):
             bound = signature.bind(*args, **kwargs)
-            bound.apply_defaults()
+            bound.apply_defaults()  # a default argument is checked like a given one
             check(bound.arguments)
-            args, kwargs = self._with_who(name, method, bound.args, bound.kwargs)
-            return method(*args, **kwargs)
+            self._with_who(rule, bound)
+            return method(*bound.args, **bound.kwargs)
 
         return call
 
-    def _own_rows(self, name: str, method: Callable) -> Callable:
-        column = _OWN_ROWS[name]
+    def _narrow(self, arguments: dict) -> None:
+        """Figures across collaboratives: the filter, given or by default, is narrowed to the
+        collaboratives this caller may read."""
+        arguments["selection"] = self._narrowed(arguments["selection"])
+
+    def _own_rows(self, rule: Rule, method: Callable) -> Callable:
+        column = rule.argument
 
         def call(round_ids: Sequence[int]):
             levels = [self._require_round(r, Access.ANSWER) for r in round_ids]
             for round_id, level in zip(round_ids, levels):
                 self._require_statement_detail(round_id, level)
             frame = method(round_ids)
-            if all(level >= Access.READ for level in levels):
+            if all(level >= rule.needs for level in levels):
                 return frame
-            readable = [r for r, level in zip(round_ids, levels) if level >= Access.READ]
+            readable = [r for r, level in zip(round_ids, levels) if level >= rule.needs]
             keep = frame[column].isin(self._own_respondents)
             if "round_id" in frame.columns:
                 keep |= frame["round_id"].isin(readable)
             return frame[keep].reset_index(drop=True)
-
-        return call
-
-    def _filtered(self, method: Callable) -> Callable:
-        signature = inspect.signature(method)
-
-        def call(*args, **kwargs):
-            bound = signature.bind(*args, **kwargs)
-            if "selection" in bound.arguments:
-                bound.arguments["selection"] = self._narrowed(bound.arguments["selection"])
-            frame = method(*bound.args, **bound.kwargs)
-            return frame
 
         return call

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from collab_assess.assessment.small_groups import RoleGroups, group_roles_for_counts, people_count
+from collab_assess.store.view import StoreView
 
 THIN_AREA_SHARE = 0.5
 """An area where the self-assessors who took part gave fewer than this share of the answers they
@@ -144,7 +145,7 @@ def round_participation(participation: pd.DataFrame, coverage: pd.DataFrame,
     )
 
 
-def participation_of(store, round_id: int, area_names: dict[str, str]) -> RoundParticipation:
+def participation_of(store: StoreView, round_id: int, area_names: dict[str, str]) -> RoundParticipation:
     """round_participation of one round, read from the store."""
     return round_participation(store.participation([round_id]), store.area_coverage([round_id]),
                                area_names)

@@ -30,7 +30,8 @@ from collab_assess.assessment.small_groups import (  # noqa: F401 - pages and th
 )
 from collab_assess.content.bank import QuestionBank
 from collab_assess.content.scale import Level
-from collab_assess.store import Round, Store
+from collab_assess.store import Round
+from collab_assess.store.view import StoreView
 
 SPLIT_RULE = (
     "at least a quarter of the people who gave a level (and at least two, once four or more "
@@ -115,7 +116,7 @@ def self_described_stage(stages: pd.Series) -> Level | None:
     return Level(statistics.median_low(values)) if values else None
 
 
-def round_results(store: Store, round_id: int) -> RoundResults:
+def round_results(store: StoreView, round_id: int) -> RoundResults:
     """A round's results as the caller may see them: in full, or (a round with fewer than
     MIN_GROUP_SIZE people, seen by anyone but its lead) its overall and area scores only."""
     if not store.statement_detail_allowed(round_id):
@@ -155,7 +156,7 @@ def round_results(store: Store, round_id: int) -> RoundResults:
     )
 
 
-def round_summary(store: Store, round_id: int) -> RoundResults:
+def round_summary(store: StoreView, round_id: int) -> RoundResults:
     """A round's overall and area scores only, worked out in the database, with its headcount:
     what anyone but its lead sees of a round where fewer than MIN_GROUP_SIZE people took part."""
     assessment_round = store.get_round(round_id)

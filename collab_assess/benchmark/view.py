@@ -16,7 +16,8 @@ from collab_assess.content.anonymity import min_peers
 from collab_assess.content.bank import QuestionBank
 from collab_assess.content.scale import AREA_PLACES, LEVELS, level_label, shown_score
 from collab_assess.exchange.export_sheets import Sheet, csv_bytes, xlsx_bytes
-from collab_assess.store import RoundFilter, Store
+from collab_assess.store import RoundFilter
+from collab_assess.store.view import StoreView
 
 MEASURES = {"computed": "Stage worked out from the answers",
             "self-described": "Stage respondents described"}
@@ -57,7 +58,7 @@ class BenchmarkView:
                 f"compared on the {self.statements_compared} statements every version asks.")
 
 
-def benchmark_view(store: Store, selection: RoundFilter, bank: QuestionBank) -> BenchmarkView:
+def benchmark_view(store: StoreView, selection: RoundFilter, bank: QuestionBank) -> BenchmarkView:
     """The page's figures for the collaboratives the filter selects. Areas are named and grouped
     as the newest bank version among the selected rounds does (`bank` when there are none)."""
     rounds = store.submitted_rounds(selection, latest_only=True)
@@ -122,7 +123,7 @@ def _stage_shares(counts: pd.DataFrame) -> pd.DataFrame:
     )[["measure", "stage", "share", "collaboratives"]]
 
 
-def _trends(store: Store, selection: RoundFilter, shared: list[str] | None, bank: QuestionBank,
+def _trends(store: StoreView, selection: RoundFilter, shared: list[str] | None, bank: QuestionBank,
             names: dict, positions: dict, needed: int) -> pd.DataFrame:
     everywhen = replace(selection, periods=())
     trends = store.area_trends(everywhen, shared, bank.version)

@@ -38,7 +38,8 @@ from collab_assess.content.scale import (
     stage_of,
 )
 from collab_assess.exchange.export_sheets import CSV_ENCODING, Sheet, csv_bytes, xlsx_bytes
-from collab_assess.store import Collaborative, Store, utc_now
+from collab_assess.store import Collaborative, utc_now
+from collab_assess.store.view import StoreView
 
 # -- what each table holds: its columns, in order, each with what it means ---------------------
 
@@ -298,7 +299,7 @@ class CollaborativeExport:
         return list(_read_me(self))
 
 
-def collaborative_export(store: Store, collaborative_id: int) -> CollaborativeExport:
+def collaborative_export(store: StoreView, collaborative_id: int) -> CollaborativeExport:
     """Everything the collaborative has recorded, every round, oldest round first. Scores are the
     Results page's own (results.round_results), as they stand now for an open round."""
     collaborative = store.get_collaborative(collaborative_id)

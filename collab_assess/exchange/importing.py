@@ -55,7 +55,7 @@ from collab_assess.exchange.mapping import (
     statement_id_in,
 )
 from collab_assess.exchange.reading import Column, ReadTable, Row, formula_problem, read_table
-from collab_assess.store import Round, Store
+from collab_assess.store import Round
 from collab_assess.store.import_plan import (
     ColumnMatch,
     Finding,
@@ -67,6 +67,7 @@ from collab_assess.store.import_plan import (
     warning,
 )
 from collab_assess.store.inputs import NAME_MAX, NOTE_MAX
+from collab_assess.store.view import StoreView
 
 Progress = Callable[[float, str], None]
 
@@ -76,7 +77,7 @@ LISTED_ROWS = 8
 """How many row numbers a message lists before saying how many more."""
 
 
-def prepare_import(store: Store, round_id: int, data: bytes, file_name: str, *,
+def prepare_import(store: StoreView, round_id: int, data: bytes, file_name: str, *,
                    sheet: str | None = None, from_round: str | None = None,
                    mapping_overrides: Mapping[str, object] | None = None,
                    role_overrides: Mapping[str, str] | None = None,
@@ -103,7 +104,7 @@ def prepare_import(store: Store, round_id: int, data: bytes, file_name: str, *,
                        repeats=repeats, progress=progress)
 
 
-def plan_import(store: Store, round_id: int, table: ReadTable, *, from_round: str | None = None,
+def plan_import(store: StoreView, round_id: int, table: ReadTable, *, from_round: str | None = None,
                 mapping_overrides: Mapping[str, object] | None = None,
                 role_overrides: Mapping[str, str] | None = None,
                 repeats: Repeats | str = Repeats.REFUSE,
@@ -679,7 +680,7 @@ def _number_key(value: str) -> str:
 
 # -- against what the round already holds --------------------------------------------------------
 
-def _repeats(store: Store, assessment_round: Round, table: ReadTable,
+def _repeats(store: StoreView, assessment_round: Round, table: ReadTable,
              people: list[PlannedRespondent],
              repeats: Repeats) -> tuple[list[PlannedRespondent], list[Finding], list[int], bool]:
     """Leave out, report or allow responses an earlier import brought into this round."""
@@ -724,7 +725,7 @@ def _repeats(store: Store, assessment_round: Round, table: ReadTable,
     return kept, findings, repeated_rows, not earlier_file.empty
 
 
-def _names_already_in_round(store: Store, round_id: int,
+def _names_already_in_round(store: StoreView, round_id: int,
                             people: list[PlannedRespondent]) -> list[Finding]:
     present = store.respondents([round_id])
     names = {folded(name) for name in present["display_name"] if name}

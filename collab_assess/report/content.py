@@ -33,8 +33,9 @@ from collab_assess.content.baseline import Baseline, load_baseline
 from collab_assess.content.next_steps import NextStep, next_steps_for
 from collab_assess.content.scale import LEVELS, Level, stage_of
 from collab_assess.errors import CollabAssessError
-from collab_assess.store import Collaborative, Round, Store
+from collab_assess.store import Collaborative, Round
 from collab_assess.store.peer_comparison import PeerComparison, PeerGroup
+from collab_assess.store.view import StoreView
 
 WEAKEST_SHOWN = 6
 """How many of the weakest statements get a next step. Results lists ten; a board paper keeps to the
@@ -174,7 +175,7 @@ class BoardReport:
         return "Peers here" + (" (synthetic)" if all_synthetic else "")
 
 
-def build_board_report(store: Store, round_id: int, *, peer_group: PeerGroup = PeerGroup.ALL,
+def build_board_report(store: StoreView, round_id: int, *, peer_group: PeerGroup = PeerGroup.ALL,
                        today: date | None = None) -> BoardReport:
     """Everything the board report of round `round_id` shows. Raises NothingToReport when nobody
     has given a level in the round yet, and NotFoundError for a round that does not exist."""

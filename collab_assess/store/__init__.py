@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from collab_assess.store.answers import AnswerRecords
 from collab_assess.store.audit import AuditRecords
 from collab_assess.store.backups import BackupRecords
 from collab_assess.store.benchmarks import BenchmarkQueries, RoundFilter
@@ -29,6 +30,7 @@ from collab_assess.store.peer_snapshots import PeerSnapshots
 from collab_assess.store.records import Collaborative, Respondent, Round
 from collab_assess.store.roles import RoleRecords
 from collab_assess.store.rounds import RoundRecords
+from collab_assess.store.rules import admin_only, checked_by_caller
 from collab_assess.store.scale_data import ScaleData
 from collab_assess.store.workshop import WorkshopRecords
 from collab_assess.store.workshops import WorkshopSessions
@@ -46,19 +48,22 @@ __all__ = [
 ]
 
 
-class Store(RoundRecords, DemoData, ScaleData, CollaborativeRecords, WorkshopSessions,
-            WorkshopRecords, BenchmarkQueries, PeerSnapshots, ImportRecords, BackupRecords,
-            RoleRecords, AuditRecords):
+class Store(AnswerRecords, RoundRecords, DemoData, ScaleData, CollaborativeRecords,
+            WorkshopSessions, WorkshopRecords, BenchmarkQueries, PeerSnapshots, ImportRecords,
+            BackupRecords, RoleRecords, AuditRecords):
     """Every read and write of collab-assess data goes through one of these methods."""
 
     @classmethod
+    @admin_only
     def open_default(cls) -> Store:
         return cls(default_db_path())
 
+    @checked_by_caller
     def statement_detail_allowed(self, round_id: int) -> bool:
         """The whole Store shows everything; a ScopedStore may not (anonymity.py)."""
         return True
 
+    @checked_by_caller
     def peer_comparison(self, collaborative: Collaborative, assessment_round: Round,
                         early_stages: tuple, group: PeerGroup | None = None, *,
                         today: date | None = None) -> PeerComparison:

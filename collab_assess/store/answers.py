@@ -16,11 +16,87 @@ from collab_assess.store.checks import (
 from collab_assess.store.database import Database, utc_now
 from collab_assess.store.disclosure_sql import counted_answers_sql
 from collab_assess.store.inputs import AnswerChange, AnswerInput, StageInput
+from collab_assess.store.rules import checked_by_caller, own_rows
+
+
+def saved_answer(
+    cursor: duckdb.DuckDBPyConnection, round_id: int, respondent_id: int, statement_id: str
+) -> dict | None:
+    row = cursor.execute(
+        """
+        SELECT a.level, a.unscored, a.target_level, a.note
+        FROM answer_heads h JOIN answers a ON a.id = h.answer_id
+        WHERE h.round_id = ? AND h.respondent_id = ? AND h.statement_id = ?
+        """,
+        [round_id, respondent_id, statement_id],
+    ).fetchone()
+    if row is None:
+        return None
+    return dict(zip(("level", "unscored", "target_level", "note"), row))
+
+def insert_answer(
+    cursor: duckdb.DuckDBPyConnection,
+    round_id: int,
+    respondent_id: int,
+    statement_id: str,
+    answer: AnswerInput,
+    *,
+    saved: dict | None,
+    action: str | None = None,
+    workshop_id: int | None = None,
+) -> int:
+    """Insert the answer as the current one, and its audit entry: `saved` is the answer it
+    replaces (None for a first answer); `action` is "add" or "change" unless given;
+    `workshop_id` names the workshop of a vote (it counts only once revealed there)."""
+    bank_version = require_open_round(cursor, round_id)
+    require_respondent_in_round(cursor, respondent_id, round_id)
+    require_statement(cursor, bank_version, statement_id)
+    (answer_id,) = cursor.execute(
+        """
+        INSERT INTO answers (round_id, respondent_id, statement_id, level, unscored,
+            target_level, note, recorded_at, recorded_by, source, workshop_id)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
+        """,
+        [
+            round_id,
+            respondent_id,
+            statement_id,
+            answer.level,
+            answer.unscored.value if answer.unscored else None,
+            answer.target_level,
+            answer.note,
+            utc_now(),
+            answer.recorded_by,
+            answer.source,
+            workshop_id,
+        ],
+    ).fetchone()
+    # Writing the head row makes two saves of one answer at once conflict, so the Store
+    # retries the loser and the answer that commits last is the current one.
+    cursor.execute(
+        """
+        INSERT INTO answer_heads VALUES (?, ?, ?, ?)
+        ON CONFLICT (round_id, respondent_id, statement_id)
+        DO UPDATE SET answer_id = excluded.answer_id
+        """,
+        [round_id, respondent_id, statement_id, answer_id],
+    )
+    which = {"statement_id": statement_id, "respondent_id": respondent_id}
+    write_audit(
+        cursor, actor=answer.recorded_by, action=action or ("change" if saved else "add"),
+        record_kind="answer", record_id=answer_id, round_id=round_id,
+        before=None if saved is None else which | saved,
+        after=which | {"level": answer.level,
+                       "unscored": answer.unscored.value if answer.unscored else None,
+                       "target_level": answer.target_level, "note": answer.note,
+                       "source": answer.source})
+    return int(answer_id)
 
 
 class AnswerRecords(Database):
     """Answers and self-described stages."""
 
+    @checked_by_caller
     def record_answer(
         self, round_id: int, respondent_id: int, statement_id: str, answer: AnswerInput
     ) -> int:
@@ -29,12 +105,13 @@ class AnswerRecords(Database):
         Once this returns, the answer is committed to disk."""
 
         def work(cursor: duckdb.DuckDBPyConnection) -> int:
-            saved = self._saved_answer(cursor, round_id, respondent_id, statement_id)
-            return self._insert_answer(cursor, round_id, respondent_id, statement_id, answer,
+            saved = saved_answer(cursor, round_id, respondent_id, statement_id)
+            return insert_answer(cursor, round_id, respondent_id, statement_id, answer,
                                        saved=saved)
 
         return self._write(work)
 
+    @checked_by_caller
     def change_answer(
         self, round_id: int, respondent_id: int, statement_id: str, change: AnswerChange
     ) -> int:
@@ -45,88 +122,14 @@ class AnswerRecords(Database):
         Returns the new answer's id; once this returns, it is committed to disk."""
 
         def work(cursor: duckdb.DuckDBPyConnection) -> int:
-            saved = self._saved_answer(cursor, round_id, respondent_id, statement_id)
+            saved = saved_answer(cursor, round_id, respondent_id, statement_id)
             answer = change.applied_to(saved)
-            return self._insert_answer(cursor, round_id, respondent_id, statement_id, answer,
+            return insert_answer(cursor, round_id, respondent_id, statement_id, answer,
                                        saved=saved)
 
         return self._write(work)
 
-    @staticmethod
-    def _saved_answer(
-        cursor: duckdb.DuckDBPyConnection, round_id: int, respondent_id: int, statement_id: str
-    ) -> dict | None:
-        row = cursor.execute(
-            """
-            SELECT a.level, a.unscored, a.target_level, a.note
-            FROM answer_heads h JOIN answers a ON a.id = h.answer_id
-            WHERE h.round_id = ? AND h.respondent_id = ? AND h.statement_id = ?
-            """,
-            [round_id, respondent_id, statement_id],
-        ).fetchone()
-        if row is None:
-            return None
-        return dict(zip(("level", "unscored", "target_level", "note"), row))
-
-    @staticmethod
-    def _insert_answer(
-        cursor: duckdb.DuckDBPyConnection,
-        round_id: int,
-        respondent_id: int,
-        statement_id: str,
-        answer: AnswerInput,
-        *,
-        saved: dict | None,
-        action: str | None = None,
-        workshop_id: int | None = None,
-    ) -> int:
-        """Insert the answer as the current one, and its audit entry: `saved` is the answer it
-        replaces (None for a first answer); `action` is "add" or "change" unless given;
-        `workshop_id` names the workshop of a vote (it counts only once revealed there)."""
-        bank_version = require_open_round(cursor, round_id)
-        require_respondent_in_round(cursor, respondent_id, round_id)
-        require_statement(cursor, bank_version, statement_id)
-        (answer_id,) = cursor.execute(
-            """
-            INSERT INTO answers (round_id, respondent_id, statement_id, level, unscored,
-                target_level, note, recorded_at, recorded_by, source, workshop_id)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
-            """,
-            [
-                round_id,
-                respondent_id,
-                statement_id,
-                answer.level,
-                answer.unscored.value if answer.unscored else None,
-                answer.target_level,
-                answer.note,
-                utc_now(),
-                answer.recorded_by,
-                answer.source,
-                workshop_id,
-            ],
-        ).fetchone()
-        # Writing the head row makes two saves of one answer at once conflict, so the Store
-        # retries the loser and the answer that commits last is the current one.
-        cursor.execute(
-            """
-            INSERT INTO answer_heads VALUES (?, ?, ?, ?)
-            ON CONFLICT (round_id, respondent_id, statement_id)
-            DO UPDATE SET answer_id = excluded.answer_id
-            """,
-            [round_id, respondent_id, statement_id, answer_id],
-        )
-        which = {"statement_id": statement_id, "respondent_id": respondent_id}
-        write_audit(
-            cursor, actor=answer.recorded_by, action=action or ("change" if saved else "add"),
-            record_kind="answer", record_id=answer_id, round_id=round_id,
-            before=None if saved is None else which | saved,
-            after=which | {"level": answer.level,
-                           "unscored": answer.unscored.value if answer.unscored else None,
-                           "target_level": answer.target_level, "note": answer.note,
-                           "source": answer.source})
-        return int(answer_id)
-
+    @own_rows()
     def current_answers(self, round_ids: Sequence[int]) -> pd.DataFrame:
         """The answer of every respondent to every statement that counts now (the newest, but a
         workshop vote only once revealed: disclosure_sql.py), with the respondent's role,
@@ -143,6 +146,7 @@ class AnswerRecords(Database):
             [list(map(int, round_ids))],
         )
 
+    @checked_by_caller
     def answer_history(
         self, round_id: int, respondent_id: int | None = None, statement_id: str | None = None
     ) -> pd.DataFrame:
@@ -159,6 +163,7 @@ class AnswerRecords(Database):
 
     # -- self-described stage --
 
+    @checked_by_caller
     def record_self_described_stage(
         self, round_id: int, respondent_id: int, stage: StageInput
     ) -> int:
@@ -182,6 +187,7 @@ class AnswerRecords(Database):
 
         return self._write(work)
 
+    @own_rows()
     def self_described_stages(self, round_ids: Sequence[int]) -> pd.DataFrame:
         """Each respondent's latest answer to "what stage is the collaborative at?"."""
         return self._frame(

@@ -19,6 +19,7 @@ import duckdb
 import pandas as pd
 
 from collab_assess.store.database import Database, utc_now
+from collab_assess.store.rules import admin_only
 
 RECORD_KINDS = ("collaborative", "member", "round", "respondent", "answer", "self-described stage",
                 "consensus", "action", "workshop", "import", "role", "database")
@@ -64,6 +65,7 @@ def write_audit(cursor: duckdb.DuckDBPyConnection, *, actor: str, action: str, r
 class AuditRecords(Database):
     """Reading the audit log."""
 
+    @admin_only
     def audit_entries(self, *, collaborative_ids: Sequence[int] | None = None,
                       record_kinds: Sequence[str] | None = None, since: datetime | None = None,
                       until: datetime | None = None, limit: int | None = None) -> pd.DataFrame:

@@ -17,9 +17,8 @@ from __future__ import annotations
 import logging
 import os
 import re
-import threading
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +29,7 @@ import duckdb
 from collab_assess.errors import DatabaseError
 from collab_assess.store.audit import write_audit
 from collab_assess.store.database import Database
+from collab_assess.store.rules import admin_only
 
 T = TypeVar("T")
 
@@ -43,7 +43,6 @@ BANK_TABLES = {"bank_versions": "version", "bank_statements": "bank_version"}
 # Tables whose rows only the app itself puts there when it starts: a database holding nothing else
 # counts as empty.
 SETUP_TABLES = frozenset({"schema_version", *BANK_TABLES})
-PAUSE_TIMEOUT_SECONDS = 60
 # Files being written start with this; a file named so that is old was left by a crash.
 INCOMPLETE_PREFIX = ".incomplete-"
 _NEXTVAL = re.compile(r"nextval\('(?:[\w\"]+\.)*\"?(\w+)\"?'\)")
@@ -242,115 +241,18 @@ def _schema(cursor: duckdb.DuckDBPyConnection, catalog: str) -> _Schema:
     return _Schema(tables, indexes, views)
 
 
-class _WriteGate:
-    """Lets this process's writes run side by side, or pauses them all for one restore.
-
-    A write that starts while a pause is waiting or under way waits for it to end; the pause waits
-    for the writes already under way to finish. A thread inside a write or holding the pause passes
-    straight through, so nested writes and the restore's own write never wait for themselves."""
-
-    def __init__(self) -> None:
-        self._condition = threading.Condition()
-        self._writing = 0
-        self._pausing = 0
-        self._owner: int | None = None
-        self._local = threading.local()
-
-    @contextmanager
-    def write(self) -> Iterator[None]:
-        depth = getattr(self._local, "depth", 0)
-        if depth or self._owner == threading.get_ident():
-            self._local.depth = depth + 1
-            try:
-                yield
-            finally:
-                self._local.depth = depth
-            return
-        with self._condition:
-            self._condition.wait_for(lambda: self._owner is None and not self._pausing)
-            self._writing += 1
-        self._local.depth = 1
-        try:
-            yield
-        finally:
-            self._local.depth = 0
-            with self._condition:
-                self._writing -= 1
-                self._condition.notify_all()
-
-    @contextmanager
-    def pause(self, timeout: float = PAUSE_TIMEOUT_SECONDS) -> Iterator[None]:
-        me = threading.get_ident()
-        if self._owner == me:
-            yield
-            return
-        with self._condition:
-            self._pausing += 1
-            try:
-                ready = self._condition.wait_for(
-                    lambda: self._owner is None and self._writing == 0, timeout)
-            finally:
-                self._pausing -= 1
-                self._condition.notify_all()
-            if not ready:
-                raise DatabaseError("The app is too busy saving to restore just now; nothing was "
-                                    "changed. Please try again in a minute.")
-            self._owner = me
-        try:
-            yield
-        finally:
-            with self._condition:
-                self._owner = None
-                self._condition.notify_all()
-
-
-_GATE_LOCK = threading.Lock()
-
-
 class BackupRecords(Database):
-    """Snapshots and restores of the database, and the hook that runs after a round closes."""
-
-    # -- the write gate: every write of this process passes it; a restore closes it ----------------
-
-    def _write_gate(self) -> _WriteGate:
-        gate = self.__dict__.get("_backup_write_gate")
-        if gate is None:
-            with _GATE_LOCK:
-                gate = self.__dict__.setdefault("_backup_write_gate", _WriteGate())
-        return gate
-
-    def _write(self, work: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
-        """Database._write, waiting first while a restore is replacing the database."""
-        with self._write_gate().write():
-            return super()._write(work)
-
-    # -- round-closed listeners -------------------------------------------------------------------
-
-    def when_round_closes(self, listener: Callable[[int], None]) -> None:
-        """Call listener(round_id) after each round this Store closes (once the close is
-        saved)."""
-        with _GATE_LOCK:
-            listeners = self.__dict__.setdefault("_round_closed_listeners", [])
-            if listener not in listeners:
-                listeners.append(listener)
-
-    def _after_round_closed(self, round_id: int) -> None:
-        """Called by close_round once the close is saved. A listener that fails is logged and the
-        close stands."""
-        for listener in list(self.__dict__.get("_round_closed_listeners", ())):
-            try:
-                listener(round_id)
-            except Exception as error:  # noqa: BLE001 - the close is saved whatever happens here
-                log.warning("After assessment round %s closed, a follow-up task failed: %s. The "
-                            "round is closed as normal.", round_id, error)
+    """Snapshots and restores of the database (a restore closes Database's write gate)."""
 
     # -- copies -----------------------------------------------------------------------------------
 
+    @admin_only
     def copy_to(self, out_path: str | Path) -> None:
         """Write one consistent copy of the whole database into a new file at out_path (which must
         not exist yet; see write_copy). Other threads carry on reading and writing while it runs."""
         write_copy(self._connection, Path(out_path))
 
+    @admin_only
     def holds_data(self) -> bool:
         """True when any table holds rows other than those the app puts there itself on start (the
         schema history and copies of question banks)."""
@@ -363,6 +265,7 @@ class BackupRecords(Database):
                 return True
         return False
 
+    @admin_only
     def record_restore(self, backup_name: str, restored_by: str,
                        kept_copy: str | Path | None) -> None:
         """The audit entry of a restore made by putting the backup's file in place (when the
@@ -375,6 +278,7 @@ class BackupRecords(Database):
 
         self._write(work)
 
+    @admin_only
     def fingerprint(self) -> dict[str, tuple[int, int]]:
         """Each table's row count and a hash of its rows (see the module function)."""
         cursor = self._cursor()
@@ -382,6 +286,7 @@ class BackupRecords(Database):
 
     # -- restore ----------------------------------------------------------------------------------
 
+    @admin_only
     def replace_everything(self, backup_path: str | Path, keep_copy_at: str | Path | None, *,
                            restored_by: str = "app user",
                            shown: str | None = None) -> dict[str, int]:
@@ -401,7 +306,7 @@ class BackupRecords(Database):
         and the views made again: DuckDB commits that many times faster than deleting every row
         (a delete of 1.5 million answers took 40 s to commit; this takes a few seconds)."""
         backup_path = Path(backup_path)
-        with self._write_gate().pause():
+        with self._gate.pause():
             if keep_copy_at is not None:
                 self.copy_to(keep_copy_at)
             with attached(self._connection, backup_path, read_only=True) as (reader, alias):

@@ -9,11 +9,13 @@ import duckdb
 from collab_assess.content.bank import QuestionBank
 from collab_assess.errors import BankError, NotFoundError
 from collab_assess.store.database import Database, utc_now
+from collab_assess.store.rules import Access, admin_only, for_round, open_to_all
 
 
 class BankSnapshots(Database):
     """Stores and reads copies of question bank versions."""
 
+    @admin_only
     def register_bank(self, bank: QuestionBank) -> None:
         """Keep a copy of this bank version so rounds opened with it never change when the files do.
 
@@ -54,6 +56,7 @@ class BankSnapshots(Database):
 
         self._write(work)
 
+    @open_to_all
     def bank(self, version: int) -> QuestionBank:
         row = self._one("SELECT sha256, content FROM bank_versions WHERE version = ?", [version])
         if row is None:
@@ -63,5 +66,9 @@ class BankSnapshots(Database):
             self._banks[key] = QuestionBank.from_json(row[1])
         return self._banks[key]
 
+    @for_round(Access.ANSWER)
     def bank_for_round(self, round_id: int) -> QuestionBank:
-        return self.bank(self.get_round(round_id).bank_version)
+        row = self._one("SELECT bank_version FROM rounds WHERE id = ?", [round_id])
+        if row is None:
+            raise NotFoundError(f"There is no assessment round number {round_id}.")
+        return self.bank(int(row[0]))

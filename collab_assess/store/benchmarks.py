@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from collab_assess.store.database import Database
+from collab_assess.store.rules import across_collaboratives, checked_by_caller, open_to_all
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,7 @@ _LATEST_PER_COLLABORATIVE = """
 class BenchmarkQueries(Database):
     """Kept scores of submitted rounds, and the aggregates built on them."""
 
+    @checked_by_caller
     def kept_scores(self, round_id: int) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
         """A round's kept statement, area and round scores (empty while it is not submitted)."""
         return (
@@ -92,11 +94,13 @@ class BenchmarkQueries(Database):
             self._frame("SELECT * FROM kept_round_scores WHERE round_id = ?", [round_id]),
         )
 
+    @open_to_all
     def kept_version(self) -> tuple[int, str]:
         """Changes only when a round is submitted or reopened: the cache key for peer figures."""
         row = self._one("SELECT count(*), coalesce(max(kept_at)::VARCHAR, '') FROM kept_round_scores")
         return int(row[0]), str(row[1])
 
+    @across_collaboratives
     def submitted_rounds(self, selection: RoundFilter, *, latest_only: bool) -> pd.DataFrame:
         """The submitted rounds the filter selects (each collaborative's latest one only, if
         latest_only), ordered by collaborative name then date."""
@@ -104,6 +108,7 @@ class BenchmarkQueries(Database):
         return self._frame(f"SELECT * FROM ({sql}) ORDER BY lower(collaborative), opens_on",
                            selection.params())
 
+    @open_to_all
     def statements_shared(self, bank_versions: Sequence[int]) -> list[str]:
         """The statement ids every one of these bank versions asks."""
         versions = sorted({int(v) for v in bank_versions})
@@ -117,6 +122,7 @@ class BenchmarkQueries(Database):
         )
         return rows["statement_id"].tolist()
 
+    @across_collaboratives
     def area_scores_over(self, selection: RoundFilter, statement_ids: Sequence[str] | None,
                          area_bank_version: int) -> pd.DataFrame:
         """The area scores of each collaborative's latest submitted round the filter selects.
@@ -150,6 +156,7 @@ class BenchmarkQueries(Database):
             [*selection.params(), int(area_bank_version), list(statement_ids)],
         )
 
+    @across_collaboratives
     def stage_counts(self, selection: RoundFilter) -> pd.DataFrame:
         """How many of the selected collaboratives' latest submitted rounds sit at each stage, by
         this tool's scores ("computed") and by how their respondents described it
@@ -166,6 +173,7 @@ class BenchmarkQueries(Database):
             ORDER BY measure, stage
             """, selection.params())
 
+    @across_collaboratives
     def area_trends(self, selection: RoundFilter, statement_ids: Sequence[str] | None,
                     area_bank_version: int) -> pd.DataFrame:
         """Per period and area: how many collaboratives submitted a round in that period and
@@ -186,6 +194,7 @@ class BenchmarkQueries(Database):
             GROUP BY p.period_start, a.area_id ORDER BY p.period_start, a.area_id
             """, params)
 
+    @across_collaboratives
     def stage_moves(self, selection: RoundFilter) -> pd.DataFrame:
         """Every change of stage between one submitted round and the next of the same
         collaborative, among the rounds the filter selects (with periods: consecutive rounds
@@ -216,6 +225,7 @@ class BenchmarkQueries(Database):
             ORDER BY lower(collaborative), collaborative_id, to_date, round_id
             """, selection.params())
 
+    @checked_by_caller
     def benchmark_choices(self) -> pd.DataFrame:
         """The profile values and periods that submitted rounds have, for the page's filters
         (with each collaborative's id, so a caller's choices can be limited to its scope)."""

@@ -13,6 +13,13 @@ from collab_assess.store.checks import require_collaborative
 from collab_assess.store.database import Database, utc_now
 from collab_assess.store.inputs import CollaborativeProfile, MemberInput, name_key
 from collab_assess.store.records import Collaborative
+from collab_assess.store.rules import (
+    Access,
+    admin_only,
+    checked_by_caller,
+    for_collaborative,
+    for_record,
+)
 
 
 def _profile_details(profile: CollaborativeProfile) -> list:
@@ -46,6 +53,7 @@ def _stored_profile(cursor: duckdb.DuckDBPyConnection, collaborative_id: int) ->
 class CollaborativeRecords(Database):
     """Collaboratives and members."""
 
+    @admin_only
     def create_collaborative(
         self, profile: CollaborativeProfile, created_by: str, *, is_demo: bool = False
     ) -> int:
@@ -97,6 +105,7 @@ class CollaborativeRecords(Database):
             [collaborative_id, profile.name, *_profile_details(profile), when, who],
         )
 
+    @for_collaborative(Access.MANAGE)
     def update_collaborative(
         self, collaborative_id: int, profile: CollaborativeProfile, changed_by: str
     ) -> None:
@@ -122,6 +131,7 @@ class CollaborativeRecords(Database):
 
         self._write(work)
 
+    @for_collaborative(Access.ANSWER)
     def get_collaborative(self, collaborative_id: int) -> Collaborative:
         row = self._one(
             """
@@ -144,6 +154,7 @@ class CollaborativeRecords(Database):
             is_demo=bool(row[7]),
         )
 
+    @checked_by_caller
     def find_collaborative(self, name: str) -> Collaborative:
         """The collaborative with this name (case and repeated spaces ignored), for the command line."""
         row = self._one("SELECT id FROM collaboratives WHERE name_key = ?", [name_key(name)])
@@ -154,6 +165,7 @@ class CollaborativeRecords(Database):
                                 f"this database: {listed}.")
         return self.get_collaborative(int(row[0]))
 
+    @checked_by_caller
     def collaboratives(self, *, include_demo: bool = True) -> pd.DataFrame:
         """One row per collaborative with its profile and how many rounds it has, named A-Z."""
         return self._frame(
@@ -168,6 +180,7 @@ class CollaborativeRecords(Database):
             [include_demo],
         )
 
+    @for_collaborative(Access.READ)
     def profile_history(self, collaborative_id: int) -> pd.DataFrame:
         return self._frame(
             "SELECT * FROM collaborative_profile_history WHERE collaborative_id = ? "
@@ -177,6 +190,7 @@ class CollaborativeRecords(Database):
 
     # -- members --
 
+    @for_collaborative(Access.MANAGE)
     def add_member(self, collaborative_id: int, member: MemberInput, added_by: str) -> int:
         def work(cursor: duckdb.DuckDBPyConnection) -> int:
             require_collaborative(cursor, collaborative_id)
@@ -200,6 +214,7 @@ class CollaborativeRecords(Database):
 
         return self._write(work)
 
+    @for_record("member", Access.MANAGE)
     def remove_member(self, member_id: int, removed_by: str) -> None:
         """Mark a member as having left; the record of its membership is kept."""
 
@@ -220,6 +235,7 @@ class CollaborativeRecords(Database):
 
         self._write(work)
 
+    @for_collaborative(Access.READ)
     def members(self, collaborative_id: int) -> pd.DataFrame:
         return self._frame(
             "SELECT id, organisation, organisation_type, added_at FROM members "

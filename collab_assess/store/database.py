@@ -3,6 +3,7 @@ retries on write-write conflicts, and the schema migrations."""
 
 from __future__ import annotations
 
+import logging
 import os
 import random
 import threading
@@ -19,12 +20,16 @@ import pandas as pd
 from collab_assess.content.bank import QuestionBank
 from collab_assess.errors import DatabaseError
 from collab_assess.store.migrations import LATEST_VERSION, MIGRATIONS, SCHEMA_VERSION_TABLE
+from collab_assess.store.rules import admin_only, open_to_all
 
 DB_ENV_VAR = "COLLAB_ASSESS_DB"
 DEFAULT_DB_PATH = Path(__file__).resolve().parents[2] / "data" / "collab_assess.duckdb"
 MAX_WRITE_ATTEMPTS = 60
+PAUSE_TIMEOUT_SECONDS = 60
 
 T = TypeVar("T")
+
+log = logging.getLogger(__name__)
 
 
 def default_db_path() -> Path:
@@ -71,19 +76,88 @@ def _open_connection(path: Path) -> duckdb.DuckDBPyConnection:
         raise DatabaseError(f"The database file {path} cannot be opened: {error}") from error
 
 
+class WriteGate:
+    """Lets this process's writes run side by side, or pauses them all for one restore.
+
+    A write that starts while a pause is waiting or under way waits for it to end; the pause waits
+    for the writes already under way to finish. A thread inside a write or holding the pause passes
+    straight through, so nested writes and the restore's own write never wait for themselves."""
+
+    def __init__(self) -> None:
+        self._condition = threading.Condition()
+        self._writing = 0
+        self._pausing = 0
+        self._owner: int | None = None
+        self._local = threading.local()
+
+    @contextmanager
+    def write(self) -> Iterator[None]:
+        depth = getattr(self._local, "depth", 0)
+        if depth or self._owner == threading.get_ident():
+            self._local.depth = depth + 1
+            try:
+                yield
+            finally:
+                self._local.depth = depth
+            return
+        with self._condition:
+            self._condition.wait_for(lambda: self._owner is None and not self._pausing)
+            self._writing += 1
+        self._local.depth = 1
+        try:
+            yield
+        finally:
+            self._local.depth = 0
+            with self._condition:
+                self._writing -= 1
+                self._condition.notify_all()
+
+    @contextmanager
+    def pause(self, timeout: float = PAUSE_TIMEOUT_SECONDS) -> Iterator[None]:
+        me = threading.get_ident()
+        if self._owner == me:
+            yield
+            return
+        with self._condition:
+            self._pausing += 1
+            try:
+                ready = self._condition.wait_for(
+                    lambda: self._owner is None and self._writing == 0, timeout)
+            finally:
+                self._pausing -= 1
+                self._condition.notify_all()
+            if not ready:
+                raise DatabaseError("The app is too busy saving to restore just now; nothing was "
+                                    "changed. Please try again in a minute.")
+            self._owner = me
+        try:
+            yield
+        finally:
+            with self._condition:
+                self._owner = None
+                self._condition.notify_all()
+
+
 class Database:
-    """Owns the connection. Every write goes through _write; every read through _frame or _one."""
+    """Owns the connection, the write gate and the retry. Every write goes through _write; every
+    read through _frame or _one. The Store's record groups (one module each) build on this and
+    on nothing of each other's, so the order they are put together in changes nothing
+    (tests/test_store_shape.py)."""
 
     def __init__(self, path: str | Path):
         self.path = Path(path)
         self._connection = _open_connection(self.path)
         self._local = threading.local()
         self._banks: dict[tuple[int, str], QuestionBank] = {}
+        self._gate = WriteGate()
+        self._round_closed_listeners: list[Callable[[int], None]] = []
         self._migrate()
 
+    @admin_only
     def close(self) -> None:
         self._connection.close()
 
+    @admin_only
     def checkpoint(self) -> None:
         """Write everything in the write-ahead log into the database file now (after a bulk load,
         so the next process to open the file does not replay it)."""
@@ -111,18 +185,39 @@ class Database:
         cursor.execute("COMMIT")
 
     def _write(self, work: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
-        """Run work in a transaction; on a write-write conflict, back off and run it again."""
-        for attempt in range(1, MAX_WRITE_ATTEMPTS + 1):
-            try:
-                with self._transaction() as cursor:
-                    return work(cursor)
-            except _CONFLICT_ERRORS as error:
-                if not _is_conflict(error):
-                    raise
-                time.sleep(random.uniform(0, min(0.05, 0.001 * 2**attempt)))
+        """Run work in a transaction; on a write-write conflict, back off and run it again. While
+        a restore is replacing the database (WriteGate.pause), it waits first."""
+        with self._gate.write():
+            for attempt in range(1, MAX_WRITE_ATTEMPTS + 1):
+                try:
+                    with self._transaction() as cursor:
+                        return work(cursor)
+                except _CONFLICT_ERRORS as error:
+                    if not _is_conflict(error):
+                        raise
+                    time.sleep(random.uniform(0, min(0.05, 0.001 * 2**attempt)))
         raise DatabaseError(
             "The database is too busy to save this just now; nothing was saved. Please try again."
         )
+
+    # -- after a round closes ----------------------------------------------------------------------
+
+    @admin_only
+    def when_round_closes(self, listener: Callable[[int], None]) -> None:
+        """Call listener(round_id) after each round this Store closes (once the close is
+        saved): how the automatic backups take a copy after each close."""
+        if listener not in self._round_closed_listeners:
+            self._round_closed_listeners.append(listener)
+
+    def _after_round_closed(self, round_id: int) -> None:
+        """Called by close_round once the close is saved. A listener that fails is logged and the
+        close stands."""
+        for listener in list(self._round_closed_listeners):
+            try:
+                listener(round_id)
+            except Exception as error:  # noqa: BLE001 - the close is saved whatever happens here
+                log.warning("After assessment round %s closed, a follow-up task failed: %s. The "
+                            "round is closed as normal.", round_id, error)
 
     def _frame(self, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
         return self._cursor().execute(sql, list(params)).df()
@@ -157,6 +252,7 @@ class Database:
 
             self._write(apply)
 
+    @open_to_all
     def schema_version(self) -> int:
         row = self._one("SELECT coalesce(max(version), 0) FROM schema_version")
         return int(row[0])

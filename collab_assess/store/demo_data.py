@@ -16,6 +16,7 @@ from collab_assess.store.banks import BankSnapshots
 from collab_assess.store.database import utc_now
 from collab_assess.store.inputs import name_key
 from collab_assess.store.kept_scores_sql import keep_scores_sql
+from collab_assess.store.rules import admin_only
 
 
 @dataclass(frozen=True)
@@ -45,12 +46,15 @@ class DemoDataset:
 class DemoData(BankSnapshots):
     """Bulk load and removal of synthetic demo peers."""
 
+    @admin_only
     def has_demo_data(self) -> bool:
         return bool(self._one("SELECT count(*) FROM collaboratives WHERE is_demo")[0])
 
+    @admin_only
     def is_empty(self) -> bool:
         return not self._one("SELECT count(*) FROM collaboratives")[0]
 
+    @admin_only
     def table_counts(self) -> dict[str, int]:
         row = self._one(
             """
@@ -67,6 +71,7 @@ class DemoData(BankSnapshots):
                  "workshops", "workshop_seats", "imports"]
         return dict(zip(names, map(int, row)))
 
+    @admin_only
     def import_demo(
         self, dataset: "DemoDataset", bank: QuestionBank | Sequence[QuestionBank]
     ) -> dict[str, int]:
@@ -194,6 +199,7 @@ class DemoData(BankSnapshots):
 
         return self._write(work)
 
+    @admin_only
     def remove_demo(self, removed_by: str = "collab-assess remove-demo") -> dict[str, int]:
         """Delete every synthetic collaborative and everything recorded for it; real data is
         untouched. Returns how many rows went from each table. The audit log keeps its entries

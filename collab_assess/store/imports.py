@@ -32,6 +32,7 @@ from collab_assess.store.inputs import (
     StageInput,
     validated,
 )
+from collab_assess.store.rules import Access, for_record, for_round, for_rounds
 
 RECORDED_BY_PREFIX = "import of "
 
@@ -73,6 +74,7 @@ Progress = Callable[[float, str], None]
 class ImportRecords(Database):
     """Imports of responses from spreadsheets."""
 
+    @for_round(Access.MANAGE)
     def import_responses(self, round_id: int, plan: ImportPlan, file_name: str, imported_by: str,
                          *, progress: Progress | None = None) -> ImportOutcome:
         """Add every person and answer of the plan to the round, in one transaction: all of it or
@@ -229,6 +231,7 @@ class ImportRecords(Database):
 
     # -- reading the record of imports --
 
+    @for_rounds(Access.READ)
     def imports(self, round_ids: Sequence[int]) -> pd.DataFrame:
         """Every import into these rounds, oldest first."""
         return self._frame(
@@ -240,6 +243,7 @@ class ImportRecords(Database):
             [list(map(int, round_ids))],
         )
 
+    @for_round(Access.MANAGE)
     def imports_of_file(self, round_id: int, file_sha256: str) -> pd.DataFrame:
         """Earlier imports of the very same file (same bytes) into the round, oldest first."""
         return self._frame(
@@ -248,6 +252,7 @@ class ImportRecords(Database):
             [round_id, file_sha256],
         )
 
+    @for_round(Access.MANAGE)
     def imported_fingerprints(self, round_id: int) -> dict[str, tuple[str, datetime]]:
         """Each response imported into the round before: its fingerprint -> (file name, when)."""
         rows = self._cursor().execute(
@@ -260,6 +265,7 @@ class ImportRecords(Database):
         ).fetchall()
         return {fingerprint: (file_name, when) for fingerprint, file_name, when in rows}
 
+    @for_record("import", Access.MANAGE)
     def imported_respondents(self, import_id: int) -> pd.DataFrame:
         """The people an import added, with the rows of the file each came from."""
         return self._frame(

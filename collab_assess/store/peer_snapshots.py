@@ -14,6 +14,7 @@ import pandas as pd
 
 from collab_assess.store.database import Database, utc_now
 from collab_assess.store.kept_scores_sql import stage_case
+from collab_assess.store.rules import admin_only
 
 PEER_GROUP_FIELDS = {"all": None, "type": "collaborative_type", "region": "region",
                      "model": "governance_model"}
@@ -41,6 +42,7 @@ _PEERS = """
 class PeerSnapshots(Database):
     """The daily copy behind every peer figure."""
 
+    @admin_only
     def peer_snapshot_on(self, today: date) -> date:
         """The day of the snapshot peer figures use today: today's, taken now if there is none
         yet (the first peer figure of the day takes it), replacing the one before."""
@@ -79,6 +81,7 @@ class PeerSnapshots(Database):
 
         return self._write(work)
 
+    @admin_only
     def snapshot_profile(self, taken_on: date, collaborative_id: int) -> dict | None:
         """A collaborative's profile as the snapshot holds it (None: it is newer than the
         snapshot)."""
@@ -90,12 +93,14 @@ class PeerSnapshots(Database):
             return None
         return dict(zip(("region", "collaborative_type", "governance_model"), row))
 
+    @admin_only
     def snapshot_peers(self, taken_on: date, collaborative_id: int, group: str) -> pd.DataFrame:
         """How many peers the group has that day, and their bank versions: round_id,
         bank_version, is_demo (no names, no scores)."""
         return self._frame(f"WITH {_PEERS} SELECT * FROM peers ORDER BY round_id",
                            [taken_on, collaborative_id, group])
 
+    @admin_only
     def snapshot_peer_aggregates(self, taken_on: date, collaborative_id: int, group: str,
                                  statement_ids: Sequence[str] | None, area_bank_version: int,
                                  early_stages: Sequence[int]) -> tuple[pd.DataFrame, dict]:

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
+from collab_assess.errors import NotFoundError
 from collab_assess.store.inputs import CollaborativeProfile
+
+if TYPE_CHECKING:
+    from collab_assess.store.database import Database
 
 
 @dataclass(frozen=True)
@@ -68,3 +73,19 @@ class Respondent:
         who = self.display_name or f"Participant {self.number}"
         where = f", {self.organisation}" if self.organisation else ""
         return f"{who} ({self.role}{where})"
+
+
+RESPONDENT_SQL = """
+    SELECT id, round_id, role, organisation, display_name, resume_code,
+        (SELECT count(*) FROM respondents earlier
+         WHERE earlier.round_id = r.round_id AND earlier.id <= r.id) AS number, kind
+    FROM respondents r
+"""
+"""A Respondent's row: continue with a WHERE clause on r."""
+
+
+def respondent_by_id(database: Database, respondent_id: int) -> Respondent:
+    row = database._one(RESPONDENT_SQL + " WHERE id = ?", [respondent_id])
+    if row is None:
+        raise NotFoundError(f"There is no respondent number {respondent_id}.")
+    return Respondent(*row)

@@ -15,6 +15,7 @@ from collab_assess.store.checks import require_collaborative
 from collab_assess.store.database import Database, utc_now
 from collab_assess.store.grants import ROLE_NAMES, Grant, Role
 from collab_assess.store.records import Round
+from collab_assess.store.rules import Access, admin_only, checked_by_caller, for_round, open_to_all
 
 EMAIL_MAX = 254
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -53,6 +54,7 @@ class RoleRecords(Database):
         WHERE g.revoked_at IS NULL
     """
 
+    @admin_only
     def grant_role(self, email: str, role: Role | str, granted_by: str, *,
                    collaborative_id: int | None = None, region: str | None = None) -> int:
         """Give a signed-in person a role; refuses a grant they already have."""
@@ -85,6 +87,7 @@ class RoleRecords(Database):
 
         return self._write(work)
 
+    @admin_only
     def revoke_role(self, grant_id: int, revoked_by: str) -> None:
         def work(cursor: duckdb.DuckDBPyConnection) -> None:
             row = cursor.execute(
@@ -102,6 +105,7 @@ class RoleRecords(Database):
 
         self._write(work)
 
+    @admin_only
     def find_grant(self, email: str, role: Role | str, *, collaborative_id: int | None = None,
                    region: str | None = None) -> int:
         """The id of a person's current grant of this role and scope."""
@@ -114,6 +118,7 @@ class RoleRecords(Database):
             raise NotFoundError(f"{email} has no such role to take away.")
         return int(row[0])
 
+    @admin_only
     def grants_for(self, email: str) -> tuple[Grant, ...]:
         rows = self._cursor().execute(
             "SELECT role, collaborative_id, region FROM role_grants "
@@ -122,10 +127,12 @@ class RoleRecords(Database):
         return tuple(Grant(Role(role), collaborative_id, region)
                      for role, collaborative_id, region in rows)
 
+    @admin_only
     def role_grants(self) -> pd.DataFrame:
         """Everyone's current roles, by e-mail address."""
         return self._frame(self._ACTIVE_GRANTS + " ORDER BY g.email, g.role, g.id")
 
+    @open_to_all
     def regions(self) -> list[str]:
         rows = self._cursor().execute(
             "SELECT DISTINCT region FROM collaboratives WHERE region IS NOT NULL ORDER BY 1"
@@ -140,11 +147,13 @@ class RoleRecords(Database):
                   "WHERE i.id = ?",
     }
 
+    @admin_only
     def owning_collaborative(self, kind: str, record_id: int) -> int | None:
         """The collaborative an action, member or import belongs to (None if there is none)."""
         row = self._one(self._OWNER_SQL[kind], [record_id])
         return None if row is None else int(row[0])
 
+    @checked_by_caller
     def find_invited_round(self, token: str) -> Round:
         """The round an invitation link opens. A wrong token says nothing about any round."""
         row = self._one(
@@ -155,6 +164,7 @@ class RoleRecords(Database):
                                 "a new one.")
         return Round(*row)
 
+    @for_round(Access.MANAGE)
     def invite_token(self, round_id: int) -> str:
         row = self._one("SELECT invite_token FROM rounds WHERE id = ?", [round_id])
         if row is None:

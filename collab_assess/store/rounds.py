@@ -22,7 +22,16 @@ from collab_assess.store.database import utc_now
 from collab_assess.store.disclosure_sql import counted_answers_sql
 from collab_assess.store.inputs import RespondentInput, RoundInput
 from collab_assess.store.kept_scores_sql import area_scores_sql, forget_scores_sql, keep_scores_sql
-from collab_assess.store.records import Respondent, Round
+from collab_assess.store.records import RESPONDENT_SQL, Respondent, Round, respondent_by_id
+from collab_assess.store.rules import (
+    Access,
+    checked_by_caller,
+    for_collaborative,
+    for_round,
+    for_rounds,
+    open_to_all,
+    own_rows,
+)
 
 
 def new_invite_token() -> str:
@@ -33,6 +42,7 @@ def new_invite_token() -> str:
 class RoundRecords(BankSnapshots):
     """Rounds and respondents."""
 
+    @for_collaborative(Access.MANAGE)
     def open_round(
         self, collaborative_id: int, details: RoundInput, bank: QuestionBank, opened_by: str
     ) -> int:
@@ -94,16 +104,19 @@ class RoundRecords(BankSnapshots):
 
         self._write(work)
 
+    @for_round(Access.MANAGE)
     def close_round(self, round_id: int, closed_by: str) -> None:
         """Close (submit) a round: its answers are kept and can no longer be changed, and its
         scores are worked out once and kept, so it now counts in peer figures and benchmarks."""
         self._set_round_status(round_id, "closed", closed_by)
         self._after_round_closed(round_id)  # backups: a copy after each close (store/backups.py)
 
+    @for_round(Access.MANAGE)
     def reopen_round(self, round_id: int, reopened_by: str) -> None:
         """Reopen a round for changes; it leaves peer figures until it is submitted again."""
         self._set_round_status(round_id, "open", reopened_by)
 
+    @for_round(Access.ANSWER)
     def get_round(self, round_id: int) -> Round:
         row = self._one(
             "SELECT id, collaborative_id, label, opens_on, closes_on, status, bank_version "
@@ -114,6 +127,7 @@ class RoundRecords(BankSnapshots):
             raise NotFoundError(f"There is no assessment round number {round_id}.")
         return Round(*row)
 
+    @for_collaborative(Access.READ)
     def find_round(self, collaborative_id: int, label: str) -> Round:
         """The collaborative's round with this label (case and repeated spaces ignored)."""
         wanted = " ".join(label.split()).casefold()
@@ -125,6 +139,7 @@ class RoundRecords(BankSnapshots):
                                 f"{listed}.")
         return self.get_round(int(matches["id"].iloc[0]))
 
+    @checked_by_caller
     def rounds(self, collaborative_id: int) -> pd.DataFrame:
         """The collaborative's rounds, newest first, with how many people have taken part (at
         least one answer that counts, as participation.Headcount.took_part)."""
@@ -145,6 +160,7 @@ class RoundRecords(BankSnapshots):
             [collaborative_id],
         )
 
+    @checked_by_caller
     def all_rounds(self) -> pd.DataFrame:
         """Every round with its collaborative's profile: the starting point for benchmarking."""
         return self._frame(
@@ -157,6 +173,7 @@ class RoundRecords(BankSnapshots):
             """
         )
 
+    @open_to_all
     def data_version(self) -> tuple[int, ...]:
         """Changes whenever anything that a score depends on is saved: a cheap cache key."""
         row = self._one(
@@ -172,6 +189,7 @@ class RoundRecords(BankSnapshots):
         )
         return tuple(int(value) for value in row)
 
+    @for_rounds(Access.ANSWER)
     def round_statements(self, round_ids: Sequence[int]) -> pd.DataFrame:
         """The statements each round asks (from its bank snapshot): round_id, statement_id, area_id."""
         return self._frame(
@@ -186,6 +204,7 @@ class RoundRecords(BankSnapshots):
 
     # -- respondents --
 
+    @checked_by_caller
     def add_respondent(self, round_id: int, respondent: RespondentInput) -> int:
         def work(cursor: duckdb.DuckDBPyConnection) -> int:
             require_open_round(cursor, round_id)
@@ -216,25 +235,17 @@ class RoundRecords(BankSnapshots):
 
         return self._write(work)
 
-    _RESPONDENT = """
-        SELECT id, round_id, role, organisation, display_name, resume_code,
-            (SELECT count(*) FROM respondents earlier
-             WHERE earlier.round_id = r.round_id AND earlier.id <= r.id) AS number, kind
-        FROM respondents r
-    """
-
+    @checked_by_caller
     def get_respondent(self, respondent_id: int) -> Respondent:
-        row = self._one(self._RESPONDENT + " WHERE id = ?", [respondent_id])
-        if row is None:
-            raise NotFoundError(f"There is no respondent number {respondent_id}.")
-        return Respondent(*row)
+        return respondent_by_id(self, respondent_id)
 
+    @checked_by_caller
     def find_respondent(self, typed_code: str) -> Respondent:
         """The respondent with this resume code (typed in any case, with or without the dash),
         whichever round or collaborative their answers are in: codes are unique across the
         database, so a code always leads back to its owner's own answers."""
         code = normalise_resume_code(typed_code)
-        row = self._one(self._RESPONDENT + " WHERE resume_code = ?", [code]) if code else None
+        row = self._one(RESPONDENT_SQL + " WHERE resume_code = ?", [code]) if code else None
         if row is None:
             raise NotFoundError(
                 "That resume code is not recognised. Check it (it looks like ABCD-EFGH), or "
@@ -242,6 +253,7 @@ class RoundRecords(BankSnapshots):
             )
         return Respondent(*row)
 
+    @for_rounds(Access.READ)
     def participation(self, round_ids: Sequence[int]) -> pd.DataFrame:
         """Per round, role and kind ('self': joined the self-assessment or came in an import;
         'seat': an anonymous workshop seat): how many joined, how many took part (at least one
@@ -270,6 +282,7 @@ class RoundRecords(BankSnapshots):
             [list(map(int, round_ids))],
         )
 
+    @for_rounds(Access.READ)
     def area_coverage(self, round_ids: Sequence[int]) -> pd.DataFrame:
         """Per round and area of its bank: its statements, the self-assessors who took part
         (anonymous workshop seats are left out: they were asked only the workshop's statements),
@@ -300,6 +313,7 @@ class RoundRecords(BankSnapshots):
             [list(map(int, round_ids))],
         )
 
+    @for_rounds(Access.READ)
     def round_area_scores(self, round_ids: Sequence[int]) -> pd.DataFrame:
         """Every area's score in these rounds, worked out now by the kept scores' own SQL (no
         statement-level figure leaves the database): round_id, area_id, score, statements_scored,
@@ -307,6 +321,7 @@ class RoundRecords(BankSnapshots):
         return self._frame(area_scores_sql("SELECT unnest(?::INTEGER[])"),
                            [list(map(int, round_ids))])
 
+    @own_rows()
     def respondents(self, round_ids: Sequence[int]) -> pd.DataFrame:
         """Who is taking part in each round (never their resume codes)."""
         return self._frame(

@@ -12,11 +12,13 @@ from collab_assess.content.reference import COLLABORATIVE_TYPES, GOVERNANCE_MODE
 from collab_assess.store.audit import write_audit
 from collab_assess.store.banks import BankSnapshots
 from collab_assess.store.kept_scores_sql import keep_scores_sql
+from collab_assess.store.rules import admin_only
 
 MADE_BY = "national-scale generator"
 
 
 class ScaleData(BankSnapshots):
+    @admin_only
     def generate_national_scale(self, bank: QuestionBank, collaboratives: int, rounds_each: int,
                                 respondents_each: int) -> int:
         """Add `collaboratives` synthetic collaboratives, each with `rounds_each` yearly rounds

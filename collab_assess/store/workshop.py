@@ -16,11 +16,13 @@ from collab_assess.store.checks import (
 )
 from collab_assess.store.database import Database, utc_now
 from collab_assess.store.inputs import ActionInput, ActionStatusInput, ConsensusInput
+from collab_assess.store.rules import Access, for_record, for_round, for_rounds
 
 
 class WorkshopRecords(Database):
     """Consensus records and actions."""
 
+    @for_round(Access.FACILITATE, staff_input=True)
     def record_consensus(self, round_id: int, statement_id: str, consensus: ConsensusInput) -> int:
         def work(cursor: duckdb.DuckDBPyConnection) -> int:
             bank_version = require_open_round(cursor, round_id)
@@ -52,6 +54,7 @@ class WorkshopRecords(Database):
 
         return self._write(work)
 
+    @for_rounds(Access.READ)
     def current_consensus(self, round_ids: Sequence[int]) -> pd.DataFrame:
         return self._frame(
             """
@@ -62,6 +65,7 @@ class WorkshopRecords(Database):
             [list(map(int, round_ids))],
         )
 
+    @for_round(Access.FACILITATE, staff_input=True)
     def add_action(self, round_id: int, action: ActionInput) -> int:
         def work(cursor: duckdb.DuckDBPyConnection) -> int:
             require_round(cursor, round_id)
@@ -89,9 +93,11 @@ class WorkshopRecords(Database):
 
         return self._write(work)
 
+    @for_round(Access.READ)
     def actions(self, round_id: int) -> pd.DataFrame:
         return self._frame("SELECT * FROM actions WHERE round_id = ? ORDER BY id", [round_id])
 
+    @for_record("action", Access.FACILITATE, staff_input=True)
     def update_action_status(self, action_id: int, change: ActionStatusInput) -> None:
         """Change an action's status; every earlier status stays in action_updates."""
         now = utc_now()
@@ -111,6 +117,7 @@ class WorkshopRecords(Database):
 
         self._write(work)
 
+    @for_record("action", Access.READ)
     def action_history(self, action_id: int) -> pd.DataFrame:
         return self._frame("SELECT * FROM action_updates WHERE action_id = ? ORDER BY changed_at",
                            [action_id])

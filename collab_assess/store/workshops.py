@@ -19,13 +19,21 @@ from collab_assess.content.workshop_phases import (
     normalise_join_code,
 )
 from collab_assess.errors import InputError, NotFoundError
-from collab_assess.store.answers import AnswerRecords
+from collab_assess.store.answers import insert_answer, saved_answer
 from collab_assess.store.audit import write_audit
 from collab_assess.store.checks import require_open_round, require_statement
-from collab_assess.store.database import utc_now
+from collab_assess.store.database import Database, utc_now
 from collab_assess.store.disclosure_sql import record_reveal
 from collab_assess.store.inputs import AnswerChange, RespondentInput, WorkshopInput
-from collab_assess.store.records import Respondent
+from collab_assess.store.records import Respondent, respondent_by_id
+from collab_assess.store.rules import (
+    Access,
+    checked_by_caller,
+    for_round,
+    for_rounds,
+    for_workshop,
+    open_to_all,
+)
 
 SEAT_ELSEWHERE = ("That resume code belongs to another round, so it cannot be used in this "
                   "workshop. Join without it: your votes will still count, anonymously.")
@@ -43,7 +51,7 @@ def _workshop_state(workshop: Workshop, phase: Phase, position: int) -> dict:
             "statement_id": workshop.statement_ids[position]}
 
 
-class WorkshopSessions(AnswerRecords):
+class WorkshopSessions(Database):
     """Workshops, their participants and votes."""
 
     _WORKSHOP = """
@@ -58,6 +66,7 @@ class WorkshopSessions(AnswerRecords):
     def _workshop_from(row: tuple) -> Workshop:
         return Workshop(*row[:6], Phase(row[6]), row[7], tuple(row[8] or ()))
 
+    @for_round(Access.FACILITATE, staff_input=True)
     def start_workshop(self, round_id: int, details: WorkshopInput) -> int:
         """Open a workshop on an open round over the chosen statements, in the bank's order."""
         now = utc_now()
@@ -102,12 +111,14 @@ class WorkshopSessions(AnswerRecords):
             if not cursor.execute("SELECT 1 FROM workshops WHERE join_code = ?", [code]).fetchone():
                 return code
 
+    @checked_by_caller
     def get_workshop(self, workshop_id: int) -> Workshop:
         row = self._one(self._WORKSHOP + " WHERE w.id = ?", [workshop_id])
         if row is None:
             raise NotFoundError(f"There is no workshop number {workshop_id}.")
         return self._workshop_from(row)
 
+    @checked_by_caller
     def find_workshop(self, typed_code: str) -> Workshop:
         """The running workshop with this join code. A wrong or ended code gets the same message,
         which says nothing about any other workshop."""
@@ -118,6 +129,7 @@ class WorkshopSessions(AnswerRecords):
             raise NotFoundError(UNKNOWN_CODE)
         return self._workshop_from(row)
 
+    @for_rounds(Access.READ)
     def workshops(self, round_ids: Sequence[int]) -> pd.DataFrame:
         """The workshops of these rounds, newest first, with how many people joined each."""
         return self._frame(
@@ -133,6 +145,7 @@ class WorkshopSessions(AnswerRecords):
             [list(map(int, round_ids))],
         )
 
+    @open_to_all
     def workshop_version(self, join_code: str) -> int | None:
         """How many changes a running workshop has had: what waiting phones poll, so one indexed
         look-up. None for a wrong or ended code."""
@@ -140,6 +153,7 @@ class WorkshopSessions(AnswerRecords):
                         [join_code])
         return int(row[0]) if row else None
 
+    @for_workshop(Access.FACILITATE)
     def move_workshop(self, workshop_id: int, expected_version: int, move: Move, moved_by: str,
                       position: int | None = None) -> Workshop:
         """The facilitator's step, in one transaction that first checks the workshop is still in
@@ -179,6 +193,7 @@ class WorkshopSessions(AnswerRecords):
         self._write(work)
         return self.get_workshop(workshop_id)
 
+    @checked_by_caller
     def join_workshop(self, workshop_id: int, who: RespondentInput) -> Respondent:
         """A participant joins without a resume code: an anonymous seat, a respondent of the
         workshop's round with no name. Their votes count towards scores once revealed, and they
@@ -204,8 +219,9 @@ class WorkshopSessions(AnswerRecords):
                         after={"role": who.role, "workshop_id": workshop_id})
             return int(respondent_id)
 
-        return self.get_respondent(self._write(work))
+        return respondent_by_id(self, self._write(work))
 
+    @checked_by_caller
     def join_workshop_as(self, workshop_id: int, respondent_id: int) -> Respondent:
         """Someone who self-assessed joins with their resume code: the seat is that same person,
         so their votes become their own latest answers and they are counted once. Joining again
@@ -232,7 +248,7 @@ class WorkshopSessions(AnswerRecords):
                         after={"workshop_id": workshop_id, "with_resume_code": True})
 
         self._write(work)
-        return self.get_respondent(respondent_id)
+        return respondent_by_id(self, respondent_id)
 
     @staticmethod
     def _joinable_round(cursor: duckdb.DuckDBPyConnection, workshop_id: int) -> int:
@@ -243,6 +259,7 @@ class WorkshopSessions(AnswerRecords):
         require_open_round(cursor, int(row[0]))
         return int(row[0])
 
+    @checked_by_caller
     def participant_workshop(self, respondent_id: int) -> Workshop:
         """The workshop this person joined most recently (a person who joined with their resume
         code may have joined more than one)."""
@@ -254,6 +271,7 @@ class WorkshopSessions(AnswerRecords):
             raise NotFoundError("This code does not belong to a workshop participant.")
         return self._workshop_from(row)
 
+    @checked_by_caller
     def cast_vote(self, workshop_id: int, respondent_id: int, statement_id: str,
                   vote: AnswerChange) -> int:
         """Save a participant's vote as their answer (source "workshop"), only while voting is open
@@ -276,14 +294,15 @@ class WorkshopSessions(AnswerRecords):
             ).fetchall()
             if not updated:
                 raise NotFoundError("You are not taking part in this workshop.")
-            saved = self._saved_answer(cursor, workshop.round_id, respondent_id, statement_id)
+            saved = saved_answer(cursor, workshop.round_id, respondent_id, statement_id)
             answer = vote.applied_to(saved)
-            return self._insert_answer(cursor, workshop.round_id, respondent_id, statement_id,
+            return insert_answer(cursor, workshop.round_id, respondent_id, statement_id,
                                        answer, saved=saved, action="vote",
                                        workshop_id=workshop_id)
 
         return self._write(work)
 
+    @checked_by_caller
     def workshop_room(self, workshop_id: int) -> tuple[int, int]:
         """How many have joined the workshop, and how many of them have voted on the statement on
         screen (counts only: what the facilitator's screen shows while voting is open)."""
@@ -300,6 +319,7 @@ class WorkshopSessions(AnswerRecords):
             """, [workshop_id, workshop_id])
         return int(row[0]), int(row[1])
 
+    @for_workshop(Access.READ)
     def shown_workshop_votes(self, workshop_id: int) -> pd.DataFrame:
         """The votes each statement's reveals have shown: every seat's latest vote in this
         workshop up to the statement's last reveal that could show them (disclosure_sql.py). Votes
@@ -324,6 +344,7 @@ class WorkshopSessions(AnswerRecords):
             [workshop_id, workshop_id],
         )
 
+    @for_workshop(Access.READ)
     def workshop_reveals(self, workshop_id: int) -> pd.DataFrame:
         """Each reveal of each statement, oldest first: how many had voted, how many votes were
         new since the last reveal shown, and whether this reveal could show them. Columns:
@@ -333,6 +354,7 @@ class WorkshopSessions(AnswerRecords):
             "FROM workshop_disclosures WHERE workshop_id = ? ORDER BY reveal_version",
             [workshop_id])
 
+    @checked_by_caller
     def participant_vote(self, workshop_id: int, respondent_id: int) -> pd.DataFrame:
         """The participant's own latest vote in this workshop on each statement they voted on
         (for someone who joined with their resume code, not their self-assessment answers)."""

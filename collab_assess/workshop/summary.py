@@ -14,7 +14,7 @@ import pandas as pd
 from collab_assess.content.scale import level_label
 from collab_assess.content.workshop_phases import Workshop
 from collab_assess.exchange.export_sheets import csv_bytes
-from collab_assess.store import Store
+from collab_assess.store.view import StoreView
 from collab_assess.workshop.tally import CHOICES, median_label, reveal_state, tally
 
 COLUMNS = {
@@ -32,7 +32,7 @@ COLUMNS = {
 }
 
 
-def workshop_summary(store: Store, workshop: Workshop) -> pd.DataFrame:
+def workshop_summary(store: StoreView, workshop: Workshop) -> pd.DataFrame:
     """One row per workshop statement, in the workshop's order (columns: COLUMNS' keys). Vote
     counts are blank where none may be shown ("shown" says why)."""
     bank = store.bank(store.get_round(workshop.round_id).bank_version)

@@ -23,6 +23,7 @@ from collab_assess.content.scale import (
     stage_of,
 )
 from collab_assess.content.workshop_phases import Workshop
+from collab_assess.store.view import StoreView
 
 CHOICES = [*(level_label(level) for level in LEVELS), Unscored.DONT_KNOW.label]
 
@@ -154,7 +155,7 @@ def tally(shown_votes: pd.DataFrame, state: RevealState, participants: int = 0,
     )
 
 
-def statement_tally(store, workshop: Workshop, statement_id: str | None = None) -> Tally:
+def statement_tally(store: StoreView, workshop: Workshop, statement_id: str | None = None) -> Tally:
     """The tally of a workshop statement (the one on screen by default), read from the store."""
     statement_id = statement_id or workshop.statement_id
     shown = store.shown_workshop_votes(workshop.id)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from collab_assess.access.identity import Access
 from collab_assess.access.scoped_store import ScopedStore
 from collab_assess.errors import CollabAssessError
 from collab_assess.store.inputs import ACTION_STATUSES, ActionStatusInput, validated
+from collab_assess.store.rules import Access
 from collab_assess.text import as_text
 from pages.widgets.context import actor, flash
 

@@ -24,8 +24,9 @@ from collab_assess.content.bank import Statement
 from collab_assess.content.baseline import load_baseline
 from collab_assess.content.scale import LEVELS, level_label
 from collab_assess.errors import CollabAssessError
-from collab_assess.store import Respondent, Round, Store
+from collab_assess.store import Respondent, Round
 from collab_assess.store.inputs import NOTE_MAX, AnswerChange, StageInput, validated
+from collab_assess.store.view import StoreView
 from collab_assess.text import as_text, clipped
 from pages.widgets.context import flash
 
@@ -78,7 +79,7 @@ def _change_from(field: str, value) -> dict:
     return {"note": value}
 
 
-def _save(store: Store, respondent: Respondent, statement: Statement, field: str) -> None:
+def _save(store: StoreView, respondent: Respondent, statement: Statement, field: str) -> None:
     key = _keys(respondent, statement)[field]
     state = st.session_state
     value = state.get(key)
@@ -105,7 +106,7 @@ def _save(store: Store, respondent: Respondent, statement: Statement, field: str
 
 
 def show_statement(
-    store: Store, assessment_round: Round, respondent: Respondent, statement: Statement,
+    store: StoreView, assessment_round: Round, respondent: Respondent, statement: Statement,
     current: pd.Series | None,
 ) -> None:
     keys = _keys(respondent, statement)
@@ -158,7 +159,7 @@ def show_statement(
             )
 
 
-def show_stage_question(store: Store, assessment_round: Round, respondent: Respondent,
+def show_stage_question(store: StoreView, assessment_round: Round, respondent: Respondent,
                         current_stage: int | None) -> None:
     """The respondent's own overall view of the collaborative's stage, saved on change."""
     key = f"stage-{respondent.round_id}-{respondent.id}"

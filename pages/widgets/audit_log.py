@@ -16,8 +16,9 @@ from collab_assess.exchange.audit_export import (
     changes_in_words,
     scope_in_words,
 )
-from collab_assess.store import Store, utc_now
+from collab_assess.store import utc_now
 from collab_assess.store.audit import RECORD_KINDS
+from collab_assess.store.view import StoreView
 from collab_assess.text import as_text
 
 SHOWN_ENTRIES = 2000
@@ -67,7 +68,7 @@ def _start_of(day: date | None) -> datetime | None:
     return None if day is None else datetime.combine(day, time.min)
 
 
-def show_audit_log(store: Store) -> None:
+def show_audit_log(store: StoreView) -> None:
     listed = store.collaboratives()
     names = {int(each): name for each, name in zip(listed["id"], listed["name"])}
     where, what, when = st.columns(3)

@@ -5,10 +5,11 @@ from __future__ import annotations
 import streamlit as st
 
 from collab_assess.benchmark.view import period_label
-from collab_assess.store import RoundFilter, Store
+from collab_assess.store import RoundFilter
+from collab_assess.store.view import StoreView
 
 
-def show_filters(store: Store) -> tuple[RoundFilter, str]:
+def show_filters(store: StoreView) -> tuple[RoundFilter, str]:
     choices = store.benchmark_choices()
 
     def values(column: str) -> list:

@@ -13,14 +13,15 @@ from collab_assess.exchange.export import (
     export_xlsx,
 )
 from collab_assess.report import build_board_report, report_file_name, report_html, report_pdf
-from collab_assess.store import Collaborative, Round, Store
+from collab_assess.store import Collaborative, Round
+from collab_assess.store.view import StoreView
 from collab_assess.text import as_text
 from pages.widgets.context import link_to
 
 REPORT_KEY = "board-report"  # session key: the report last made, with what it was made from
 
 
-def _make_report(store: Store, assessment_round: Round, made_from: tuple) -> None:
+def _make_report(store: StoreView, assessment_round: Round, made_from: tuple) -> None:
     progress = st.progress(0.0, text="Gathering the round's results…")
 
     def step(share: float, what: str) -> None:
@@ -41,7 +42,7 @@ def _make_report(store: Store, assessment_round: Round, made_from: tuple) -> Non
                                     "html_name": report_file_name(report, "html")}
 
 
-def show_report_downloads(store: Store, assessment_round: Round) -> None:
+def show_report_downloads(store: StoreView, assessment_round: Round) -> None:
     """A button that makes the report (with progress), then its two downloads side by side. A
     report made before the latest answers is not offered: the button makes it again."""
     made_from = (assessment_round.id, store.data_version())
@@ -72,7 +73,7 @@ def show_report_downloads(store: Store, assessment_round: Round) -> None:
 IMPORT_PAGE = "pages/import_responses.py"
 
 
-def show_data_exchange(store: Store, collaborative: Collaborative) -> None:
+def show_data_exchange(store: StoreView, collaborative: Collaborative) -> None:
     """The Collaborative page's "Data in and out" tab. The export names people and holds their
     notes, so it lives here, with the lead's tools, not on the Results page whose address is safe
     to share."""
@@ -99,7 +100,7 @@ def show_data_exchange(store: Store, collaborative: Collaborative) -> None:
     link_to(IMPORT_PAGE, label="Import responses", icon=":material/upload_file:")
 
 
-def show_downloads(store: Store, assessment_round: Round) -> None:
+def show_downloads(store: StoreView, assessment_round: Round) -> None:
     with st.expander("Board report", icon=":material/description:"):
         st.markdown("This round on A4 pages for the board papers: a summary with the charts, each "
                     "area, the weakest statements with next steps, actions, the board questions "

@@ -8,14 +8,15 @@ from collab_assess.access.invitations import invitation_link, qr_code_png
 from collab_assess.assessment.participation import THIN_AREA_SHARE, participation_of
 from collab_assess.assessment.small_groups import MIN_GROUP_SIZE, OTHER_ROLES
 from collab_assess.content.scale import percent_text
-from collab_assess.store import Collaborative, Round, Store
+from collab_assess.store import Collaborative, Round
+from collab_assess.store.view import StoreView
 from collab_assess.text import as_text
 
 TABLE_ROW = 35
 """Pixels per row of a table on screen (Streamlit's default row height)."""
 
 
-def show_invitation(store: Store, collaborative: Collaborative,
+def show_invitation(store: StoreView, collaborative: Collaborative,
                     assessment_round: Round) -> None:
     st.subheader("Invite people")
     if not assessment_round.is_open:
@@ -37,7 +38,7 @@ def show_invitation(store: Store, collaborative: Collaborative,
                   "resume code, which opens your answers.")
 
 
-def show_round_progress(store: Store, assessment_round: Round) -> None:
+def show_round_progress(store: StoreView, assessment_round: Round) -> None:
     st.subheader("Progress")
     bank = store.bank(assessment_round.bank_version)
     progress = participation_of(store, assessment_round.id,

@@ -13,7 +13,7 @@ from collab_assess.content.bank import QuestionBank
 from collab_assess.content.scale import LEVELS, level_label
 from collab_assess.content.workshop_phases import Move, Phase, Workshop
 from collab_assess.errors import CollabAssessError, NotFoundError
-from collab_assess.store import Collaborative, Store
+from collab_assess.store import Collaborative
 from collab_assess.store.inputs import (
     ACTION_MAX,
     LABEL_MAX,
@@ -24,6 +24,7 @@ from collab_assess.store.inputs import (
     WorkshopInput,
     validated,
 )
+from collab_assess.store.view import StoreView
 from collab_assess.text import as_text
 from collab_assess.workshop.charts import vote_chart
 from collab_assess.workshop.tally import Shown, Tally, median_label, statement_tally
@@ -60,7 +61,7 @@ PRESENTER_STYLE = """
 """
 
 
-def current_workshop(store: Store, collaborative: Collaborative) -> Workshop | None:
+def current_workshop(store: StoreView, collaborative: Collaborative) -> Workshop | None:
     """The workshop chosen (in the address, so a closed laptop comes back to it), if it belongs
     to this collaborative."""
     workshop_id = chosen("workshop_id")
@@ -77,7 +78,7 @@ def current_workshop(store: Store, collaborative: Collaborative) -> Workshop | N
     return workshop
 
 
-def show_setup(store: Store, collaborative: Collaborative, bank_for) -> None:
+def show_setup(store: StoreView, collaborative: Collaborative, bank_for) -> None:
     """Pick up a running workshop, or start one on an open round."""
     rounds = store.rounds(collaborative.id)
     open_rounds = rounds[rounds["status"] == "open"]
@@ -158,7 +159,7 @@ def show_statement(workshop: Workshop, bank: QuestionBank) -> None:
         st.caption(bank.rating_rule)
 
 
-def _step(store: Store, workshop_id: int, drawn_version: int, move: Move,
+def _step(store: StoreView, workshop_id: int, drawn_version: int, move: Move,
           position: int | None = None) -> None:
     """A control's callback. It carries the version of the screen the facilitator clicked on, so
     a click on an out-of-date screen (a second tab) is refused by the store, never applied to
@@ -169,7 +170,7 @@ def _step(store: Store, workshop_id: int, drawn_version: int, move: Move,
         flash("error", as_text(error))
 
 
-def show_controls(store: Store, workshop: Workshop) -> None:
+def show_controls(store: StoreView, workshop: Workshop) -> None:
     if workshop.phase == Phase.ENDED:
         st.info("This workshop has ended. Its votes, agreed levels and actions are kept in the "
                 "round.", icon=":material/flag:")
@@ -199,7 +200,7 @@ def show_controls(store: Store, workshop: Workshop) -> None:
                    **step(Move.GO_TO, workshop.position + 1))
 
 
-def show_live_results(store: Store, workshop: Workshop) -> None:
+def show_live_results(store: StoreView, workshop: Workshop) -> None:
     every = LIVE_REFRESH_SECONDS if workshop.phase == Phase.VOTING else IDLE_REFRESH_SECONDS
 
     @st.fragment(run_every=every if workshop.is_live else None)
@@ -247,7 +248,7 @@ def show_revealed(room: Tally) -> None:
         st.caption(f"Votes are not split by role: fewer than {MIN_GROUP_SIZE} people voted.")
 
 
-def show_agreement(store: Store, workshop: Workshop) -> None:
+def show_agreement(store: StoreView, workshop: Workshop) -> None:
     """The level the room agreed, with why, and any actions, for the statement on screen."""
     round_id, statement_id = workshop.round_id, workshop.statement_id
     agreed = store.current_consensus([round_id])
@@ -299,7 +300,7 @@ def show_agreement(store: Store, workshop: Workshop) -> None:
             empty_form=f"action-{statement_id}")
 
 
-def show_end(store: Store, workshop: Workshop) -> None:
+def show_end(store: StoreView, workshop: Workshop) -> None:
     link_to(WORKSHOP_SUMMARY_PAGE, label="Workshop summary (and CSV download)",
                  icon=":material/summarize:")
     if workshop.is_live:

@@ -19,8 +19,9 @@ from collab_assess.content.reference import RESPONDENT_ROLES
 from collab_assess.content.scale import LEVELS, Unscored, level_label
 from collab_assess.content.workshop_phases import Phase, Workshop
 from collab_assess.errors import CollabAssessError, NotFoundError
-from collab_assess.store import Respondent, Store
+from collab_assess.store import Respondent
 from collab_assess.store.inputs import AnswerChange, RespondentInput, validated
+from collab_assess.store.view import StoreView
 from collab_assess.text import as_text
 from pages.widgets.context import RESPONDENT_PARAM, browser_and_address, flash
 from pages.widgets.glossary import show_glossary_link
@@ -68,7 +69,7 @@ PHONE_STYLE = """
 """
 
 
-def current_participant(store: Store) -> tuple[Respondent, Workshop] | None:
+def current_participant(store: StoreView) -> tuple[Respondent, Workshop] | None:
     """The participant whose seat is in the page's address, and their workshop."""
     code = st.query_params.get(RESPONDENT_PARAM)
     if not code:
@@ -90,7 +91,7 @@ def current_participant(store: Store) -> tuple[Respondent, Workshop] | None:
     return respondent, workshop
 
 
-def show_join_form(store: Store) -> None:
+def show_join_form(store: StoreView) -> None:
     with st.form("join-workshop"):
         typed = st.text_input("Workshop code", value=st.query_params.get("code", ""),
                               placeholder="e.g. ABC234", max_chars=12,
@@ -143,7 +144,7 @@ def show_join_form(store: Store) -> None:
     st.rerun()
 
 
-def _my_vote(store: Store, workshop: Workshop, me: Respondent) -> int | str | None:
+def _my_vote(store: StoreView, workshop: Workshop, me: Respondent) -> int | str | None:
     mine = store.participant_vote(workshop.id, me.id)
     mine = mine[mine["statement_id"] == workshop.statement_id]
     if mine.empty:
@@ -152,7 +153,7 @@ def _my_vote(store: Store, workshop: Workshop, me: Respondent) -> int | str | No
     return int(row["level"]) if pd.notna(row["level"]) else str(row["unscored"])
 
 
-def _save_vote(store: Store, workshop: Workshop, me: Respondent, key: str, saved) -> None:
+def _save_vote(store: StoreView, workshop: Workshop, me: Respondent, key: str, saved) -> None:
     choice = st.session_state.get(key)
     if choice is None:
         return
@@ -166,7 +167,7 @@ def _save_vote(store: Store, workshop: Workshop, me: Respondent, key: str, saved
         flash("error", as_text(error))
 
 
-def show_participant_view(store: Store, workshop: Workshop, me: Respondent, bank) -> None:
+def show_participant_view(store: StoreView, workshop: Workshop, me: Respondent, bank) -> None:
     st.html(PHONE_STYLE)  # a statement must fit a phone's screen with its choices below it
     st.title(as_text(workshop.title), anchor=False)
     if workshop.phase == Phase.ENDED:
