@@ -7,8 +7,8 @@ import streamlit as st
 
 from collab_assess.access.navigation import CODE_PAGES, SECTIONS, PageName, pages_for
 from collab_assess.access.scoped_store import AccessDenied
-from pages.widgets.context import current_caller
 from pages.widgets.identity import show_identity
+from pages.widgets.store_access import current_caller
 from pages.widgets.theme import apply_theme
 
 st.set_page_config(

@@ -25,16 +25,10 @@ from collab_assess.operations.backups import (
     schedule_in_words,
 )
 from collab_assess.text import as_text
-from pages.widgets.context import (
-    app_store,
-    current_collaborative,
-    flash,
-    form_key,
-    keep_choices_in_address_bar,
-    save_and_rerun,
-    show_flash,
-    show_sidebar,
-)
+from pages.widgets.address_bar import keep_choices_in_address_bar
+from pages.widgets.messages import flash, form_key, save_and_rerun, show_flash, show_sidebar
+from pages.widgets.pickers import current_collaborative
+from pages.widgets.store_access import app_store
 
 CONFIRM = "I understand this replaces everything now in the app"
 

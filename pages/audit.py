@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
+from pages.widgets.address_bar import keep_choices_in_address_bar
 from pages.widgets.audit_log import show_audit_log
-from pages.widgets.context import app_store, keep_choices_in_address_bar
+from pages.widgets.store_access import app_store
 
 store = app_store()
 keep_choices_in_address_bar()

@@ -13,10 +13,12 @@ from collab_assess.benchmark.charts import (
 from collab_assess.benchmark.view import benchmark_excel, table_csv
 from collab_assess.content.baseline import load_baseline
 from collab_assess.text import as_text
+from pages.widgets.address_bar import keep_choices_in_address_bar
 from pages.widgets.benchmark_filters import show_filters
-from pages.widgets.context import app_store, cached_benchmark_view, keep_choices_in_address_bar
+from pages.widgets.cached_figures import cached_benchmark_view
 from pages.widgets.figures import show_table_behind
 from pages.widgets.glossary import show_glossary_link
+from pages.widgets.store_access import app_store
 
 store = app_store()
 keep_choices_in_address_bar()

@@ -18,26 +18,23 @@ from collab_assess.store.inputs import (
     validated,
 )
 from collab_assess.text import as_text
-from pages.widgets.context import (
-    SELF_ASSESSMENT_PAGE,
-    actor,
-    app_store,
-    current_bank,
+from pages.widgets.address_bar import keep_choices_in_address_bar
+from pages.widgets.downloads import show_data_exchange
+from pages.widgets.glossary import show_glossary_link
+from pages.widgets.invitation import show_invitation, show_round_progress
+from pages.widgets.messages import (
     flash,
     form_key,
-    keep_choices_in_address_bar,
-    link_to,
-    require_collaborative,
-    round_picker,
     save_and_rerun,
     show_demo_warning,
     show_flash,
     show_sidebar,
 )
-from pages.widgets.downloads import show_data_exchange
-from pages.widgets.glossary import show_glossary_link
-from pages.widgets.invitation import show_invitation, show_round_progress
+from pages.widgets.page_paths import SELF_ASSESSMENT_PAGE, link_to
+from pages.widgets.pickers import require_collaborative, round_picker
 from pages.widgets.profile_form import profile_fields
+from pages.widgets.signed_in import actor
+from pages.widgets.store_access import app_store, current_bank
 
 store = app_store()
 bank = current_bank()

@@ -5,12 +5,10 @@ from __future__ import annotations
 import streamlit as st
 
 from collab_assess.content.glossary import glossary
-from pages.widgets.context import (
-    app_store,
-    current_collaborative,
-    keep_choices_in_address_bar,
-    show_sidebar,
-)
+from pages.widgets.address_bar import keep_choices_in_address_bar
+from pages.widgets.messages import show_sidebar
+from pages.widgets.pickers import current_collaborative
+from pages.widgets.store_access import app_store
 
 store = app_store()  # also makes a bookmarked /glossary open inside the app's navigation
 keep_choices_in_address_bar()

@@ -21,19 +21,12 @@ from collab_assess.exchange.mapping import RESPONSES, target_label, target_optio
 from collab_assess.exchange.reading import MAX_IMPORT_BYTES, ReadTable, read_table
 from collab_assess.store.import_plan import ImportPlan, Repeats
 from collab_assess.text import as_text
-from pages.widgets.context import (
-    COLLABORATIVE_PAGE,
-    RESULTS_PAGE,
-    actor,
-    app_store,
-    keep_choices_in_address_bar,
-    link_to,
-    require_collaborative,
-    round_picker,
-    show_demo_warning,
-    show_flash,
-    show_sidebar,
-)
+from pages.widgets.address_bar import keep_choices_in_address_bar
+from pages.widgets.messages import show_demo_warning, show_flash, show_sidebar
+from pages.widgets.page_paths import COLLABORATIVE_PAGE, RESULTS_PAGE, link_to
+from pages.widgets.pickers import require_collaborative, round_picker
+from pages.widgets.signed_in import actor
+from pages.widgets.store_access import app_store
 
 UPLOAD_TYPES = ["csv", "xlsx", "xlsm", "zip", "txt", "tsv"]
 READ_KEY = "import-read"  # session: the table last read, with what it was read from

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages.widgets.context import app_store, show_flash
+from pages.widgets.messages import show_flash
+from pages.widgets.store_access import app_store
 from pages.widgets.workshop_participant import (
     current_participant,
     follow_facilitator,

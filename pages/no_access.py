@@ -5,7 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from collab_assess.text import as_text
-from pages.widgets.context import app_store, deployment, link_to
+from pages.widgets.page_paths import link_to
+from pages.widgets.signed_in import deployment
+from pages.widgets.store_access import app_store
 
 store = app_store()
 st.title("You are signed in, but have no access yet")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages.widgets.context import START_PAGE, app_store, link_to
+from pages.widgets.page_paths import START_PAGE, link_to
+from pages.widgets.store_access import app_store
 
 app_store()
 st.title("This page is not part of your role")

@@ -8,15 +8,10 @@ from collab_assess.access.identity import Mode
 from collab_assess.store.grants import ROLE_HELP, ROLE_NAMES, Role
 from collab_assess.store.roles import EMAIL_MAX
 from collab_assess.text import as_text
-from pages.widgets.context import (
-    actor,
-    app_store,
-    deployment,
-    form_key,
-    keep_choices_in_address_bar,
-    save_and_rerun,
-    show_flash,
-)
+from pages.widgets.address_bar import keep_choices_in_address_bar
+from pages.widgets.messages import form_key, save_and_rerun, show_flash
+from pages.widgets.signed_in import actor, deployment
+from pages.widgets.store_access import app_store
 
 store = app_store()
 keep_choices_in_address_bar()

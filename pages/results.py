@@ -53,21 +53,16 @@ from collab_assess.content.scale import (
 from collab_assess.store.peer_comparison import PeerGroup
 from collab_assess.text import as_text
 from pages.widgets.actions_table import show_actions
+from pages.widgets.address_bar import keep_choices_in_address_bar
 from pages.widgets.board_questions import show_board_questions
-from pages.widgets.context import (
-    SELF_ASSESSMENT_PAGE,
-    app_store,
-    cached_peer_comparison,
-    keep_choices_in_address_bar,
-    link_to,
-    require_collaborative,
-    round_picker,
-    show_demo_warning,
-    show_sidebar,
-)
+from pages.widgets.cached_figures import cached_peer_comparison
 from pages.widgets.downloads import show_downloads
 from pages.widgets.glossary import show_glossary_link
+from pages.widgets.messages import show_demo_warning, show_sidebar
 from pages.widgets.next_steps import show_with_next_step, statement_line
+from pages.widgets.page_paths import SELF_ASSESSMENT_PAGE, link_to
+from pages.widgets.pickers import require_collaborative, round_picker
+from pages.widgets.store_access import app_store
 
 SHOWN = 10  # how many of the weakest statements are listed before the rest go into an expander
 

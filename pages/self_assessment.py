@@ -8,31 +8,22 @@ from collab_assess.assessment.walk import progress, rating_guide, resume_step, u
 from collab_assess.content.reference import RESPONDENT_ROLES
 from collab_assess.store.inputs import NAME_MAX, RespondentInput, validated
 from collab_assess.text import as_text
+from pages.widgets.address_bar import choose, choose_respondent, chosen, keep_choices_in_address_bar
 from pages.widgets.answer_widgets import show_stage_question, show_statement
-from pages.widgets.context import (
-    COLLABORATIVE_PAGE,
-    RESULTS_PAGE,
-    accept_invitation,
-    app_store,
-    choose,
-    choose_respondent,
-    chosen,
-    current_collaborative,
-    current_respondent,
+from pages.widgets.glossary import show_glossary_link
+from pages.widgets.keys import accept_invitation, current_respondent, resume_from_address
+from pages.widgets.messages import (
     flash,
-    keep_choices_in_address_bar,
-    link_to,
-    require_collaborative,
-    resume_from_address,
-    round_picker,
     save_and_rerun,
     show_demo_warning,
     show_flash,
     show_sidebar,
 )
-from pages.widgets.glossary import show_glossary_link
+from pages.widgets.page_paths import COLLABORATIVE_PAGE, RESULTS_PAGE, link_to
+from pages.widgets.pickers import current_collaborative, require_collaborative, round_picker
 from pages.widgets.resume import show_resume_form
 from pages.widgets.scroll import request_scroll_to, request_scroll_to_top, scroll_if_requested
+from pages.widgets.store_access import app_store
 
 store = app_store()
 accept_invitation(store)

@@ -5,8 +5,10 @@ from __future__ import annotations
 import streamlit as st
 
 from collab_assess.access.settings import missing_auth_keys
-from pages.widgets.context import app_store, auth_settings, link_to
+from pages.widgets.page_paths import link_to
 from pages.widgets.resume import show_resume_form
+from pages.widgets.signed_in import auth_settings
+from pages.widgets.store_access import app_store
 
 store = app_store()  # also makes a bookmarked deep link open inside the app's navigation
 st.title("Sign in to collab-assess")

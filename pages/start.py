@@ -10,27 +10,26 @@ from collab_assess.errors import CollabAssessError
 from collab_assess.operations.setup import set_up_collaborative
 from collab_assess.store.inputs import NAME_MAX, ActorInput, validated
 from collab_assess.text import as_text
-from pages.widgets.context import (
+from pages.widgets.address_bar import (
+    choose,
+    choose_collaborative,
+    chosen,
+    keep_choices_in_address_bar,
+)
+from pages.widgets.glossary import show_glossary_link
+from pages.widgets.messages import flash, show_flash, show_sidebar
+from pages.widgets.page_paths import (
     BENCHMARK_PAGE,
     COLLABORATIVE_PAGE,
     RESULTS_PAGE,
     SELF_ASSESSMENT_PAGE,
     WORKSHOP_PAGE,
-    actor,
-    app_store,
-    choose,
-    choose_collaborative,
-    chosen,
-    current_bank,
-    current_collaborative,
-    flash,
-    keep_choices_in_address_bar,
     link_to,
-    show_flash,
-    show_sidebar,
 )
-from pages.widgets.glossary import show_glossary_link
+from pages.widgets.pickers import current_collaborative
 from pages.widgets.profile_form import profile_fields
+from pages.widgets.signed_in import actor
+from pages.widgets.store_access import app_store, current_bank
 
 store = app_store()
 bank = current_bank()

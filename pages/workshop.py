@@ -5,14 +5,10 @@ from __future__ import annotations
 import streamlit as st
 
 from collab_assess.text import as_text
-from pages.widgets.context import (
-    app_store,
-    keep_choices_in_address_bar,
-    require_collaborative,
-    show_demo_warning,
-    show_flash,
-    show_sidebar,
-)
+from pages.widgets.address_bar import keep_choices_in_address_bar
+from pages.widgets.messages import show_demo_warning, show_flash, show_sidebar
+from pages.widgets.pickers import require_collaborative
+from pages.widgets.store_access import app_store
 from pages.widgets.workshop_facilitator import (
     PRESENTER_STYLE,
     current_workshop,

@@ -8,14 +8,11 @@ import streamlit as st
 from collab_assess.content.anonymity import MIN_GROUP_SIZE
 from collab_assess.text import as_text
 from collab_assess.workshop.summary import summary_csv, summary_for_screen, workshop_summary
-from pages.widgets.context import (
-    WORKSHOP_PAGE,
-    app_store,
-    keep_choices_in_address_bar,
-    link_to,
-    require_collaborative,
-    show_sidebar,
-)
+from pages.widgets.address_bar import keep_choices_in_address_bar
+from pages.widgets.messages import show_sidebar
+from pages.widgets.page_paths import WORKSHOP_PAGE, link_to
+from pages.widgets.pickers import require_collaborative
+from pages.widgets.store_access import app_store
 from pages.widgets.workshop_facilitator import current_workshop
 
 store = app_store()

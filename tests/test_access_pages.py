@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import pages.widgets.context as context
+import pages.widgets.signed_in as signed_in
 from collab_assess.content.bank import load_current_bank
 from collab_assess.store import Store
 from collab_assess.store.grants import Role
@@ -49,7 +49,7 @@ def shared(app_db, monkeypatch) -> dict:
 
 def as_person(monkeypatch, email: str | None, page: str | None = None, query: dict | None = None,
               **choices) -> AppTest:
-    monkeypatch.setattr(context, "signed_in_email", lambda: email)
+    monkeypatch.setattr(signed_in, "signed_in_email", lambda: email)
     test = AppTest.from_file(APP, default_timeout=TIMEOUT)
     for name, value in choices.items():
         test.session_state[name] = value

@@ -10,7 +10,8 @@ from collab_assess.errors import CollabAssessError
 from collab_assess.store.inputs import ACTION_STATUSES, ActionStatusInput, validated
 from collab_assess.store.rules import Access
 from collab_assess.text import as_text
-from pages.widgets.context import actor, flash
+from pages.widgets.messages import flash
+from pages.widgets.signed_in import actor
 
 
 def _save_status_changes(store: ScopedStore, actions: pd.DataFrame, key: str) -> None:

@@ -28,7 +28,7 @@ from collab_assess.store import Respondent, Round
 from collab_assess.store.inputs import NOTE_MAX, AnswerChange, StageInput, validated
 from collab_assess.store.view import StoreView
 from collab_assess.text import as_text, clipped
-from pages.widgets.context import flash
+from pages.widgets.messages import flash
 
 NO_TARGET = 0
 FIELDS = ("choice", "target", "note")

@@ -16,7 +16,7 @@ from collab_assess.report import build_board_report, report_file_name, report_ht
 from collab_assess.store import Collaborative, Round
 from collab_assess.store.view import StoreView
 from collab_assess.text import as_text
-from pages.widgets.context import link_to
+from pages.widgets.page_paths import link_to
 
 REPORT_KEY = "board-report"  # session key: the report last made, with what it was made from
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from collab_assess.content.glossary import find_terms, one_line
-from pages.widgets.context import link_to
+from pages.widgets.page_paths import link_to
 
 GLOSSARY_PAGE = str(Path(__file__).resolve().parent.parent / "glossary.py")
 GLOSSARY_LABEL = "What do these words mean? Glossary"

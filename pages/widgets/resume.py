@@ -9,7 +9,8 @@ import streamlit as st
 from collab_assess.access.scoped_store import CodeExpired, ScopedStore
 from collab_assess.access.throttle import resume_attempts
 from collab_assess.errors import NotFoundError
-from pages.widgets.context import SELF_ASSESSMENT_PAGE, browser_and_address, resume_as
+from pages.widgets.keys import browser_and_address, resume_as
+from pages.widgets.page_paths import SELF_ASSESSMENT_PAGE
 
 
 def too_many_wrong_codes(wait: float) -> str:

@@ -28,18 +28,11 @@ from collab_assess.store.view import StoreView
 from collab_assess.text import as_text
 from collab_assess.workshop.charts import vote_chart
 from collab_assess.workshop.tally import Shown, Tally, median_label, statement_tally
-from pages.widgets.context import (
-    COLLABORATIVE_PAGE,
-    WORKSHOP_SUMMARY_PAGE,
-    actor,
-    choose,
-    chosen,
-    flash,
-    form_key,
-    link_to,
-    round_picker,
-    save_and_rerun,
-)
+from pages.widgets.address_bar import choose, chosen
+from pages.widgets.messages import flash, form_key, save_and_rerun
+from pages.widgets.page_paths import COLLABORATIVE_PAGE, WORKSHOP_SUMMARY_PAGE, link_to
+from pages.widgets.pickers import round_picker
+from pages.widgets.signed_in import actor
 
 LIVE_REFRESH_SECONDS = 1.5
 """How often the facilitator's live count refreshes while voting is open."""

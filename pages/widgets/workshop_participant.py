@@ -23,8 +23,10 @@ from collab_assess.store import Respondent
 from collab_assess.store.inputs import AnswerChange, RespondentInput, validated
 from collab_assess.store.view import StoreView
 from collab_assess.text import as_text
-from pages.widgets.context import RESPONDENT_PARAM, browser_and_address, flash
+from pages.widgets.address_bar import RESPONDENT_PARAM
 from pages.widgets.glossary import show_glossary_link
+from pages.widgets.keys import browser_and_address
+from pages.widgets.messages import flash
 from pages.widgets.resume import too_many_wrong_codes
 
 NO_ROLE = "Prefer not to say"
