@@ -31,3 +31,14 @@ class BankError(CollabAssessError):
         self.faults = faults
         lines = "\n".join(f"  - {fault}" for fault in faults)
         super().__init__(f"The question bank {file_name} has {len(faults)} fault(s):\n{lines}")
+
+
+class DataFileError(CollabAssessError):
+    """A data file (data/*.toml) that does not validate. Each fault names the item and what is
+    wrong."""
+
+    def __init__(self, file_name: str, faults: list[str]):
+        self.file_name = file_name
+        self.faults = faults
+        lines = "\n".join(f"  - {fault}" for fault in faults)
+        super().__init__(f"The data file {file_name} has {len(faults)} fault(s):\n{lines}")

@@ -14,10 +14,8 @@ from collab_assess.assessment.charts import (
     baseline_figures,
     level_count_figures,
     level_distribution_chart,
-    readable,
     role_figures,
     role_heatmap,
-    stage_name,
 )
 from collab_assess.assessment.participation import THIN_AREA_SHARE
 from collab_assess.assessment.results import (
@@ -38,6 +36,7 @@ from collab_assess.assessment.results import (
 )
 from collab_assess.assessment.scoring import INFORMATION_GAP_SHARE
 from collab_assess.benchmark.peers import compare_with_baseline, position_in_words
+from collab_assess.chart_style import readable
 from collab_assess.content.anonymity import SMALL_ROUND_NOTE
 from collab_assess.content.baseline import load_baseline
 from collab_assess.content.next_steps import next_steps_for
@@ -49,6 +48,7 @@ from collab_assess.content.scale import (
     level_label,
     percent_text,
     score_text,
+    stage_name,
 )
 from collab_assess.store.peer_comparison import PeerGroup
 from collab_assess.text import as_text

@@ -9,6 +9,19 @@ import pandas as pd
 import pytest
 
 from collab_assess.assessment.charts import (
+    TOO_FEW,
+    YOUR_COLLABORATIVE,
+    area_chart,
+    area_figures,
+    baseline_chart,
+    baseline_figures,
+    level_count_figures,
+    level_distribution_chart,
+    role_figures,
+    role_heatmap,
+    wrapped_heading,
+)
+from collab_assess.chart_style import (
     BAND_FILLS,
     EARLY_COLOUR,
     EMPTY_CELL,
@@ -17,21 +30,10 @@ from collab_assess.assessment.charts import (
     LATER_COLOUR,
     LEVEL_COLOURS,
     LEVEL_INKS,
-    TOO_FEW,
     WHITE,
-    YOUR_COLLABORATIVE,
-    area_chart,
-    area_figures,
-    baseline_chart,
-    baseline_figures,
     contrast_ratio,
     grey_level,
-    level_count_figures,
-    level_distribution_chart,
     readable,
-    role_figures,
-    role_heatmap,
-    wrapped_heading,
 )
 from collab_assess.content.scale import Level
 

@@ -188,3 +188,23 @@ def test_the_glossary_link_shows_only_when_the_text_uses_a_term(app_db, tmp_path
     assert test.session_state["shown"] == [False, True, True]
     shown = [link.proto for link in test.get("page_link")]
     assert [link.label for link in shown] == ["What do these words mean? Glossary"] * 2
+
+
+def test_a_broken_glossary_file_is_refused_naming_the_file_the_term_and_the_fault(tmp_path):
+    from collab_assess.content.glossary import load_glossary
+    from collab_assess.errors import DataFileError
+
+    broken = tmp_path / "glossary.toml"
+    broken.write_text(
+        '[sources]\n"a.txt" = "A source"\n\n'
+        '[[terms]]\nterm = "Lead provider"\nmeaning = "short"\nsources = [{ file = "a.txt", '
+        'section = "S" }]\n\n'
+        '[[terms]]\nterm = "Joint committee"\nmeaning = "A committee several bodies set up '
+        'together."\nsources = [{ file = "b.txt", section = "S" }]\ncolour = "red"\n',
+        encoding="utf-8")
+    with pytest.raises(DataFileError) as refused:
+        load_glossary(broken)
+    message = str(refused.value)
+    assert str(broken) in message
+    assert "term 'Lead provider': meaning: String should have at least 20 characters" in message
+    assert "term 'Joint committee': colour: not a field the glossary knows" in message

@@ -5,14 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from collab_assess.assessment.charts import (
-    EARLY_COLOUR,
-    LATER_COLOUR,
-    LEVEL_COLOURS,
-    area_chart,
-    baseline_chart,
-    role_heatmap,
-)
+from collab_assess.assessment.charts import area_chart, baseline_chart, role_heatmap
 from collab_assess.assessment.results import (
     disagreements,
     information_gaps,
@@ -21,6 +14,7 @@ from collab_assess.assessment.results import (
     tied_beyond,
     weakest_statements,
 )
+from collab_assess.chart_style import EARLY_COLOUR, LATER_COLOUR, LEVEL_COLOURS
 from collab_assess.content.bank import QuestionBank
 from collab_assess.content.baseline import load_baseline
 from collab_assess.content.scale import Level

@@ -18,6 +18,20 @@ import textwrap
 import altair as alt
 import pandas as pd
 
+from collab_assess.chart_style import (
+    BAND_FILLS,
+    BLACK,
+    EARLY_COLOUR,
+    EMPTY_CELL,
+    GREY,
+    INK,
+    LATER_COLOUR,
+    LEVEL_COLOURS,
+    LEVEL_INKS,
+    SCORE_TITLE,
+    WHITE,
+    YOUR_SCORE_COLOUR,
+)
 from collab_assess.content.scale import (
     AREA_PLACES,
     LEVELS,
@@ -27,39 +41,9 @@ from collab_assess.content.scale import (
     level_label,
     percent_text,
     score_text,
+    stage_name,
     stage_of,
 )
-
-BLUE = "#0072B2"
-ORANGE = "#E69F00"
-SKY = "#56B4E9"
-VERMILION = "#D55E00"
-GREEN = "#009E73"
-GREY = "#BBBBBB"
-INK = "#222222"
-WHITE = "#FFFFFF"
-BLACK = "#000000"
-BAND_FILLS = ["#F3F3F3", "#FFFFFF"]
-EMPTY_CELL = "#E4E4E4"
-
-PALE_SKY = "#9AD0F0"
-PALER_SKY = "#CDE7F7"
-"""Tints of SKY (the same hue mixed with white): see GREYS_APART."""
-
-LEVEL_COLOURS = [VERMILION, ORANGE, PALE_SKY, BLUE]  # Emerging -> Thriving, warm to cool
-LEVEL_INKS = [BLACK, BLACK, BLACK, WHITE]
-"""Text written on each level's colour: whichever of black and white reads at 4.5:1 or better."""
-EARLY_COLOUR, LATER_COLOUR = ORANGE, PALER_SKY  # the same warm/cool meaning as the levels
-GREYS_APART = 30
-"""How far apart (0-255) the colours of one chart stay when printed in grey (see grey_level)."""
-
-
-def grey_level(colour: str) -> int:
-    """The grey (0 black - 255 white) a "#RRGGBB" colour prints as: the luma a printer or a
-    black-and-white photocopy uses (ITU-R BT.601)."""
-    red, green, blue = (int(colour.lstrip("#")[i:i + 2], 16) for i in (0, 2, 4))
-    return round(0.299 * red + 0.587 * green + 0.114 * blue)
-YOUR_SCORE_COLOUR = GREEN  # used for nothing else, so it is never read as a stage
 
 NARROW = "width < 480"
 """A Vega expression, true when the plot is phone-sized: text shrinks a little there."""
@@ -73,7 +57,6 @@ LABEL_OFFSET = -12
 MARK_OFFSET = 8
 """Where a row's name and its marks sit, in pixels from the middle of the row."""
 
-SCORE_TITLE = "Score, 1 to 4"
 _SCORE_SCALE = alt.Scale(domain=[1, 4], nice=False)
 _SCORE_AXIS = alt.Axis(
     values=sorted({band.lower for band in STAGE_BANDS} | {band.upper for band in STAGE_BANDS}),
@@ -81,28 +64,6 @@ _SCORE_AXIS = alt.Axis(
     grid=False,
     title=SCORE_TITLE,
 )
-
-
-def contrast_ratio(foreground: str, background: str) -> float:
-    """WCAG contrast ratio of two "#RRGGBB" colours (1 to 21; text needs 4.5 or more)."""
-
-    def luminance(colour: str) -> float:
-        red, green, blue = (int(colour.lstrip("#")[i:i + 2], 16) / 255 for i in (0, 2, 4))
-        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
-                  for c in (red, green, blue)]
-        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
-
-    lighter, darker = sorted([luminance(foreground), luminance(background)], reverse=True)
-    return (lighter + 0.05) / (darker + 0.05)
-
-
-def readable(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
-    """Dark, larger axis and legend text, legible on a projector; no frame around the plot."""
-    return (
-        chart.configure_axis(labelColor=INK, titleColor=INK, labelFontSize=12, titleFontSize=13)
-        .configure_legend(labelColor=INK, labelFontSize=12, titleColor=INK, titleFontSize=13)
-        .configure_view(stroke=None)
-    )
 
 
 def _rows(field: str, order: list[str], title: str | None = None) -> alt.Y:
@@ -492,7 +453,3 @@ def baseline_figures(national_early_share: float, peer_early_share: float | None
         rows.append({"Group": f"{YOUR_COLLABORATIVE} ({your_stage.label})",
                      f"At an early stage ({early_label})": "Yes" if your_stage_is_early else "No"})
     return pd.DataFrame(rows).set_index("Group")
-
-
-def stage_name(stage: Level | None) -> str:
-    return "Not yet scored" if stage is None else level_label(stage)

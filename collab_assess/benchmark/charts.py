@@ -6,7 +6,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from collab_assess.assessment.charts import (
+from collab_assess.chart_style import (
     EARLY_COLOUR,
     INK,
     LATER_COLOUR,

@@ -137,3 +137,8 @@ def describe_bands() -> str:
 
 def level_label(level: int) -> str:
     return f"{int(level)} {Level(int(level)).label}"
+
+
+def stage_name(stage: Level | None) -> str:
+    """A stage as every output names it ("2 Developing"), or "Not yet scored"."""
+    return "Not yet scored" if stage is None else level_label(stage)

@@ -26,11 +26,14 @@ The same seed always gives the same tables; nothing depends on today's date.
 
 from __future__ import annotations
 
+import tomllib
 from collections.abc import Mapping
 from datetime import date, timedelta
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from collab_assess.content.bank import QuestionBank
 from collab_assess.content.reference import (
@@ -46,6 +49,7 @@ from collab_assess.content.scale import (
     Unscored,
     stage_of,
 )
+from collab_assess.errors import DataFileError
 from collab_assess.store.demo_data import DemoDataset
 
 DEMO_PREFIX = "Synthetic: "
@@ -53,26 +57,10 @@ DEMO_SEED = 2022
 
 COLLABORATIVE_COUNT = 64
 
-# -- the peers' profiles ---------------------------------------------------------------------------
+DEMO_NAMES_FILE = Path(__file__).resolve().parents[2] / "data" / "demo_names.toml"
 
-# Invented place words. Real ICS, county, city and trust names are deliberately avoided, so no demo
-# collaborative or member can be mistaken for a real one.
-PLACE_WORDS: tuple[str, ...] = (
-    "Northfold", "Quillmarsh", "Brindlemere", "Corvanley", "Dunmarrow", "Fennowick", "Gorsethwaite",
-    "Hollinbrae", "Ivelcombe", "Kestrelmoor", "Larkwhistle", "Marrowdene", "Oxquill", "Pellowstone",
-    "Quenmoor", "Rookhallow", "Sedgewarren", "Tallowmere", "Umberlyn", "Vardlow", "Wickenfold",
-    "Yarrowfen", "Zellbrook", "Ambervale", "Bellhythe", "Cindermoss", "Dapplewick", "Emberholt",
-    "Foxglen", "Gildenmoor", "Hazelmarsh", "Inkwater", "Juniperholt", "Kettlebrae", "Lanternmere",
-    "Mossgrave", "Otterhythe", "Pebblecombe", "Quarrybrook", "Ravensmire", "Saltmarrow",
-    "Thistlewick", "Underfell", "Violetmoor", "Willowmarsh", "Yewhallow", "Ashenbrae", "Briarwick",
-    "Copperdene", "Drovesby", "Elmstrand", "Fernhollow", "Glimmerford", "Heronsmead", "Ironbrae",
-    "Jesterholt", "Kindlemoor", "Lindenwarren", "Millowmere", "Oakhollow", "Pipwick", "Quaverley",
-    "Rushmarrow", "Sorrelby", "Tinderfold", "Upperquill", "Vesperdale", "Yarnholt", "Zephyrmoor",
-    "Bramblethwaite", "Cresselmoor", "Dovemarrow", "Eskerfold", "Fallowmere", "Gannetby",
-    "Islebrack", "Jackdawley", "Kipperwick", "Lapwingmoor", "Mallowbrae", "Orrisfold", "Plovermere",
-    "Quinceholt", "Rimefold", "Starlingdene", "Teasellow", "Urchinford", "Vetchmoor", "Wagtailby",
-    "Zinnethwaite",
-)
+
+# -- the peers' profiles ---------------------------------------------------------------------------
 
 # How many of the 64 collaboratives are of each type: acute and mental health collaboratives are the
 # most common, as every acute and mental health trust was expected to join one by April 2022.
@@ -85,14 +73,52 @@ TYPE_COUNTS: dict[str, int] = {
     "Mixed (several types of provider)": 11,
 }
 
-TYPE_NAME_WORDS: dict[str, tuple[str, ...]] = {
-    "Acute": ("Acute Collaborative", "Acute Provider Collaborative", "Hospitals Alliance"),
-    "Mental health": ("Mental Health Collaborative", "Mental Health Provider Collaborative"),
-    "Community": ("Community Services Collaborative", "Community Provider Partnership"),
-    "Ambulance": ("Ambulance Collaborative", "Urgent Care and Ambulance Alliance"),
-    "Specialist": ("Specialist Services Collaborative", "Specialised Care Partnership"),
-    "Mixed (several types of provider)": ("Provider Collaborative", "Health and Care Collaborative"),
-}
+class DemoNames(BaseModel):
+    """The made-up names of data/demo_names.toml, checked when the demo is generated."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    place_words: tuple[str, ...] = Field(min_length=64)
+    """Invented places: at least one for each of the 64 collaboratives."""
+    place_qualifiers: tuple[str, ...] = Field(min_length=1)
+    partner_name_patterns: tuple[str, ...] = Field(min_length=1)
+    first_names: tuple[str, ...] = Field(min_length=1)
+    notes: tuple[str, ...] = Field(min_length=1)
+    dont_know_notes: tuple[str, ...] = Field(min_length=1)
+    type_name_words: dict[str, tuple[str, ...]]
+
+    @model_validator(mode="after")
+    def _every_type_named_and_patterns_take_a_place(self) -> DemoNames:
+        missing = set(TYPE_COUNTS) - set(self.type_name_words)
+        if missing:
+            raise ValueError(f"type_name_words has no names for {sorted(missing)}")
+        if any(pattern.count("{}") != 1 for pattern in self.partner_name_patterns):
+            raise ValueError("each partner_name_pattern needs exactly one {} for the place word")
+        return self
+
+
+def load_demo_names(path: Path = DEMO_NAMES_FILE) -> DemoNames:
+    """The demo's names, checked; a fault names the file and what is wrong."""
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        return DemoNames.model_validate(raw)
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise DataFileError(str(path), [f"cannot be read: {error}"]) from error
+    except ValidationError as error:
+        raise DataFileError(str(path), [
+            f"{'.'.join(str(part) for part in detail['loc']) or 'the file'}: {detail['msg']}"
+            for detail in error.errors()]) from error
+
+
+NAMES = load_demo_names()
+PLACE_WORDS = NAMES.place_words
+TYPE_NAME_WORDS = NAMES.type_name_words
+PLACE_QUALIFIERS = NAMES.place_qualifiers
+PARTNER_NAME_PATTERNS = NAMES.partner_name_patterns
+FIRST_NAMES = NAMES.first_names
+NOTES = NAMES.notes
+DONT_KNOW_NOTES = NAMES.dont_know_notes
+
 
 # Mental health collaboratives mostly use a lead provider, as the NHS-led collaboratives for
 # specialised mental health services do; the others mostly a provider leadership board.
@@ -163,8 +189,6 @@ ORGANISATION_NAME_PATTERNS: dict[str, tuple[str, ...]] = {
     "Primary care": ("{} Primary Care Network", "{} GP Federation"),
     "Local authority": ("{} County Council", "{} City Council"),
 }
-PLACE_QUALIFIERS = ("", "", "North ", "South ", "East ", "West ", "Mid ")
-PARTNER_NAME_PATTERNS = ("NHS {} Integrated Care Board", "{} County Council", "{} Voluntary Action")
 
 # -- rounds and respondents ----------------------------------------------------------------------
 
@@ -189,11 +213,6 @@ ROLE_WEIGHTS: dict[str, float] = {
     "Other": 0.08,
 }
 DISPLAY_NAME_SHARE = 0.12
-FIRST_NAMES = (
-    "Alex", "Sam", "Priya", "Tom", "Aisha", "Gareth", "Mei", "Olu", "Fiona", "Raj", "Hannah",
-    "Chris", "Nadia", "Ben", "Joanne", "Kwame", "Sian", "Imran", "Claire", "Dev",
-)
-
 # -- the answer model ------------------------------------------------------------------------------
 
 # Share of collaboratives whose latest submitted round is meant to land in each stage. 70% early
@@ -261,15 +280,6 @@ TARGET_SETTER_SHARE = 0.35
 TARGET_SHARE = 0.4
 NOTE_SHARE = 0.03
 DONT_KNOW_NOTE_SHARE = 0.12
-NOTES = (
-    "Discussed at the last partnership board.",
-    "Varies a lot between the member organisations.",
-    "Agreed in principle; not yet in practice.",
-    "Set out in the collaborative's annual plan.",
-    "Better in some services than others.",
-    "Evidence in the most recent programme report.",
-)
-DONT_KNOW_NOTES = ("Not something I see from my role.", "Would need to ask the programme team.")
 
 # Self-described stages: most people place their collaborative about right, some see it rosier.
 OPTIMIST_SHARE = 0.3

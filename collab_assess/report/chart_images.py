@@ -25,10 +25,10 @@ from collab_assess.assessment.charts import (
     baseline_chart,
     baseline_figures,
     level_distribution_chart,
-    readable,
     role_figures,
     role_heatmap,
 )
+from collab_assess.chart_style import readable
 from collab_assess.content.scale import LEVELS, level_label, percent_text
 from collab_assess.report.content import AreaReport, BoardReport, SplitStatement
 from collab_assess.report.document import Figure, Table

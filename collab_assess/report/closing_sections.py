@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections import Counter
 
 from collab_assess.assessment.board_questions import INTRODUCTION, statements_counted
-from collab_assess.assessment.charts import stage_name
 from collab_assess.assessment.results import MIN_GROUP_SIZE, OTHER_ROLES, SPLIT_RULE
 from collab_assess.assessment.scoring import INFORMATION_GAP_SHARE
 from collab_assess.content.anonymity import min_peers
@@ -19,6 +18,7 @@ from collab_assess.content.scale import (
     level_label,
     percent_text,
     score_text,
+    stage_name,
 )
 from collab_assess.report.area_sections import actions_table
 from collab_assess.report.content import BoardReport

@@ -4,9 +4,8 @@ survey's caveats and the role view. The words follow the Results page."""
 
 from __future__ import annotations
 
-from collab_assess.assessment.charts import stage_name
 from collab_assess.assessment.results import MIN_GROUP_SIZE, OTHER_ROLES
-from collab_assess.content.scale import AREA_PLACES, Level, percent_text, score_text
+from collab_assess.content.scale import AREA_PLACES, Level, percent_text, score_text, stage_name
 from collab_assess.report.chart_images import area_figure, baseline_figure, role_figure
 from collab_assess.report.content import BoardReport
 from collab_assess.report.document import (

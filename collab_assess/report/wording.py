@@ -5,8 +5,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from collab_assess.assessment.charts import stage_name
-from collab_assess.content.scale import AREA_PLACES, STATEMENT_PLACES, score_text, stage_of
+from collab_assess.content.scale import (
+    AREA_PLACES,
+    STATEMENT_PLACES,
+    score_text,
+    stage_name,
+    stage_of,
+)
 from collab_assess.report.content import BoardReport, StatementScore
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from collab_assess.assessment.charts import GREY, INK, LEVEL_COLOURS
+from collab_assess.chart_style import GREY, INK, LEVEL_COLOURS
 from collab_assess.workshop.tally import CHOICES
 
 
