@@ -101,7 +101,8 @@ def run(figures: Figures) -> None:
                 round_id, respondent, statements[n % len(statements)],
                 AnswerInput(level=n % 4 + 1, recorded_by="bench")))
             latencies.append(seconds * 1000)
-        line(f"save one answer, median of {SEQUENTIAL_WRITES}", f"{statistics.median(latencies):.1f} ms")
+        line(f"save one answer, median of {SEQUENTIAL_WRITES}",
+             f"{statistics.median(latencies):.1f} ms")
         line("save one answer, 95th percentile",
              f"{statistics.quantiles(latencies, n=20)[-1]:.1f} ms")
 

@@ -162,7 +162,8 @@ def measure(path: Path) -> dict:
         SELECT a.round_id, r.collaborative_id, r.opens_on, r.status, s.area_id, a.statement_id,
             a.level::DOUBLE AS level
         FROM current_answers a JOIN rounds r ON r.id = a.round_id
-        JOIN bank_statements s ON s.bank_version = r.bank_version AND s.statement_id = a.statement_id
+        JOIN bank_statements s
+            ON s.bank_version = r.bank_version AND s.statement_id = a.statement_id
         """)
     figures["plain_duckdb_ms"] = _median_ms(lambda: cursor.execute(ENGLAND_FROM_ANSWERS).fetchall())
     frame, figures["pandas_load_ms"] = _timed(
@@ -191,7 +192,8 @@ def report_lines(f: dict, line: Callable[[str, str], None]) -> None:
     line("answers", f"{f['answers']:,}")
     line("collaboratives x rounds x people per round", f"{f['shape']}")
     line("database file", f"{f['file_mb']} MB")
-    line("built", "reused from .bench/" if f["built_in_s"] is None else f"in {f['built_in_s']:.0f} s")
+    line("built",
+         "reused from .bench/" if f["built_in_s"] is None else f"in {f['built_in_s']:.0f} s")
     for key, what in (("england", "England Benchmark page data"),
                       ("region", f"one region's Benchmark data ({REGION})"),
                       ("results", "one collaborative's Results data")):

@@ -413,7 +413,8 @@ class Window:
 
 def measure_window(server: Server, traffic: Traffic, wait: Callable[[float], None]) -> Window:
     """The server's CPU over WINDOW_SECONDS of wall time, as cores used, with the pages' traffic.
-    `wait` must keep the browser's events flowing (a page's wait_for_timeout) when pages are open."""
+    `wait` must keep the browser's events flowing (a page's wait_for_timeout) when pages are
+    open."""
     wait(SETTLE_SECONDS)
     polls, messages = traffic.polls, traffic.messages
     cpu_before, started = cpu_seconds(server.process.pid), time.perf_counter()

@@ -1,1 +1,2 @@
-"""collab-assess: how mature is a provider collaborative? Feature packages over one store (see the README's map for developers)."""
+"""collab-assess: how mature is a provider collaborative? Feature packages over one store (see the
+README's map for developers)."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import string
+from typing import overload
 
 WORD_JOINER = "\u2060"
 """An invisible character that joins words without a visible space."""
@@ -37,6 +38,14 @@ def clipped(value: str, limit: int) -> tuple[str, int]:
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+@overload
+def spreadsheet_safe(value: str) -> str: ...
+
+
+@overload
+def spreadsheet_safe(value: object) -> object: ...
 
 
 def spreadsheet_safe(value: object) -> object:

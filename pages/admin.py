@@ -84,11 +84,11 @@ else:
         hide_index=True,
     )
     st.subheader("Download a copy")
-    for number, snapshot in enumerate(snapshots):
+    for snapshot in snapshots:
         words, button = st.columns([4, 1], vertical_alignment="center")
         words.markdown(as_text(described(snapshot)))
         button.download_button(
-            "Download", data=lambda path=snapshot.path: path.read_bytes(),
+            "Download", data=snapshot.path.read_bytes,
             file_name=snapshot.name, mime="application/octet-stream", on_click="ignore",
             key=f"download-{snapshot.name}", icon=":material/download:")
 
@@ -104,11 +104,12 @@ else:
                           placeholder="Choose a copy", key=form_key("restore-copy", "choice"))
     confirmed = st.checkbox(CONFIRM, key=form_key("restore-copy", "confirm"))
     if st.button("Restore this copy", icon=":material/settings_backup_restore:",
-                 disabled=not (chosen and confirmed)):
+                 disabled=not (chosen and confirmed)) and chosen is not None:
+        copy_name = chosen  # a str to the lambdas below, which see chosen as str | None
         save_and_rerun(
             lambda: restored(lambda: restore_into(
-                store, find_snapshot(folder, chosen).path, replace=True, folder=folder,
-                shown=chosen, restored_by=scoped.caller.name)),
+                store, find_snapshot(folder, copy_name).path, replace=True, folder=folder,
+                shown=copy_name, restored_by=scoped.caller.name)),
             "", empty_form="restore-copy")
 
 st.header("Restore from a backup file")
@@ -122,9 +123,10 @@ upload = st.file_uploader(f"Backup file (up to {MAX_UPLOAD_MB} MB)", type=["duck
                           key=form_key("restore-upload", "file"), max_upload_size=MAX_UPLOAD_MB)
 confirmed_upload = st.checkbox(CONFIRM, key=form_key("restore-upload", "confirm"))
 if st.button("Restore this file", icon=":material/upload_file:",
-             disabled=not (upload and confirmed_upload)):
+             disabled=not (upload and confirmed_upload)) and upload is not None:
+    backup_file = upload  # never None to the lambdas below, which see upload as optional
     save_and_rerun(
-        lambda: restored(lambda: restore_upload(store, upload.getvalue(), upload.name,
+        lambda: restored(lambda: restore_upload(store, backup_file.getvalue(), backup_file.name,
                                                 replace=True, folder=folder,
                                                 restored_by=scoped.caller.name)),
         "", empty_form="restore-upload")

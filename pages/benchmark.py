@@ -1,4 +1,5 @@
-"""Benchmark: many collaboratives side by side, for regional teams and ICBs. Compares, never ranks."""
+"""Benchmark: many collaboratives side by side, for regional teams and ICBs. Compares, never
+ranks."""
 
 from __future__ import annotations
 

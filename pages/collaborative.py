@@ -91,7 +91,8 @@ with members_tab:
         save_and_rerun(
             lambda: store.add_member(
                 collaborative.id,
-                validated(MemberInput, organisation=organisation, organisation_type=organisation_type),
+                validated(MemberInput, organisation=organisation,
+                          organisation_type=organisation_type),
                 actor(),
             ),
             f"Added {as_text(organisation.strip())}.",
@@ -99,9 +100,10 @@ with members_tab:
         )
     if not members.empty:
         with st.expander("Record that a member has left"):
+            member_names = dict(zip(members["id"], members["organisation"], strict=True))
             leaving = st.selectbox(
                 "Member organisation", members["id"].tolist(),
-                format_func=dict(zip(members["id"], members["organisation"])).get,
+                format_func=lambda member_id: member_names[member_id],
             )
             if st.button("Mark as left"):  # the names in the box are shown as plain text
                 save_and_rerun(lambda: store.remove_member(leaving, actor()),
@@ -114,7 +116,8 @@ with rounds_tab:
     else:
         shown = rounds.assign(
             opens_on=rounds["opens_on"].map(lambda d: f"{d:%d/%m/%Y}"),
-            closes_on=rounds["closes_on"].map(lambda d: f"{d:%d/%m/%Y}" if pd.notna(d) else "not set"),
+            closes_on=rounds["closes_on"].map(
+                lambda d: f"{d:%d/%m/%Y}" if pd.notna(d) else "not set"),
         )
         st.dataframe(
             shown[["label", "opens_on", "closes_on", "status", "respondents", "bank_version"]],
@@ -134,13 +137,14 @@ with rounds_tab:
         )
         link_to(SELF_ASSESSMENT_PAGE, label="Go to the self-assessment",
                      icon=":material/arrow_forward:")
-        names = dict(zip(rounds["id"], rounds["label"]))
-        statuses = dict(zip(rounds["id"], rounds["status"]))
+        names = dict(zip(rounds["id"], rounds["label"], strict=True))
+        statuses = dict(zip(rounds["id"], rounds["status"], strict=True))
         if (rounds["status"] == "open").sum() > 1:
             st.info("More than one round is open. People joining the self-assessment are sent to "
                     "the newest; close rounds you have finished with.", icon=":material/info:")
         with st.expander("Submit (close) or reopen a round"):
-            picked = st.selectbox("Round", rounds["id"].tolist(), format_func=names.get,
+            picked = st.selectbox("Round", rounds["id"].tolist(),
+                                  format_func=lambda round_id: names[round_id],
                                   key="round-to-change")
             if statuses[picked] == "open":
                 st.caption("Submitting closes the round: every answer is kept but nobody can "
@@ -189,7 +193,8 @@ with invite_tab:
     if rounds.empty:
         st.info("Open an assessment round first; then invite people to it here.")
     else:
-        invited_round = round_picker(store, collaborative, rounds, label="Round to invite people to")
+        invited_round = round_picker(store, collaborative, rounds,
+                                     label="Round to invite people to")
         show_invitation(store, collaborative, invited_round)
         show_round_progress(store, invited_round)
 

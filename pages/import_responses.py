@@ -92,20 +92,21 @@ upload = st.file_uploader(
 if upload is None:
     st.stop()
 data = upload.getvalue()
+file_name = upload.name
 digest = hashlib.sha256(data).hexdigest()
 
 
 def read_once(sheet: str | None) -> ReadTable:
     """The file read once per file and sheet, with a status while it is read."""
-    key = (digest, upload.name, sheet)
+    key = (digest, file_name, sheet)
     kept = st.session_state.get(READ_KEY)
     if kept and kept[0] == key:
         return kept[1]
-    with st.status(f"Reading {as_text(upload.name)}…", expanded=False) as status:
+    with st.status(f"Reading {as_text(file_name)}…", expanded=False) as status:
         try:
-            table = read_table(data, upload.name, sheet=sheet)
+            table = read_table(data, file_name, sheet=sheet)
         except CollabAssessError:
-            status.update(label=f"Could not read {as_text(upload.name)}.", state="error")
+            status.update(label=f"Could not read {as_text(file_name)}.", state="error")
             raise
         status.update(label=f"Read {as_text(table.file_name)}: {len(table.rows):,} rows.",
                       state="complete")
@@ -154,10 +155,14 @@ def checked(mapping: dict | None = None, roles: dict | None = None) -> ImportPla
         return plan_import(store, assessment_round.id, table, from_round=from_round,
                            mapping_overrides=mapping, role_overrides=roles, repeats=repeats)
     bar = st.progress(0.0, text="Checking every row…")
+
+    def show_progress(share: float, what: str) -> None:
+        bar.progress(min(share, 1.0), text=what)
+
     try:
         return plan_import(store, assessment_round.id, table, from_round=from_round,
                            mapping_overrides=mapping, role_overrides=roles, repeats=repeats,
-                           progress=lambda share, what: bar.progress(min(share, 1.0), text=what))
+                           progress=show_progress)
     finally:
         bar.empty()
 
@@ -197,7 +202,7 @@ edited = st.data_editor(
     })
 mapping_overrides = {
     row.key: options[row.counts_as]
-    for row, before in zip(edited.itertuples(), automatic.matches)
+    for row, before in zip(edited.itertuples(), automatic.matches, strict=True)
     if isinstance(row.counts_as, str) and row.counts_as in options
     and options[row.counts_as] != before.target
 }
@@ -218,7 +223,8 @@ if written_roles:
             "role": st.column_config.SelectboxColumn("Saved as", options=list(ROLES),
                                                      required=True)})
     role_overrides = {row.written: row.role for row, use in
-                      zip(edited_roles.itertuples(), written_roles) if row.role != use.role}
+                      zip(edited_roles.itertuples(), written_roles, strict=True)
+                      if row.role != use.role}
 
 if automatic.has_repeats or repeats is not Repeats.REFUSE:
     st.radio("Some of these responses were imported into this round before. What should happen "

@@ -29,7 +29,8 @@ show_flash()
 if not me.is_seat:
     st.success("You joined with your resume code: your votes update your own self-assessment "
                "answers, and you are counted once.", icon=":material/how_to_reg:")
-show_participant_view(store, workshop, me, store.bank(store.get_round(workshop.round_id).bank_version))
+show_participant_view(store, workshop, me,
+                      store.bank(store.get_round(workshop.round_id).bank_version))
 if me.is_seat:
     st.caption("Keep this page open. Its address is your seat: reopen it to carry on with your "
                "votes.")

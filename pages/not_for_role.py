@@ -1,4 +1,5 @@
-"""Shown at the address of a page this person's role does not include (a bookmark, a shared link)."""
+"""Shown at the address of a page this person's role does not include (a bookmark, a shared
+link)."""
 
 from __future__ import annotations
 

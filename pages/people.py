@@ -29,7 +29,7 @@ with st.expander("What each role may do"):
         st.markdown(f"**{ROLE_NAMES[role]}**: {ROLE_HELP[role]}")
 
 collaboratives = store.collaboratives()
-names = dict(zip(collaboratives["id"], collaboratives["name"]))
+names = dict(zip(collaboratives["id"], collaboratives["name"], strict=True))
 regions = store.regions()
 
 st.header("Give someone a role")
@@ -43,7 +43,7 @@ with st.form("grant-role"):
                         key=form_key("grant", "role"),
                         help=" ".join(f"{ROLE_NAMES[r]}: {ROLE_HELP[r]}" for r in Role))
     collaborative_id = st.selectbox(
-        "Collaborative", list(names), index=None, format_func=names.get,
+        "Collaborative", list(names), index=None, format_func=lambda c: names[c],
         key=form_key("grant", "collaborative"), placeholder="Choose one (not for administrators)",
         help="The collaborative a lead or facilitator works for; or one a regional team reads.")
     region = st.selectbox("Region", regions, index=None, key=form_key("grant", "region"),

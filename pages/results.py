@@ -3,6 +3,9 @@ board questions answered and a next step for the weakest statements."""
 
 from __future__ import annotations
 
+from typing import Any
+
+import altair as alt
 import pandas as pd
 import streamlit as st
 
@@ -73,6 +76,13 @@ def show_statement_line(figure: str, row) -> None:
     st.markdown(statement_line(figure, row))
 
 
+def show_chart(chart: alt.TopLevelMixin) -> None:
+    """A chart across the page, with the larger, darker text of readable()."""
+    # readable() (collab_assess/chart_style.py) is typed to return alt.TopLevelMixin, which
+    # st.altair_chart does not list, though it returns the same kind of chart it is given.
+    st.altair_chart(readable(chart), width="stretch")  # type: ignore[call-overload]
+
+
 def show_figures(table: pd.DataFrame) -> None:
     """The numbers behind a chart, as a table a screen reader can reach."""
     with st.expander("The figures behind this chart"):
@@ -94,7 +104,7 @@ if rounds.empty:
     st.stop()
 assessment_round = round_picker(store, collaborative, rounds)
 results = round_results(store, assessment_round.id)
-if not results.has_scores:
+if results.overall is None or results.stage is None:  # no scores yet (not results.has_scores)
     st.info("Nobody has given a level in this round yet. Results appear after the first answer.")
     link_to(SELF_ASSESSMENT_PAGE, label="Go to the self-assessment", icon=":material/checklist:")
     st.stop()
@@ -131,7 +141,7 @@ people.metric("People who took part", results.headcount.took_part,
 if results.detail_hidden:
     st.info(SMALL_ROUND_NOTE, icon=":material/visibility_off:")
     st.header("Area by area")
-    st.altair_chart(readable(area_chart(results.areas)), width="stretch")
+    show_chart(area_chart(results.areas))
     show_figures(area_figures(results.areas))
     st.stop()
 
@@ -167,7 +177,7 @@ st.selectbox("Compare with", list(PeerGroup), format_func=lambda group: group.la
              key=PEER_GROUP_KEY, help="Which collaboratives count as your peers. Only their "
              "median and middle half are shown, never any one of them.")
 peer_summary = peers.areas if peers.shown else None
-st.altair_chart(readable(area_chart(results.areas, peer_summary)), width="stretch")
+show_chart(area_chart(results.areas, peer_summary))
 peers_described = f"{peers.peers} peer collaboratives" + (
     f", **{peers.synthetic} of them synthetic demo data**" if peers.synthetic else "")
 if peers.shown:
@@ -206,10 +216,12 @@ st.markdown(
 )
 peer_label = "Peers here" + (" (synthetic)" if peers.peers and peers.synthetic == peers.peers
                              else "")
-national = dict(national_early_share=baseline.share, peer_early_share=comparison.peer_early_share,
-                early_label=baseline.early_stage_names, peer_label=peer_label,
-                your_stage=results.stage, your_stage_is_early=comparison.is_early)
-st.altair_chart(readable(baseline_chart(**national)), width="stretch")
+# The same arguments draw the chart and its table of figures.
+national: dict[str, Any] = dict(
+    national_early_share=baseline.share, peer_early_share=comparison.peer_early_share,
+    early_label=baseline.early_stage_names, peer_label=peer_label,
+    your_stage=results.stage, your_stage_is_early=comparison.is_early)
+show_chart(baseline_chart(**national))
 st.caption("In the chart, “Your collaborative” is the stage worked out from your scores.")
 position = position_in_words(results.statements, peers, provisional=results.provisional)
 if position:
@@ -274,10 +286,10 @@ else:
         "through: people may be seeing different parts of the collaborative."
     )
     labelled = split.assign(label=[f"{sid} {text}" for sid, text in
-                                   zip(split["statement_id"], split["statement"])])
+                                   zip(split["statement_id"], split["statement"], strict=True)])
     answers = results.answers
     split_answers = answers[answers["statement_id"].isin(split["statement_id"])]
-    st.altair_chart(readable(level_distribution_chart(labelled, split_answers)), width="stretch")
+    show_chart(level_distribution_chart(labelled, split_answers))
     st.caption("Each bar is one statement; the number in each part is how many people chose that "
                "level.")
     show_figures(level_count_figures(labelled, split_answers))
@@ -289,9 +301,10 @@ if len(shown_groups) < 2:
     st.markdown("There are not yet two role groups big enough to compare (each needs at least "
                 f"{MIN_GROUP_SIZE} people who have answered).")
 else:
-    st.altair_chart(readable(role_heatmap(results.by_role)), width="stretch")
-    st.caption("Each cell is the area score worked out from that group's answers alone, coloured by "
-               "its stage. Large differences along a row show a gap in how roles see the same area.")
+    show_chart(role_heatmap(results.by_role))
+    st.caption("Each cell is the area score worked out from that group's answers alone, coloured "
+               "by its stage. Large differences along a row show a gap in how roles see the same "
+               "area.")
     show_figures(role_figures(results.by_role))
 small_print = [f"To protect people in small groups, a role is shown on its own only when at least "
                f"{MIN_GROUP_SIZE} people in it have answered."]
@@ -358,16 +371,16 @@ with st.expander("How scores are worked out"):
         "- A **statement's score** is the middle value (median) of the levels people gave, or the "
         "level a workshop agreed, where one was recorded. “Don't know” and “Not applicable” never "
         "count.\n"
-        "- An **area's score** is the average of its statements' scores; the **overall score** is the "
-        "average of the area scores.\n"
+        "- An **area's score** is the average of its statements' scores; the **overall score** is "
+        "the average of the area scores.\n"
         f"- The **stage** splits 1-4 into four equal bands: {describe_bands()}. {ON_THE_LINE}\n"
         f"- **Where people disagree**: a statement is flagged when {SPLIT_RULE}. With two or three "
         "people, that means any two answers two levels apart; with more, one person out of step "
         "is not enough.\n"
         f"- **Information gap**: {percent_text(INFORMATION_GAP_SHARE)} or more of answers are "
         "“Don't know”.\n"
-        f"- **Roles**: a role's scores and name are shown only when at least {MIN_GROUP_SIZE} people "
-        "in it have answered.\n"
+        f"- **Roles**: a role's scores and name are shown only when at least {MIN_GROUP_SIZE} "
+        "people in it have answered.\n"
         "- **Next level**: a statement's stage comes from its score by the same bands; the next "
         "level is the one above it, and the step towards it is the question bank's.\n"
         "- **Board questions**: a question's score is the average of the scores of the statements "

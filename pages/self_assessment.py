@@ -1,4 +1,5 @@
-"""Self-assessment: say who you are, then walk area by area; every answer is saved as it is given."""
+"""Self-assessment: say who you are, then walk area by area; every answer is saved as it is
+given."""
 
 from __future__ import annotations
 
@@ -8,7 +9,12 @@ from collab_assess.assessment.walk import progress, rating_guide, resume_step, u
 from collab_assess.content.reference import RESPONDENT_ROLES
 from collab_assess.store.inputs import NAME_MAX, RespondentInput, validated
 from collab_assess.text import as_text
-from pages.widgets.address_bar import choose, choose_respondent, chosen, keep_choices_in_address_bar
+from pages.widgets.address_bar import (
+    choose,
+    choose_respondent,
+    chosen,
+    keep_choices_in_address_bar,
+)
 from pages.widgets.answer_widgets import show_stage_question, show_statement
 from pages.widgets.glossary import show_glossary_link
 from pages.widgets.keys import accept_invitation, current_respondent, resume_from_address
@@ -55,8 +61,8 @@ if rounds.empty:
 show_demo_warning(collaborative)
 open_rounds = rounds[rounds["status"] == "open"]
 if len(open_rounds) > 1:
-    st.info(f"{len(open_rounds)} rounds are open at once. Check you are answering in the right one: "
-            "answers in different rounds are scored separately.", icon=":material/info:")
+    st.info(f"{len(open_rounds)} rounds are open at once. Check you are answering in the right "
+            "one: answers in different rounds are scored separately.", icon=":material/info:")
 assessment_round = round_picker(store, collaborative, rounds)
 bank = store.bank(assessment_round.bank_version)
 if not assessment_round.is_open:
@@ -86,8 +92,10 @@ if respondent is None:
         else:
             with st.form("new-respondent"):
                 role = st.selectbox(
-                    "Your role", list(RESPONDENT_ROLES), index=None, placeholder="Choose your role",
-                    help="  \n".join(f"**{role}**: {text}" for role, text in RESPONDENT_ROLES.items()),
+                    "Your role", list(RESPONDENT_ROLES), index=None,
+                    placeholder="Choose your role",
+                    help="  \n".join(f"**{role}**: {text}"
+                                     for role, text in RESPONDENT_ROLES.items()),
                 )
                 organisation = st.text_input(
                     "Your organisation (optional)", max_chars=NAME_MAX,
@@ -107,9 +115,9 @@ if respondent is None:
                     me = store.get_respondent(new_id)
                     choose_respondent(me)
                     choose("area_index", None)
-                    flash("info", f"Your resume code is **{me.resume_code}**. Note it down: it brings "
-                          "you back to your answers from any device. Each answer is saved the "
-                          "moment you choose it.")
+                    flash("info", f"Your resume code is **{me.resume_code}**. Note it down: it "
+                          "brings you back to your answers from any device. Each answer is saved "
+                          "the moment you choose it.")
                     request_scroll_to_top()
 
                 save_and_rerun(add_me, "")  # add_me leaves the message with the resume code
@@ -138,10 +146,12 @@ with st.container(border=True):
 
 review_step = len(bank.areas)
 finished_step = review_step + 1
-step = chosen("area_index")
-if step is None or not 0 <= step <= finished_step:
+chosen_step = chosen("area_index")
+if chosen_step is None or not 0 <= chosen_step <= finished_step:
     step = resume_step(bank, answered_ids)
     choose("area_index", step)
+else:
+    step = chosen_step
 
 if step == finished_step:
     st.header("Thank you", anchor=False)
@@ -200,7 +210,8 @@ if step < review_step:
     st.header(area.name, anchor=False)
     st.caption(f"{area.group.capitalize()} · {walk.statements_by_area[area.id]} statements")
     st.markdown(area.summary)
-    show_glossary_link(" ".join([area.summary, *(s.statement for s in bank.statements_in(area.id))]))
+    show_glossary_link(" ".join([area.summary,
+                                 *(s.statement for s in bank.statements_in(area.id))]))
     guide = rating_guide(bank)
     if guide:
         st.info(guide, icon=":material/rule:")

@@ -65,7 +65,7 @@ with choose_column:
         "Collaborative",
         options,
         index=options.index(current.id) if current else None,
-        format_func=labels.get,
+        format_func=lambda option: labels[option],
         placeholder="Type to search",
         help="Your own collaboratives are listed first; synthetic demo peers follow.",
     )
@@ -100,20 +100,24 @@ with create_column, (
             open_first_round = st.checkbox(
                 "Open a first assessment round now",
                 value=True,
-                help="A round is one sitting of the assessment. You can open more later, e.g. yearly.",
+                help="A round is one sitting of the assessment. You can open more later, e.g. "
+                "yearly.",
             )
             your_name = "" if store.caller.signed_in else st.text_input(
                 "Your name (optional)",
                 max_chars=NAME_MAX,
-                help=f"Recorded beside what you set up, so others know who to ask (up to {NAME_MAX} "
-                "characters). Leave it blank to stay anonymous.",
+                help=f"Recorded beside what you set up, so others know who to ask (up to "
+                f"{NAME_MAX} characters). Leave it blank to stay anonymous.",
             )  # signed in, the record names them by their address
             submitted = st.form_submit_button("Create collaborative", type="primary")
         if submitted:
             try:
                 named = validated(ActorInput, display_name=your_name).display_name
+                # set_up_collaborative (collab_assess/operations) is typed for the whole Store;
+                # the ScopedStore stands in for it, passing create_collaborative and open_round
+                # through its checks (this form is for administrators only).
                 result = set_up_collaborative(
-                    store, bank, values, open_first_round=open_first_round,
+                    store, bank, values, open_first_round=open_first_round,  # type: ignore[arg-type]
                     created_by=named or actor(), today=date.today(),
                 )
             except CollabAssessError as error:
@@ -140,8 +144,8 @@ with st.expander("Where do the peers come from?", expanded=real.empty):
     else:
         st.markdown(
             f"This database holds **{len(demo)} synthetic demo collaboratives**. They are made up "
-            "by a generator so you can see how comparisons work before real peers join; about 70% of "
-            "them sit at an early stage, like the November 2022 national survey. They are labelled "
-            "*synthetic* wherever they appear and can be removed with one command: "
+            "by a generator so you can see how comparisons work before real peers join; about 70% "
+            "of them sit at an early stage, like the November 2022 national survey. They are "
+            "labelled *synthetic* wherever they appear and can be removed with one command: "
             "`collab-assess remove-demo`."
         )

@@ -31,7 +31,7 @@ from collab_assess.store.inputs import (
     RoundInput,
     WorkshopInput,
 )
-from tests.factories import answer
+from tests.helpers.factories import answer
 
 LEAD = "lead@north.example"
 

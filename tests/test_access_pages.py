@@ -13,8 +13,8 @@ from collab_assess.content.bank import load_current_bank
 from collab_assess.store import Store
 from collab_assess.store.grants import Role
 from collab_assess.store.inputs import CollaborativeProfile, RespondentInput, RoundInput
-from tests.factories import answer
-from tests.test_pages import APP, TIMEOUT, texts
+from tests.helpers.apptest import APP, TIMEOUT, texts
+from tests.helpers.factories import answer
 
 NORTH, SOUTH = "Northern Partnership", "Southern Alliance"
 

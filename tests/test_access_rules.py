@@ -1,5 +1,6 @@
 """Every Store method says who may call it (store/rules.py), and the ScopedStore follows what it
-says: a method without a rule is closed, and a rule the ScopedStore answers itself has its method."""
+says: a method without a rule is closed, and a rule the ScopedStore answers itself has its
+method."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from collab_assess.store.rules import Scope, rule_of
 
 PUBLIC = sorted(name for name, member in inspect.getmembers(Store)
                 if not name.startswith("_") and callable(member))
+EVERY_ROUND = RoundFilter()  # a filter's default value (frozen, so one can be shared)
 
 
 @pytest.mark.parametrize("name", PUBLIC)
@@ -55,7 +57,7 @@ def test_a_filter_left_to_its_default_is_narrowed_too(store, monkeypatch):
         Role.REGIONAL, region="London"),)), clock=lambda: 0.0)
     original = Store.stage_counts
 
-    def stage_counts(self, selection: RoundFilter = RoundFilter()):
+    def stage_counts(self, selection: RoundFilter = EVERY_ROUND):
         seen.append(selection)
         return original(self, selection)
 

@@ -16,7 +16,7 @@ from collab_assess.operations.backups import (
 from collab_assess.store import Store
 from collab_assess.store.inputs import CollaborativeProfile
 from collab_assess.store.shared import shared_store
-from tests.test_pages import assert_no_exception, texts
+from tests.helpers.apptest import assert_no_exception, texts
 
 ADMIN_PAGE = Path(__file__).resolve().parent.parent / "pages" / "admin.py"
 TIMEOUT = 60

@@ -37,7 +37,7 @@ from collab_assess.store.inputs import (
 from collab_assess.store.peer_comparison import PeerGroup, peer_comparison
 from collab_assess.workshop.summary import summary_csv, workshop_summary
 from collab_assess.workshop.tally import CHOICES, Shown, statement_tally
-from tests.factories import answer
+from tests.helpers.factories import answer
 
 DAY = date(2026, 12, 2)
 EARLY = (Level.EMERGING, Level.DEVELOPING)
@@ -66,7 +66,7 @@ def room(store: Store, open_round: int) -> dict:
 
 def shown_counts(store: Store, workshop: int) -> dict[str, int]:
     room = statement_tally(store, store.get_workshop(workshop), "PB-1")
-    return dict(zip(room.counts["choice"], room.counts["votes"]))
+    return dict(zip(room.counts["choice"], room.counts["votes"], strict=True))
 
 
 def pb1_figures(store: Store, round_id: int) -> tuple:
@@ -80,7 +80,7 @@ def test_the_summary_shows_no_vote_while_voting_is_open_or_closed_unrevealed(sto
     workshop, seats = room["workshop"], room["seats"]
     before = pb1_figures(store, room["round"])
     step(store, workshop, Move.OPEN)
-    for person, level in zip(seats[:5], (1, 4, 4, 3, 4)):
+    for person, level in zip(seats[:5], (1, 4, 4, 3, 4), strict=True):
         store.cast_vote(workshop, person, "PB-1", vote(level))
     for moment in ("voting open", "voting closed"):
         summary = workshop_summary(store, store.get_workshop(workshop)).iloc[0]
@@ -101,7 +101,7 @@ def test_a_reveal_of_fewer_than_three_votes_shows_none_anywhere(store, room):
     workshop, seats = room["workshop"], room["seats"]
     before = pb1_figures(store, room["round"])
     step(store, workshop, Move.OPEN)
-    for person, level in zip(seats[:MIN_GROUP_SIZE - 1], (1, 4)):
+    for person, level in zip(seats[:MIN_GROUP_SIZE - 1], (1, 4), strict=True):
         store.cast_vote(workshop, person, "PB-1", vote(level))
     step(store, workshop, Move.CLOSE)
     step(store, workshop, Move.REVEAL)
@@ -118,7 +118,7 @@ def test_a_reveal_of_fewer_than_three_votes_shows_none_anywhere(store, room):
 def test_reopening_voting_for_one_late_voter_gives_nothing_to_subtract(store, room):
     workshop, seats = room["workshop"], room["seats"]
     step(store, workshop, Move.OPEN)
-    for person, level in zip(seats[:5], (1, 2, 2, 3, 3)):
+    for person, level in zip(seats[:5], (1, 2, 2, 3, 3), strict=True):
         store.cast_vote(workshop, person, "PB-1", vote(level))
     step(store, workshop, Move.CLOSE)
     step(store, workshop, Move.REVEAL)

@@ -14,7 +14,7 @@ from collab_assess.store.inputs import (
     RespondentInput,
     RoundInput,
 )
-from tests.factories import answer
+from tests.helpers.factories import answer
 
 
 def change(**fields) -> AnswerChange:
@@ -23,7 +23,8 @@ def change(**fields) -> AnswerChange:
 
 def current(store: Store, round_id: int, respondent: int, statement_id: str) -> dict:
     answers = store.current_answers([round_id])
-    row = answers[(answers["respondent_id"] == respondent) & (answers["statement_id"] == statement_id)]
+    row = answers[(answers["respondent_id"] == respondent)
+                  & (answers["statement_id"] == statement_id)]
     assert len(row) == 1
     return row.iloc[0].to_dict()
 
@@ -75,7 +76,8 @@ def test_a_code_finds_its_owner_in_another_round_or_collaborative(
     store: Store, open_round: int, respondent: int, small_bank
 ):
     collaborative = store.get_round(open_round).collaborative_id
-    second_round = store.open_round(collaborative, RoundInput(label="Round 2", opens_on="2026-06-01"),
+    second_round = store.open_round(collaborative,
+                                    RoundInput(label="Round 2", opens_on="2026-06-01"),
                                     small_bank, "lead")
     elsewhere = store.create_collaborative(CollaborativeProfile(name="Elsewhere"), "lead")
     elsewhere_round = store.open_round(elsewhere, RoundInput(label="R", opens_on="2026-06-01"),
@@ -101,7 +103,8 @@ def test_participation_counts_joined_started_and_finished_by_role(
         "Non-executive director")
     for statement in small_bank.statements:
         store.record_answer(open_round, finished, statement.id, answer(2))
-    store.record_answer(open_round, started, small_bank.statements[0].id, answer(unscored="dont_know"))
+    store.record_answer(open_round, started, small_bank.statements[0].id,
+                        answer(unscored="dont_know"))
     table = store.participation([open_round]).set_index("role")
     assert table.loc["Clinical lead", ["joined", "took_part", "finished"]].tolist() == [2, 2, 1]
     assert table.loc["Non-executive director", ["joined", "took_part", "finished"]].tolist() == [

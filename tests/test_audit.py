@@ -48,8 +48,8 @@ from collab_assess.store.inputs import (
     WorkshopInput,
 )
 from collab_assess.store.workshops import VotingClosedError
-from tests.factories import answer
-from tests.test_pages import assert_no_exception
+from tests.helpers.apptest import assert_no_exception
+from tests.helpers.factories import answer
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 LEAD = "lead@example.nhs.uk"
@@ -525,7 +525,7 @@ def test_the_export_opens_in_excel_with_every_entry_and_no_formula(store, collab
     rows = list(sheet.iter_rows(values_only=True))
     assert list(rows[0]) == list(AUDIT_COLUMNS)
     assert len(rows) == 1 + len(entries)
-    newest = dict(zip(rows[0], rows[1]))
+    newest = dict(zip(rows[0], rows[1], strict=True))
     assert newest["actor"] == "'" + FORMULA
     assert sheet.cell(row=2, column=2).data_type == "s"
     assert json.loads(newest["after_value"]) == {"status": "closed"}

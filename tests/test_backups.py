@@ -58,7 +58,7 @@ from collab_assess.store.inputs import (
     WorkshopInput,
 )
 from collab_assess.store.migrations import LATEST_VERSION, MIGRATIONS, SCHEMA_VERSION_TABLE
-from tests.factories import answer, bank_data
+from tests.helpers.factories import answer, bank_data
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -79,7 +79,7 @@ def _workshop_on(store: Store, round_id: int) -> None:
         store.move_workshop(workshop, store.get_workshop(workshop).version, move, "facilitator")
 
     step(Move.OPEN)
-    for level, person in zip((1, 2, 4, 4), people):
+    for level, person in zip((1, 2, 4, 4), people, strict=True):
         store.cast_vote(workshop, person, statement,
                         AnswerChange(level=level, recorded_by="participant", source="workshop"))
     step(Move.CLOSE)
@@ -146,7 +146,8 @@ def everything(store: Store) -> dict:
         "rows": without_audit_log(store.fingerprint()),
     }
     for round_id in ids:
-        for name, kept in zip(("statements", "areas", "round"), store.kept_scores(round_id)):
+        for name, kept in zip(("statements", "areas", "round"), store.kept_scores(round_id),
+                              strict=True):
             seen[f"kept {name} {round_id}"] = kept
     for round_id in workshops["round_id"]:
         seen[f"actions {round_id}"] = store.actions(round_id)

@@ -19,73 +19,13 @@ from collab_assess.content.bank import (
 )
 from collab_assess.content.baseline import load_baseline
 from collab_assess.errors import BankError
-from tests.factories import bank_data
+from tests.helpers.banks import guided_bank_data, to_toml
+from tests.helpers.factories import bank_data
 
 EXPECTED_AREAS = ["PB", "PD", "SG", "PS", "JW", "QI", "RE", "CL", "PC", "DS", "DI"]
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 SEED_FILES = {"000_14819e0e06ef0d46.txt", "001_f629cfe9f896f09b.txt", "002_400590e118f724af.txt",
               "003_c2f9f5648b7432cc.txt", "004_038cedfb7b8e7b4e.txt"}
-HEADER_KEYS = ("version", "title", "released", "about", "rating_rule")
-NESTED = ("levels", "next_step")
-
-
-def to_toml(data: dict) -> str:
-    """Write a bank dict as TOML (only what bank files use: strings, ints, dates, string lists,
-    tables and arrays of tables, including board questions and the mapping)."""
-
-    def value(v):
-        if isinstance(v, str):
-            return '"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"'
-        if isinstance(v, list):
-            return "[" + ", ".join(value(each) for each in v) + "]"
-        return str(v)
-
-    def pairs(table: dict, skip: tuple[str, ...] = ()) -> list[str]:
-        return [f"{k} = {value(v)}" for k, v in table.items() if k not in skip]
-
-    lines = []
-    for key in HEADER_KEYS:
-        if key in data:
-            lines.append(f"{key} = {data[key] if key in ('version', 'released') else value(data[key])}")
-    for area in data.get("areas", []):
-        lines.append("[[areas]]")
-        lines += pairs(area)
-    for statement in data.get("statements", []):
-        lines.append("[[statements]]")
-        lines += pairs(statement, NESTED)
-        for nested in NESTED:
-            if nested in statement:
-                lines.append(f"[statements.{nested}]")
-                lines += pairs(statement[nested])
-    for question in data.get("board_questions", []):
-        lines.append("[[board_questions]]")
-        lines += pairs(question)
-    if "mapping" in data:
-        lines.append("[mapping]")
-        lines += pairs(data["mapping"], ("statements",))
-        for entry in data["mapping"].get("statements", []):
-            lines.append("[[mapping.statements]]")
-            lines += pairs(entry)
-    return "\n".join(lines) + "\n"
-
-
-def guided_bank_data(version: int = 2, from_version: int = 1) -> dict:
-    """A valid small bank of version 2 or later: bank_data plus a rating rule, evidence and next
-    steps for every statement, a board question and a mapping from the same small bank's ids."""
-    data = bank_data(version=version)
-    data["rating_rule"] = "If only part of a level is true, choose the lower one."
-    for statement in data["statements"]:
-        statement["evidence"] = f"Papers showing {statement['id']}."
-        statement["next_step"] = {"emerging": "Start.", "developing": "Spread.",
-                                  "maturing": "Review."}
-    data["board_questions"] = [{"number": 1, "question": "Is it aligned?",
-                                "statements": ["PB-1", "SG-1"],
-                                "source": "000_14819e0e06ef0d46.txt, section 'Risk management "
-                                          "and oversight for trust boards'"}]
-    data["mapping"] = {"from_version": from_version, "statements": [
-        {"old": statement["id"], "new": [statement["id"]], "change": "reworded"}
-        for statement in data["statements"]]}
-    return data
 
 
 def faults_of(data: dict, file_name: str = "bank-v1.toml") -> list[str]:
@@ -149,14 +89,16 @@ def sections_cited(source: str) -> list[tuple[str, str]]:
 @pytest.fixture(scope="module")
 def seed_headings() -> dict[str, set[str]]:
     if not all((SEEDS / seed).is_file() for seed in SEED_FILES):
-        pytest.fail(f"the source documents are not at {SEEDS} (clone with ../shared beside the repo)")
+        pytest.fail(f"the source documents are not at {SEEDS} "
+                    "(clone with ../shared beside the repo)")
     return {seed: headings(seed) for seed in SEED_FILES}
 
 
 def test_the_section_check_catches_a_made_up_heading(seed_headings):
     (cited,) = sections_cited("001_f629cfe9f896f09b.txt, section 'Trust finances in detail'")
     assert as_heading(cited[1]) not in seed_headings[cited[0]]
-    (real,) = sections_cited("001_f629cfe9f896f09b.txt, section 'Resourcing' (note 'not a heading')")
+    (real,) = sections_cited(
+        "001_f629cfe9f896f09b.txt, section 'Resourcing' (note 'not a heading')")
     assert as_heading(real[1]) in seed_headings[real[0]]
 
 
@@ -300,7 +242,8 @@ def test_a_statement_with_no_next_steps_or_evidence_is_named():
     del data["statements"][4]["next_step"]
     del data["statements"][4]["evidence"]
     faults = faults_of(data, "bank-v2.toml")
-    assert any(f.startswith("statement SG-2, field 'evidence': missing (what to look for") for f in faults)
+    assert any(f.startswith("statement SG-2, field 'evidence': missing (what to look for")
+               for f in faults)
     assert any(f.startswith("statement SG-2, field 'next_step': missing") for f in faults)
     assert len(faults) == 2
 
@@ -311,7 +254,8 @@ def test_version_2_needs_a_rating_rule_board_questions_and_a_mapping():
         del data[field]
     faults = faults_of(data, "bank-v2.toml")
     for field in ("rating_rule", "board_questions", "mapping"):
-        assert any(f.startswith(f"the bank's header, field '{field}': missing") for f in faults), faults
+        assert any(f.startswith(f"the bank's header, field '{field}': missing")
+                   for f in faults), faults
 
 
 def test_a_step_from_thriving_is_not_a_field():
@@ -351,7 +295,8 @@ def test_a_reworded_statement_keeps_its_id_and_a_changed_one_says_why():
     del data["statements"][8]  # DS-3 leaves the bank...
     data["mapping"]["statements"][8].update(change="moved", new=["PB-3"])  # ...and says nothing
     faults = faults_of(data, "bank-v2.toml")
-    assert "mapping entry for PB-1: a 'reworded' statement keeps its id, so 'new' must be ['PB-1']" in faults
+    assert ("mapping entry for PB-1: a 'reworded' statement keeps its id, so 'new' must be "
+            "['PB-1']") in faults
     assert "mapping entry for DS-3, field 'why': missing (say why a statement was moved)" in faults
 
 

@@ -14,8 +14,8 @@ from collab_assess.content import reference
 from collab_assess.content.bank import BANK_DIRECTORY, QuestionBank, load_bank_file, load_banks
 from collab_assess.store import Store
 from collab_assess.store.inputs import CollaborativeProfile, RespondentInput, RoundInput
-from tests.factories import answer
-from tests.test_pages import APP, TIMEOUT, texts
+from tests.helpers.apptest import APP, TIMEOUT, texts
+from tests.helpers.factories import answer
 
 ISSUE_REWRITES = ["PB-1", "PB-5", "SG-2", "SG-5", "RE-1", "RE-3", "JW-3", "DS-2", "PC-1"]
 """The version-1 statements whose stems were double, historical, vague or a state of mind."""
@@ -88,13 +88,15 @@ def test_the_evidence_prompt_is_shown_as_what_to_look_for(v2, v1):
 
 
 def test_no_statement_describes_a_state_of_mind(v2):
-    feelings = r"\bwe (are|feel) (clear|confident|building)|\b(we|leaders) (trust|know and trust)\b|\breal say\b"
+    feelings = (r"\bwe (are|feel) (clear|confident|building)"
+                r"|\b(we|leaders) (trust|know and trust)\b|\breal say\b")
     assert where(v2, feelings) == []
     assert [s.id for s in v2.statements if re.search(feelings, s.statement, re.IGNORECASE)] == []
 
 
 def test_no_authors_notes_are_shown_to_users(v2):
-    assert where(v2, r"sources? (say|gives?) (little|few)|say little|stick to the basics|few details") == []
+    assert where(v2, r"sources? (say|gives?) (little|few)|say little|stick to the basics"
+                     r"|few details") == []
 
 
 def test_members_are_organisations_not_only_trusts(v2):
@@ -105,8 +107,10 @@ def test_members_are_organisations_not_only_trusts(v2):
 def test_no_level_depends_on_outsiders_wanting_to_learn_from_you(v2):
     levels = {place: text for place, text in every_text(v2).items()
               if place.split()[-1] in ("emerging", "developing", "maturing", "thriving")}
-    outsiders = r"learn from (it|us|you|them|how)|ask(s)? to learn|as a model|use them as|others learn"
-    assert [place for place, text in levels.items() if re.search(outsiders, text, re.IGNORECASE)] == []
+    outsiders = (r"learn from (it|us|you|them|how)|ask(s)? to learn|as a model|use them as"
+                 r"|others learn")
+    assert [place for place, text in levels.items()
+            if re.search(outsiders, text, re.IGNORECASE)] == []
 
 
 def test_levels_do_not_reward_what_the_guidance_does_not_ask_for(v2, v1):
@@ -144,7 +148,8 @@ MISSING_TOPICS = [
      "002_400590e118f724af.txt, section 'What are provider collaboratives?'"),
     ("specialisation and consolidation", "PB", r"specialising.*fewer sites",
      "002_400590e118f724af.txt, section 'What are provider collaboratives?'"),
-    ("workforce: recruitment, retention and sharing staff", "PD", r"recruiting, keeping and sharing staff",
+    ("workforce: recruitment, retention and sharing staff", "PD",
+     r"recruiting, keeping and sharing staff",
      "002_400590e118f724af.txt, section 'What next?'"),
     ("oversight of subcontracted providers", "PS", r"lead provider.*subcontracted",
      "003_c2f9f5648b7432cc.txt, section 'Considerations'"),
@@ -165,7 +170,8 @@ def test_each_missing_topic_has_a_statement_of_its_own_under_its_area(v2, v1, to
 
 def test_funding_flows_cite_the_commissioner_provider_split(v2):
     (funding,) = [s for s in v2.statements if "money reaches" in s.statement]
-    assert "000_14819e0e06ef0d46.txt, section 'Recreating a commissioner/provider split'" in funding.source
+    assert ("000_14819e0e06ef0d46.txt, section 'Recreating a commissioner/provider split'"
+            in funding.source)
 
 
 # -- the mapping from version 1 --------------------------------------------------------------------
@@ -187,7 +193,9 @@ def test_every_mapped_id_is_a_version_2_statement_and_every_kept_id_kept_its_mea
             assert entry.change != "reworded" and entry.why, entry
 
 
-def test_every_version_2_statement_is_mapped_to_or_new_and_the_new_ones_are_the_missing_topics(v1, v2):
+def test_every_version_2_statement_is_mapped_to_or_new_and_the_new_ones_are_the_missing_topics(
+    v1, v2
+):
     targets = {new for entry in v2.mapping.statements for new in entry.new}
     brand_new = {s.id for s in v2.statements} - targets
     assert brand_new == {"PD-5", "PD-6", "SG-6", "PS-6"}
@@ -210,7 +218,7 @@ def test_data_sharing_3_moved_to_people_and_communities(v2):
     assert "DS-3" not in v2.statements_by_id
 
 
-# -- board questions --------------------------------------------------------------------------------
+# -- board questions -------------------------------------------------------------------------------
 
 
 def test_the_five_board_questions_each_cite_the_box_and_name_real_statements(v2):
@@ -222,7 +230,7 @@ def test_the_five_board_questions_each_cite_the_box_and_name_real_statements(v2)
         assert set(question.statements) <= set(v2.statements_by_id)
 
 
-# -- rounds opened on version 1 ---------------------------------------------------------------------
+# -- rounds opened on version 1 --------------------------------------------------------------------
 
 
 @pytest.fixture
@@ -232,7 +240,8 @@ def v1_round_after_release(app_db: Path) -> dict:
     v1 = load_bank_file(BANK_DIRECTORY / "bank-v1.toml")
     store = Store(app_db)
     try:
-        collaborative = store.create_collaborative(CollaborativeProfile(name="Opened early"), "lead")
+        collaborative = store.create_collaborative(CollaborativeProfile(name="Opened early"),
+                                                   "lead")
         round_id = store.open_round(collaborative, RoundInput(label="Spring 2026",
                                                              opens_on="2026-03-01"), v1, "lead")
         person = store.add_respondent(round_id, RespondentInput(role="Executive director"))
@@ -273,7 +282,9 @@ def test_a_round_opened_on_version_1_still_asks_version_1_after_version_2_is_rel
         store.close()
 
 
-def test_a_round_on_version_2_shows_the_evidence_prompt_under_each_statement_and_the_rule(app_db, v2):
+def test_a_round_on_version_2_shows_the_evidence_prompt_under_each_statement_and_the_rule(
+    app_db, v2
+):
     store = Store(app_db)
     try:
         collaborative = store.create_collaborative(CollaborativeProfile(name="Opened late"), "lead")
@@ -295,7 +306,7 @@ def test_a_round_on_version_2_shows_the_evidence_prompt_under_each_statement_and
     assert any(v2.rating_rule in str(box.value) for box in test.info)
 
 
-# -- facts that date --------------------------------------------------------------------------------
+# -- facts that date -------------------------------------------------------------------------------
 
 
 def test_the_ics_list_carries_the_date_it_is_correct_at():
@@ -319,6 +330,7 @@ def test_a_boundary_change_is_a_data_edit(tmp_path: Path):
 
 def test_an_ics_list_without_a_date_is_refused(tmp_path: Path):
     edited = tmp_path / "icss.toml"
-    edited.write_text('correct_at = "recently"\n[icss_by_region]\nLondon = ["North Central London"]\n')
+    edited.write_text('correct_at = "recently"\n'
+                      '[icss_by_region]\nLondon = ["North Central London"]\n')
     with pytest.raises(ValueError, match="correct_at must be a date"):
         reference.load_ics_list(edited)

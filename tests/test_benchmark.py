@@ -16,7 +16,7 @@ from collab_assess.content.scale import Level
 from collab_assess.store import Store
 from collab_assess.store.inputs import CollaborativeProfile, RespondentInput, RoundInput
 from collab_assess.store.peer_comparison import PeerGroup, peer_comparison
-from tests.factories import answer, bank_data
+from tests.helpers.factories import answer, bank_data
 
 EARLY = (Level.EMERGING, Level.DEVELOPING)
 

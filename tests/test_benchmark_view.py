@@ -13,27 +13,9 @@ from streamlit.testing.v1 import AppTest
 from collab_assess.benchmark.view import benchmark_excel, benchmark_view, period_label, table_csv
 from collab_assess.content.bank import QuestionBank
 from collab_assess.store import RoundFilter, Store
-from collab_assess.store.inputs import CollaborativeProfile, RespondentInput, RoundInput, StageInput
-from tests.factories import answer, bank_data
-from tests.test_pages import APP, TIMEOUT, assert_no_exception, texts
-
-
-def submitted(store: Store, bank: QuestionBank, name: str, level: int, *, region="London",
-              opens_on="2026-05-01", described: int | None = None) -> int:
-    found = store.collaboratives()
-    found = found[found["name"] == name]
-    collaborative = int(found["id"].iloc[0]) if len(found) else store.create_collaborative(
-        CollaborativeProfile(name=name, region=region, collaborative_type="Acute"), "t")
-    round_id = store.open_round(collaborative, RoundInput(label=f"R {opens_on}", opens_on=opens_on),
-                                bank, "t")
-    person = store.add_respondent(round_id, RespondentInput(role="Executive director"))
-    for statement in bank.statements:
-        store.record_answer(round_id, person, statement.id, answer(level))
-    if described:
-        store.record_self_described_stage(round_id, person, StageInput(stage=described,
-                                                                       recorded_by="t"))
-    store.close_round(round_id, "t")
-    return round_id
+from tests.helpers.apptest import APP, TIMEOUT, assert_no_exception, texts
+from tests.helpers.factories import bank_data
+from tests.helpers.rounds import submitted
 
 
 @pytest.fixture
@@ -41,7 +23,8 @@ def region(store: Store, small_bank: QuestionBank) -> Store:
     """Five London collaboratives (levels 1, 1, 2, 3, 4; each described as 2) and two in the
     North West; "Alpha" also submitted a round a year earlier, at level 3."""
     submitted(store, small_bank, "Alpha", 3, opens_on="2025-05-01", described=2)
-    for name, level in zip(["Alpha", "Bravo", "Charlie", "Delta", "Echo"], [1, 1, 2, 3, 4]):
+    for name, level in zip(["Alpha", "Bravo", "Charlie", "Delta", "Echo"], [1, 1, 2, 3, 4],
+                           strict=True):
         submitted(store, small_bank, name, level, described=2)
     for name in ["Foxtrot", "Golf"]:
         submitted(store, small_bank, name, 2, region="North West")
@@ -66,7 +49,9 @@ def test_stage_shares_by_both_measures(region, small_bank):
     assert described["collaboratives"].tolist() == [5] and described["share"].tolist() == [1.0]
 
 
-def test_aggregates_are_hidden_below_five_collaboratives_but_the_rows_still_show(region, small_bank):
+def test_aggregates_are_hidden_below_five_collaboratives_but_the_rows_still_show(
+    region, small_bank
+):
     view = benchmark_view(region, RoundFilter(regions=("North West",)), small_bank)
     assert len(view.rounds) == 2
     assert view.stage_shares is None and view.trends is None

@@ -14,9 +14,9 @@ from collab_assess.content.next_steps import next_step, next_steps_for
 from collab_assess.content.scale import Level
 from collab_assess.store import Store
 from collab_assess.store.inputs import CollaborativeProfile, RespondentInput, RoundInput
-from tests.factories import answer
-from tests.test_bank import guided_bank_data
-from tests.test_pages import results_page_on, texts
+from tests.helpers.apptest import results_page_on, texts
+from tests.helpers.banks import guided_bank_data
+from tests.helpers.factories import answer
 
 
 @pytest.fixture
@@ -48,7 +48,7 @@ def test_a_board_question_is_scored_like_an_area_from_its_statements(store, guid
                                                {"PB-1": 2, "SG-1": 3, "PB-2": 4}])
     first, second = board_answers(round_results(store, round_id))
     assert (first.number, first.question) == (1, "Is it aligned?")
-    scores = dict(zip(first.statements["statement_id"], first.statements["score"]))
+    scores = dict(zip(first.statements["statement_id"], first.statements["score"], strict=True))
     assert scores["PB-1"] == 1.5 and scores["SG-1"] == 3.0 and pd.isna(scores["DS-1"])
     assert first.statements["statement_id"].tolist() == ["PB-1", "SG-1", "DS-1"]  # the bank's order
     assert first.score == pytest.approx(2.25)  # PB-2 (4, 4) is not part of this question

@@ -1,4 +1,5 @@
-"""The Results charts: labelled, readable at any width, colour-blind safe, with a table of figures."""
+"""The Results charts: labelled, readable at any width, colour-blind safe, with a table of
+figures."""
 
 from __future__ import annotations
 
@@ -180,13 +181,15 @@ def test_data_colours_are_okabe_ito_or_its_tints():
                          ids=["levels", "early-or-later"])
 def test_the_colours_of_one_chart_print_as_different_greys(colours):
     greys = sorted(grey_level(colour) for colour in colours)
-    assert all(darker + GREYS_APART <= lighter for darker, lighter in zip(greys, greys[1:]))
+    assert all(darker + GREYS_APART <= lighter
+               for darker, lighter in zip(greys, greys[1:], strict=False))
     assert grey_level("#E69F00") - grey_level("#56B4E9") < GREYS_APART  # why the tints are needed
 
 
-@pytest.mark.parametrize(("colour", "ink"), [*zip(LEVEL_COLOURS, LEVEL_INKS),
+@pytest.mark.parametrize(("colour", "ink"), [*zip(LEVEL_COLOURS, LEVEL_INKS, strict=True),
                                              (EARLY_COLOUR, "#000000"), (LATER_COLOUR, "#000000"),
-                                             (EMPTY_CELL, INK), *[(fill, INK) for fill in BAND_FILLS]])
+                                             (EMPTY_CELL, INK),
+                                             *[(fill, INK) for fill in BAND_FILLS]])
 def test_text_on_every_fill_has_a_contrast_of_at_least_4_5(colour, ink):
     assert contrast_ratio(ink, colour) >= 4.5
 
@@ -217,7 +220,8 @@ def test_area_figures_list_every_area_with_peers():
 def test_baseline_figures_include_your_collaborative():
     table = baseline_figures(0.7, 0.6, "Emerging or Developing", your_stage=Level.DEVELOPING,
                              your_stage_is_early=True)
-    assert table.iloc[:, 0].to_dict() == {"Survey, Nov 2022 (self-reported)": "70%", "Peers here": "60%",
+    assert table.iloc[:, 0].to_dict() == {"Survey, Nov 2022 (self-reported)": "70%",
+                                          "Peers here": "60%",
                                           "Your collaborative (Developing)": "Yes"}
 
 

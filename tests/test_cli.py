@@ -9,14 +9,9 @@ import pytest
 from collab_assess.operations.cli import COMMANDS, main
 from collab_assess.store import Store
 from collab_assess.store.migrations import LATEST_VERSION
-from tests.factories import bank_data
-from tests.test_bank import to_toml
-
-
-def run(capsys, *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
+from tests.helpers.banks import to_toml
+from tests.helpers.cli import run
+from tests.helpers.factories import bank_data
 
 
 def test_init_creates_a_database(tmp_path: Path, capsys):

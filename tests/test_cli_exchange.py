@@ -13,7 +13,7 @@ from collab_assess.content.bank import load_current_bank
 from collab_assess.operations.cli import main
 from collab_assess.store import Store
 from collab_assess.store.inputs import CollaborativeProfile, RoundInput
-from tests.test_cli import run
+from tests.helpers.cli import run
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 FORMS_EXPORT = FIXTURES / "forms_export.csv"

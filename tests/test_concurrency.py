@@ -9,31 +9,12 @@ import pandas as pd
 from collab_assess.content.bank import QuestionBank
 from collab_assess.store import Store
 from collab_assess.store.inputs import RespondentInput
-from tests.factories import answer
+from tests.helpers.factories import answer
+from tests.helpers.threads import run_threads
 
 WORKSHOP_SIZE = 40
 SAME_ANSWER_WRITERS = 8
 CHANGES_EACH = 15
-
-
-def run_threads(count: int, target) -> list[BaseException]:
-    errors: list[BaseException] = []
-    start = threading.Barrier(count)
-
-    def guarded(index: int) -> None:
-        try:
-            start.wait()
-            target(index)
-        except BaseException as error:  # noqa: BLE001 - reported by the test
-            errors.append(error)
-
-    threads = [threading.Thread(target=guarded, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads), "a writer hung"
-    return errors
 
 
 def test_forty_people_each_saving_a_full_set_of_answers(store: Store, open_round: int,
@@ -72,7 +53,8 @@ def test_eight_people_changing_the_same_answer_at_once(store: Store, open_round:
         for change in range(CHANGES_EACH):
             level = (index + change) % 4 + 1
             note = f"writer {index} change {change}"
-            answer_id = store.record_answer(open_round, respondent, "PB-1", answer(level, note=note))
+            answer_id = store.record_answer(open_round, respondent, "PB-1",
+                                            answer(level, note=note))
             with lock:
                 acknowledged.append((answer_id, note))
 

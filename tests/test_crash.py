@@ -9,19 +9,21 @@ import textwrap
 from pathlib import Path
 
 from collab_assess.store import Store
-from tests.factories import bank_data
+from tests.helpers.factories import bank_data
 
 WRITER = textwrap.dedent(
     """
     import sys
     from collab_assess.content.bank import QuestionBank
-    from collab_assess.store.inputs import AnswerInput, CollaborativeProfile, RespondentInput, RoundInput
+    from collab_assess.store.inputs import (AnswerInput, CollaborativeProfile, RespondentInput,
+                                            RoundInput)
     from collab_assess.store import Store
 
     store = Store(sys.argv[1])
     bank = QuestionBank.model_validate_json(sys.argv[2])
     collaborative = store.create_collaborative(CollaborativeProfile(name="Crash test"), "t")
-    round_id = store.open_round(collaborative, RoundInput(label="R", opens_on="2026-01-01"), bank, "t")
+    round_id = store.open_round(collaborative, RoundInput(label="R", opens_on="2026-01-01"), bank,
+                                "t")
     respondent = store.add_respondent(round_id, RespondentInput(role="Clinical lead"))
     for level in (1, 2, 3):
         answer_id = store.record_answer(

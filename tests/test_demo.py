@@ -1,7 +1,7 @@
-"""The synthetic demo peers: deterministic, clearly labelled, consistent, submitted but for about one
-newest round in five, on two bank versions when given two, and calibrated to the 2022 survey (about
-70% of collaboratives early-stage on their latest submitted round), judged by the project's own
-scoring."""
+"""The synthetic demo peers: deterministic, clearly labelled, consistent, submitted but for about
+one newest round in five, on two bank versions when given two, and calibrated to the 2022 survey
+(about 70% of collaboratives early-stage on their latest submitted round), judged by the project's
+own scoring."""
 
 from __future__ import annotations
 
@@ -85,7 +85,8 @@ def bank() -> QuestionBank:
 
 @pytest.fixture(scope="module", params=[DEMO_SEED, 1, 99], ids=lambda seed: f"seed {seed}")
 def seed(request: pytest.FixtureRequest) -> int:
-    """Every test runs on the default seed and two others, so no property rests on one lucky draw."""
+    """Every test runs on the default seed and two others, so no property rests on one lucky
+    draw."""
     return request.param
 
 
@@ -101,12 +102,17 @@ def bank_of_round(demo: DemoDataset, banks: Banks) -> dict[str, QuestionBank]:
     """Each round's bank, by round key (every round on the one bank, when only one is given)."""
     if isinstance(banks, QuestionBank):
         return {key: banks for key in demo.rounds["key"]}
-    return {key: banks[version] for key, version in zip(demo.rounds["key"], demo.rounds["bank_version"])}
+    return {
+        key: banks[version]
+        for key, version in zip(demo.rounds["key"], demo.rounds["bank_version"], strict=True)
+    }
 
 
 def scoring_tables(demo: DemoDataset, banks: Banks) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The demo's answers and statements under the column names the scoring functions expect."""
-    answers = demo.answers.rename(columns={"round_key": "round_id", "respondent_key": "respondent_id"})
+    answers = demo.answers.rename(
+        columns={"round_key": "round_id", "respondent_key": "respondent_id"}
+    )
     statements = pd.DataFrame(
         [(round_key, s.id, s.area) for round_key, bank in bank_of_round(demo, banks).items()
          for s in bank.statements],
@@ -116,7 +122,8 @@ def scoring_tables(demo: DemoDataset, banks: Banks) -> tuple[pd.DataFrame, pd.Da
 
 
 def round_scores(demo: DemoDataset, banks: Banks) -> pd.DataFrame:
-    """Every round's overall score and stage, by statement_scores -> area_scores -> overall_scores."""
+    """Every round's overall score and stage, by statement_scores -> area_scores ->
+    overall_scores."""
     answers, statements = scoring_tables(demo, banks)
     overall = overall_scores(area_scores(statement_scores(answers, statements)))
     return demo.rounds.merge(overall, left_on="key", right_on="round_id", validate="one_to_one")
@@ -134,13 +141,17 @@ def latest_submitted_rounds(rounds: pd.DataFrame) -> pd.DataFrame:
 # -- determinism ---------------------------------------------------------------------------------
 
 
-def test_the_same_seed_gives_identical_tables(bank: QuestionBank, demo: DemoDataset, seed: int) -> None:
+def test_the_same_seed_gives_identical_tables(
+    bank: QuestionBank, demo: DemoDataset, seed: int
+) -> None:
     again = generate_demo(bank, seed=seed)
     for table in TABLES:
         pd.testing.assert_frame_equal(getattr(demo, table), getattr(again, table))
 
 
-def test_another_seed_gives_different_tables(bank: QuestionBank, demo: DemoDataset, seed: int) -> None:
+def test_another_seed_gives_different_tables(
+    bank: QuestionBank, demo: DemoDataset, seed: int
+) -> None:
     other = generate_demo(bank, seed=seed + 1000)
     assert not demo.collaboratives["name"].equals(other.collaboratives["name"])
     with pytest.raises(AssertionError):
@@ -174,7 +185,7 @@ def test_no_demo_name_is_a_real_ics(demo: DemoDataset) -> None:
 def test_every_choice_is_one_the_reference_lists_offer(demo: DemoDataset) -> None:
     peers = demo.collaboratives
     assert set(peers["region"]) <= set(reference.REGIONS)
-    for region, icss in zip(peers["region"], peers["icss"]):
+    for region, icss in zip(peers["region"], peers["icss"], strict=True):
         assert 1 <= len(icss) <= 2 and len(set(icss)) == len(icss)
         assert set(icss) <= set(reference.ICSS_BY_REGION[region])
     assert set(peers["collaborative_type"]) <= set(reference.COLLABORATIVE_TYPES)
@@ -201,9 +212,13 @@ def test_each_collaborative_has_two_to_eight_uniquely_named_members(demo: DemoDa
 
 def test_members_fit_the_kind_of_collaborative(demo: DemoDataset) -> None:
     members = demo.members.merge(
-        demo.collaboratives[["key", "collaborative_type"]], left_on="collaborative_key", right_on="key"
+        demo.collaboratives[["key", "collaborative_type"]],
+        left_on="collaborative_key",
+        right_on="key",
     )
-    share = pd.crosstab(members["collaborative_type"], members["organisation_type"], normalize="index")
+    share = pd.crosstab(
+        members["collaborative_type"], members["organisation_type"], normalize="index"
+    )
     assert share.loc["Acute", "Acute trust"] > 0.7
     assert share.loc["Mental health", "Mental health trust"] > 0.6
     assert share.loc["Ambulance", "Ambulance trust"] == 1.0
@@ -246,7 +261,9 @@ def test_every_round_is_submitted_but_the_newest_of_about_one_collaborative_in_f
     assert len(open_rounds) == round(OPEN_LATEST_SHARE * len(demo.collaboratives))
     assert 0.15 <= len(open_rounds) / len(demo.collaboratives) <= 0.25
     # Every collaborative has a submitted round, so every one of them can count as a peer.
-    assert set(latest_submitted_rounds(rounds)["collaborative_key"]) == set(demo.collaboratives["key"])
+    assert set(latest_submitted_rounds(rounds)["collaborative_key"]) == set(
+        demo.collaboratives["key"]
+    )
     # The open rounds are the most recent ones.
     closed_dates = sorted(rounds.loc[rounds["status"] == "closed", "opens_on"])
     assert open_rounds["opens_on"].min() >= closed_dates[len(closed_dates) // 2]
@@ -267,7 +284,9 @@ def test_respondents_are_mostly_executives_neds_and_clinical_leads_and_mostly_an
     demo: DemoDataset,
 ) -> None:
     roles = demo.respondents["role"]
-    assert roles.isin(["Executive director", "Non-executive director", "Clinical lead"]).mean() > 0.6
+    assert (
+        roles.isin(["Executive director", "Non-executive director", "Clinical lead"]).mean() > 0.6
+    )
     assert (demo.respondents["display_name"] == "").mean() > 0.8
 
 
@@ -278,8 +297,11 @@ def test_respondents_come_from_member_organisations_or_partners(demo: DemoDatase
         right_on="key",
         suffixes=("", "_round"),
     )
-    members = set(zip(demo.members["collaborative_key"], demo.members["organisation"]))
-    is_member = [pair in members for pair in zip(people["collaborative_key"], people["organisation"])]
+    members = set(zip(demo.members["collaborative_key"], demo.members["organisation"], strict=True))
+    is_member = [
+        pair in members
+        for pair in zip(people["collaborative_key"], people["organisation"], strict=True)
+    ]
     is_partner = people["role"] == "Partner organisation"
     assert (pd.Series(is_member, index=people.index) != is_partner).all()
     assert (people["organisation"] != "").all()
@@ -351,7 +373,9 @@ def test_a_round_still_open_scores_above_the_round_submitted_before_it(
 ) -> None:
     scored = round_scores(demo, bank)
     still_open = scored[scored["status"] == "open"].set_index("collaborative_key")["score"]
-    before = latest_submitted_rounds(scored).set_index("collaborative_key")["score"][still_open.index]
+    before = latest_submitted_rounds(scored).set_index("collaborative_key")["score"][
+        still_open.index
+    ]
     assert (still_open > before).mean() > 0.7
 
 
@@ -416,13 +440,16 @@ def test_every_respondent_describes_a_stage_once(demo: DemoDataset) -> None:
 
 def test_tables_keep_the_documented_columns(demo: DemoDataset) -> None:
     assert list(demo.collaboratives.columns) == [
-        "key", "name", "region", "icss", "collaborative_type", "governance_model", "decision_mechanisms",
+        "key", "name", "region", "icss", "collaborative_type", "governance_model",
+        "decision_mechanisms",
     ]
     assert list(demo.members.columns) == ["collaborative_key", "organisation", "organisation_type"]
     assert list(demo.rounds.columns) == [
         "key", "collaborative_key", "label", "opens_on", "closes_on", "status", "bank_version",
     ]
-    assert list(demo.respondents.columns) == ["key", "round_key", "role", "organisation", "display_name"]
+    assert list(demo.respondents.columns) == [
+        "key", "round_key", "role", "organisation", "display_name",
+    ]
     assert list(demo.answers.columns) == [
         "round_key", "respondent_key", "statement_id", "level", "unscored", "target_level", "note",
     ]
@@ -443,9 +470,15 @@ def test_every_row_passes_the_checks_the_store_applies_to_user_input(bank: Quest
             decision_mechanisms=tuple(row["decision_mechanisms"]),
         )
     for row in demo.members.to_dict("records"):
-        validated(MemberInput, organisation=row["organisation"], organisation_type=row["organisation_type"])
+        validated(
+            MemberInput,
+            organisation=row["organisation"],
+            organisation_type=row["organisation_type"],
+        )
     for row in demo.rounds.to_dict("records"):
-        validated(RoundInput, label=row["label"], opens_on=row["opens_on"], closes_on=row["closes_on"])
+        validated(
+            RoundInput, label=row["label"], opens_on=row["opens_on"], closes_on=row["closes_on"]
+        )
     for row in demo.respondents.to_dict("records"):
         validated(
             RespondentInput,

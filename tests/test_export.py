@@ -34,7 +34,7 @@ from collab_assess.store.inputs import (
     RoundInput,
     StageInput,
 )
-from tests.factories import answer
+from tests.helpers.factories import answer
 
 EXPECTED_ANSWER_COLUMNS = [
     "round", "respondent", "name", "role", "organisation", "area_id", "area", "statement_id",
@@ -53,7 +53,7 @@ def workbook(export) -> openpyxl.Workbook:
 def rows(sheet) -> list[dict]:
     """A sheet's rows as dicts keyed by its header row."""
     values = list(sheet.iter_rows(values_only=True))
-    return [dict(zip(values[0], row)) for row in values[1:]]
+    return [dict(zip(values[0], row, strict=True)) for row in values[1:]]
 
 
 def cells(sheet, column: str) -> list:
@@ -360,7 +360,7 @@ def test_real_data_carries_no_demo_warning_and_no_resume_code(store, answered):
 
 def test_the_described_stage_is_each_persons_and_the_collaboratives(store, answered):
     people = store.respondents([answered])["respondent_id"].tolist()
-    for person, stage in zip(people, (1, 2)):
+    for person, stage in zip(people, (1, 2), strict=True):
         store.record_self_described_stage(answered, person, StageInput(stage=stage,
                                                                        recorded_by="x"))
     export = collaborative_export(store, collaborative_of(store, answered))

@@ -9,7 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from collab_assess.content.glossary import TERMS, Citation, find_terms, glossary, lookup, one_line
-from tests.test_originality import RUN_LENGTH, runs
+from tests.helpers.originality import RUN_LENGTH, runs
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
@@ -55,7 +55,8 @@ def test_glossary_is_in_alphabetical_order_and_frozen():
 
 def seed_files_present() -> None:
     if not sorted(SEEDS.glob("*.txt")):
-        pytest.fail(f"the source documents are not at {SEEDS} (clone with ../shared beside the repo)")
+        pytest.fail(f"the source documents are not at {SEEDS} "
+                    "(clone with ../shared beside the repo)")
 
 
 @pytest.mark.parametrize("entry", TERMS, ids=lambda entry: entry.term)
@@ -106,8 +107,8 @@ def test_finding_ignores_case_and_allows_plurals_and_hyphens():
 
 
 def test_terms_come_back_once_each_in_the_order_they_appear():
-    text = ("Unwarranted variation is a focus for the lead provider; the ICB and the integrated care "
-            "board agree, and so does every place-based partnership in the ICS.")
+    text = ("Unwarranted variation is a focus for the lead provider; the ICB and the integrated "
+            "care board agree, and so does every place-based partnership in the ICS.")
     assert names(find_terms(text)) == [
         "Unwarranted variation", "Lead provider", "Integrated care board",
         "Place-based partnership", "Integrated care system",

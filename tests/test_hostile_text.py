@@ -46,8 +46,8 @@ from collab_assess.store.inputs import (
 )
 from collab_assess.text import FORMULA_STARTS
 from collab_assess.workshop.summary import summary_csv, workshop_summary
-from tests.factories import answer
-from tests.test_pages import APP, TIMEOUT, shown
+from tests.helpers.apptest import APP, TIMEOUT, shown
+from tests.helpers.factories import answer
 
 EVIL = "http://evil.example"
 MARKDOWN = f"**bold** _it_ [link]({EVIL}) ![img]({EVIL}/x.png)"

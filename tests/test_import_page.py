@@ -16,8 +16,8 @@ from collab_assess.content.bank import load_banks
 from collab_assess.store import Store
 from collab_assess.store.inputs import CollaborativeProfile, RoundInput
 from tests.fixtures.build import csv_bytes
-from tests.test_import import LONG, long_answers_rows
-from tests.test_pages import assert_no_exception, shown, texts
+from tests.helpers.apptest import assert_no_exception, shown, texts
+from tests.helpers.imports import LONG, long_answers_rows
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -120,7 +120,8 @@ def test_problems_are_listed_by_row_and_column_and_stop_the_import(chosen, app_d
     assert "3 problems must be put right before anything can be imported" in texts(test.error)
     report = next(frame.value for frame in test.dataframe if "What to check" in frame.value)
     problems = report[report["Kind"] == "Problem"]
-    assert list(zip(problems["Row"], problems["Column"])) == [("3", "J"), ("4", "K"), ("5", "L")]
+    assert list(zip(problems["Row"], problems["Column"], strict=True)) == [("3", "J"), ("4", "K"),
+                                                                           ("5", "L")]
     assert import_button(test).disabled
 
 

@@ -30,8 +30,8 @@ from collab_assess.store.inputs import (
     WorkshopInput,
     validated,
 )
-from tests.factories import answer
-from tests.test_pages import APP, TIMEOUT, assert_no_exception
+from tests.helpers.apptest import APP, TIMEOUT, assert_no_exception
+from tests.helpers.factories import answer
 
 PAGES = sorted(path.stem for path in (Path(APP).parent / "pages").glob("*.py"))
 

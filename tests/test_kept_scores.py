@@ -18,7 +18,7 @@ from collab_assess.store.inputs import (
     RoundInput,
     StageInput,
 )
-from tests.factories import answer
+from tests.helpers.factories import answer
 
 CHOICES = st.one_of(st.integers(1, 4), st.sampled_from(["dont_know", "not_applicable"]), st.none())
 
@@ -53,10 +53,12 @@ def assert_kept_equal_fresh(store: Store, round_id: int) -> None:
     assert whole["respondents"] == fresh.headcount.took_part
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=15, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     grid=st.lists(st.lists(CHOICES, min_size=9, max_size=9), min_size=1, max_size=5),
-    agreed=st.dictionaries(st.sampled_from(["PB-1", "SG-2", "DS-3"]), st.integers(1, 4), max_size=2),
+    agreed=st.dictionaries(st.sampled_from(["PB-1", "SG-2", "DS-3"]), st.integers(1, 4),
+                           max_size=2),
     views=st.lists(st.one_of(st.none(), st.integers(1, 4)), min_size=5, max_size=5),
 )
 def test_kept_scores_equal_a_fresh_computation_through_submit_reopen_resubmit(
@@ -67,13 +69,14 @@ def test_kept_scores_equal_a_fresh_computation_through_submit_reopen_resubmit(
         collaborative = store.create_collaborative(CollaborativeProfile(name="Kept"), "lead")
         round_id = store.open_round(collaborative, RoundInput(label="R", opens_on="2026-05-01"),
                                     small_bank, "lead")
-        for row, view in zip(grid, views):
+        for row, view in zip(grid, views, strict=False):
             person = store.add_respondent(round_id, RespondentInput(role="Clinical lead"))
-            for statement, choice in zip(small_bank.statements, row):
+            for statement, choice in zip(small_bank.statements, row, strict=True):
                 if choice is None:
                     continue
                 store.record_answer(round_id, person, statement.id,
-                                    answer(choice) if isinstance(choice, int) else answer(unscored=choice))
+                                    answer(choice) if isinstance(choice, int)
+                                    else answer(unscored=choice))
             if view is not None:
                 store.record_self_described_stage(round_id, person, StageInput(stage=view,
                                                                                recorded_by="x"))

@@ -38,7 +38,7 @@ from collab_assess.store.inputs import (
     WorkshopInput,
 )
 from collab_assess.workshop.summary import workshop_summary
-from tests.test_pages import results_page_on
+from tests.helpers.apptest import results_page_on
 
 FIXTURES = Path(__file__).parent / "fixtures"
 TODAY = date(2026, 12, 2)
@@ -86,7 +86,7 @@ def build_round(store: Store, bank: QuestionBank) -> dict:
     linked = store.join_workshop_as(workshop, people[-1]).id
     assert linked == people[-1]  # the same person: counted once
     step(store, workshop, Move.OPEN)
-    for person, level in zip([*seats, linked], (4, 4, 3, 1)):
+    for person, level in zip([*seats, linked], (4, 4, 3, 1), strict=True):
         store.cast_vote(workshop, person, first, vote(level))
     step(store, workshop, Move.CLOSE)
     step(store, workshop, Move.REVEAL)  # four votes: shown, and they count
@@ -221,7 +221,7 @@ def test_every_output_gives_the_same_scores_and_stages_with_one_rounding(made):
     kept_areas = made["kept"][1].set_index("area_id")["score"].reindex(areas.index)
     assert kept_areas.tolist() == pytest.approx(areas.tolist())
     benchmark = made["benchmark"].area_scores.set_index("area")["score"]
-    names = dict(zip(results.areas["area_id"], results.areas["area"]))
+    names = dict(zip(results.areas["area_id"], results.areas["area"], strict=True))
     assert [benchmark[names[area]] for area in areas.index] == shown.tolist()
 
     overall, stage = results.overall, results.stage

@@ -1,13 +1,12 @@
 """The question bank and other product text are written in our own words, not copied from the
 source documents: no run of seven words may match a seed. Every bank version is checked, with the
-texts version 2 added (evidence prompts, next steps, the rating rule, board questions, the reasons in
-the mapping), and every sentence of the survey baseline. Citations (the `source` fields) quote
+texts version 2 added (evidence prompts, next steps, the rating rule, board questions, the reasons
+in the mapping), and every sentence of the survey baseline. Citations (the `source` fields) quote
 section headings on purpose and are left out."""
 
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
 
 import pytest
@@ -16,18 +15,9 @@ from collab_assess.assessment import board_questions
 from collab_assess.content.bank import load_banks
 from collab_assess.content.baseline import load_baseline
 from collab_assess.content.reference import DECISION_MECHANISMS, GOVERNANCE_MODELS, RESPONDENT_ROLES
+from tests.helpers.originality import RUN_LENGTH, runs
 
-RUN_LENGTH = 7
 SEEDS = Path(__file__).resolve().parent.parent.parent / "shared" / "seeds"
-
-
-def words(text: str) -> list[str]:
-    return re.findall(r"[a-z0-9]+", text.lower().replace("'", "").replace("’", ""))
-
-
-def runs(text: str, length: int = RUN_LENGTH) -> set[tuple[str, ...]]:
-    tokens = words(text)
-    return {tuple(tokens[i : i + length]) for i in range(len(tokens) - length + 1)}
 
 
 @pytest.fixture(scope="module")

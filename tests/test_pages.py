@@ -10,14 +10,11 @@ from streamlit.testing.v1 import AppTest
 
 from collab_assess.content.bank import BANK_DIR_ENV_VAR, load_current_bank
 from collab_assess.operations.demo import generate_demo
-from collab_assess.store import DB_ENV_VAR, Store
+from collab_assess.store import Store
 from collab_assess.store.inputs import CollaborativeProfile, RespondentInput, RoundInput
-from collab_assess.text import WORD_JOINER
-from tests.factories import answer, bank_data
-from tests.test_bank import to_toml
-
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
-TIMEOUT = 60
+from tests.helpers.apptest import APP, TIMEOUT, app, assert_no_exception, reopen, texts
+from tests.helpers.banks import to_toml
+from tests.helpers.factories import answer, bank_data
 
 
 @pytest.fixture
@@ -36,47 +33,8 @@ def seeded(app_db: Path) -> dict:
         code = store.get_respondent(respondent).resume_code
     finally:
         store.close()
-    return {"collaborative": collaborative, "round": round_id, "respondent": respondent, "bank": bank,
-            "code": code}
-
-
-def app(page: str | None = None, **choices) -> AppTest:
-    test = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    for name, value in choices.items():
-        test.session_state[name] = value
-    if page:
-        test.switch_page(f"pages/{page}.py")
-    return test.run()
-
-
-def results_page_on(db_path, collaborative_id: int) -> AppTest:
-    """The Results page of a collaborative in the database at db_path, already run, with no
-    exception (for module-scoped fixtures, which cannot use the app_db fixture)."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv(DB_ENV_VAR, str(db_path))
-        test = AppTest.from_file(APP, default_timeout=TIMEOUT)
-        test.session_state["collaborative_id"] = collaborative_id
-        test.switch_page("pages/results.py")
-        test.run()
-    assert not test.exception, [e.message for e in test.exception]
-    return test
-
-
-def shown(markdown: str) -> str:
-    """Markdown source as a reader sees it: backslash escapes removed (user text is escaped)."""
-    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown).replace(WORD_JOINER, "")
-
-
-def texts(elements) -> str:
-    return " ".join(shown(str(element.value)) for element in elements)
-
-
-def reopen(app_db: Path) -> Store:
-    return Store(app_db)
-
-
-def assert_no_exception(test: AppTest) -> None:
-    assert not test.exception, [e.message for e in test.exception]
+    return {"collaborative": collaborative, "round": round_id, "respondent": respondent,
+            "bank": bank, "code": code}
 
 
 # -- start ----------------------------------------------------------------------------------------
@@ -95,8 +53,8 @@ def test_creating_a_collaborative_opens_its_first_round(app_db):
     test.button[0].click()
     test.run()
     assert_no_exception(test)
-    assert "Created **Westmoor Acute Collaborative** and opened its first assessment round" in texts(
-        test.success)
+    assert ("Created **Westmoor Acute Collaborative** and opened its first assessment round"
+            in texts(test.success))
     store = reopen(app_db)
     collaboratives = store.collaboratives()
     assert collaboratives["name"].tolist() == ["Westmoor Acute Collaborative"]
@@ -156,7 +114,8 @@ def test_profile_edits_are_validated(seeded, app_db):
     next(b for b in test.button if b.label == "Save profile").click()
     test.run()
     assert "Name cannot be empty." in texts(test.error)
-    assert reopen(app_db).get_collaborative(seeded["collaborative"]).name == "Northshire Collaborative"
+    assert (reopen(app_db).get_collaborative(seeded["collaborative"]).name
+            == "Northshire Collaborative")
 
 
 # -- self-assessment ------------------------------------------------------------------------------
@@ -182,7 +141,8 @@ def test_a_new_respondent_joins_and_each_answer_is_saved_as_given(seeded, app_db
     saved = reopen(app_db).answer_history(seeded["round"], me)
     assert saved[["statement_id", "level", "source"]].values.tolist() == [
         [first.id, 3, "self-assessment"]]
-    assert f"1 of {len(seeded['bank'].statements)} statements answered" in test.get("progress")[0].proto.text
+    assert (f"1 of {len(seeded['bank'].statements)} statements answered"
+            in test.get("progress")[0].proto.text)
 
 
 def test_a_returning_respondent_resumes_at_the_first_unanswered_area(seeded):
@@ -246,7 +206,8 @@ def test_review_lists_what_is_unanswered_and_records_the_stage(seeded, app_db):
                respondent_id=seeded["respondent"], area_index=len(bank.areas))
     assert test.header[0].value == "Review and finish"
     answered = len(bank.statements_in("PB")) + len(bank.statements_in("PD"))
-    assert f"{len(bank.statements) - answered} statement(s) still need an answer" in texts(test.warning)
+    assert (f"{len(bank.statements) - answered} statement(s) still need an answer"
+            in texts(test.warning))
     test.radio(key=f"stage-{seeded['round']}-{seeded['respondent']}").set_value(2)
     test.run()
     stages = reopen(app_db).self_described_stages([seeded["round"]])

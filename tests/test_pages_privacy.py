@@ -1,6 +1,7 @@
-"""The self-assessment journey made safe: codes stay out of shared addresses, codes work in any round,
-stale pages never overwrite, user text stays text, long notes are never dropped silently, and the
-lead can invite people and follow progress. Driven through AppTest against a temporary database."""
+"""The self-assessment journey made safe: codes stay out of shared addresses, codes work in any
+round, stale pages never overwrite, user text stays text, long notes are never dropped silently,
+and the lead can invite people and follow progress. Driven through AppTest against a temporary
+database."""
 
 from __future__ import annotations
 
@@ -18,8 +19,8 @@ from collab_assess.store.inputs import (
     RespondentInput,
     RoundInput,
 )
-from tests.factories import answer
-from tests.test_pages import APP, TIMEOUT, app, assert_no_exception, reopen, texts
+from tests.helpers.apptest import APP, TIMEOUT, app, assert_no_exception, reopen, texts
+from tests.helpers.factories import answer
 
 MARKUP = "**bold** [link](http://x) ![img](http://x/p.png) <b>tag</b>"
 
@@ -68,10 +69,13 @@ def test_a_code_alone_finds_its_collaborative_and_round(two_rounds):
     assert test.session_state["round_id"] == two_rounds["older"]
 
 
-def test_a_typed_code_from_the_other_open_round_resumes_without_a_new_respondent(two_rounds, app_db):
+def test_a_typed_code_from_the_other_open_round_resumes_without_a_new_respondent(
+    two_rounds, app_db
+):
     test = app("self_assessment", collaborative_id=two_rounds["collaborative"],
                round_id=two_rounds["newer"])
-    next(box for box in test.text_input if box.label == "Your resume code").input(two_rounds["code"])
+    next(box for box in test.text_input if box.label == "Your resume code").input(
+        two_rounds["code"])
     next(b for b in test.button if b.label == "Continue").click()
     test.run()
     assert_no_exception(test)
@@ -100,7 +104,8 @@ def test_no_page_but_the_owners_walk_puts_the_code_in_its_address(two_rounds, pa
     pasted.query_params.update(c=str(two_rounds["collaborative"]), who=two_rounds["code"])
     pasted.switch_page(f"pages/{page}.py").run()
     assert "who" not in pasted.query_params
-    assert "respondent_id" not in pasted.session_state or pasted.session_state["respondent_id"] is None
+    assert ("respondent_id" not in pasted.session_state
+            or pasted.session_state["respondent_id"] is None)
 
 
 def test_the_walk_shows_the_code_and_says_to_keep_the_address_private(two_rounds):

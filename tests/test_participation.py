@@ -26,7 +26,7 @@ from collab_assess.store.inputs import (
     RoundInput,
     WorkshopInput,
 )
-from tests.factories import answer
+from tests.helpers.factories import answer
 
 
 def progress(store: Store, round_id: int, bank: QuestionBank):

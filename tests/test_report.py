@@ -254,7 +254,8 @@ def assert_mostly_light(path: Path) -> None:
 def assert_no_heading_ends_a_page(path: Path, headings: list[str]) -> None:
     for number in range(1, page_count(path) + 1):
         lines = [line.strip() for line in pdf_text(path, number).splitlines() if line.strip()]
-        body = [line for line in lines if "board report" not in line and not line.startswith("Page ")]
+        body = [line for line in lines
+                if "board report" not in line and not line.startswith("Page ")]
         assert body and body[-1] not in headings, f"page {number} ends with the heading {body[-1]}"
 
 
@@ -400,7 +401,7 @@ def test_user_text_is_escaped_in_the_html(html):
     assert 'href="http' not in html and 'src="http' not in html
 
 
-# -- other rounds -----------------------------------------------------------------------------------
+# -- other rounds ----------------------------------------------------------------------------------
 
 def test_a_round_with_no_answers_has_nothing_to_report(store, database):
     with pytest.raises(NothingToReport) as raised:
@@ -452,7 +453,8 @@ def test_a_version_1_round_says_it_has_no_board_questions_or_steps(store, databa
 # -- file names -----------------------------------------------------------------------------------
 
 def test_the_file_name_is_safe_and_says_what_it_is(store, database, report):
-    assert report_file_name(report, "pdf") == "northshire-collaborative-spring-2026-board-report.pdf"
+    assert report_file_name(report, "pdf") == (
+        "northshire-collaborative-spring-2026-board-report.pdf")
     assert report_file_name(report, ".html") == (
         "northshire-collaborative-spring-2026-board-report.html")
     tricky = build_board_report(store, database["small"], today=TODAY)

@@ -1,4 +1,5 @@
-"""What the Results page shows: rankings, flags, the self-described stage, peers and the baseline."""
+"""What the Results page shows: rankings, flags, the self-described stage, peers and the
+baseline."""
 
 from __future__ import annotations
 
@@ -20,29 +21,8 @@ from collab_assess.content.baseline import load_baseline
 from collab_assess.content.scale import Level
 from collab_assess.store import Store
 from collab_assess.store.inputs import CollaborativeProfile, RespondentInput, RoundInput
-from tests.factories import answer
-
-
-def make_round(store: Store, bank: QuestionBank, name: str, levels_by_person: list[dict[str, object]],
-               opens_on: str = "2026-01-01", roles: list[str] | None = None) -> int:
-    """A collaborative (created if new) with a round in which each person gives the levels listed
-    (statement id -> level or 'dont_know'); statements not listed get level 2."""
-    existing = store.collaboratives()
-    match = existing[existing["name"] == name]
-    collaborative = int(match["id"].iloc[0]) if len(match) else store.create_collaborative(
-        CollaborativeProfile(name=name), "t")
-    round_id = store.open_round(collaborative, RoundInput(label=f"R {opens_on}", opens_on=opens_on),
-                                bank, "t")
-    for index, levels in enumerate(levels_by_person):
-        role = (roles or ["Executive director"] * len(levels_by_person))[index]
-        person = store.add_respondent(round_id, RespondentInput(role=role))
-        for statement in bank.statements:
-            value = levels.get(statement.id, 2)
-            if isinstance(value, str):
-                store.record_answer(round_id, person, statement.id, answer(unscored=value))
-            else:
-                store.record_answer(round_id, person, statement.id, answer(value))
-    return round_id
+from tests.helpers.factories import answer
+from tests.helpers.rounds import make_round
 
 
 def test_results_rank_flag_and_explain(store: Store, small_bank: QuestionBank):

@@ -1,4 +1,5 @@
-"""The Results page, driven through Streamlit's AppTest against a temporary database with demo peers."""
+"""The Results page, driven through Streamlit's AppTest against a temporary database with demo
+peers."""
 
 from __future__ import annotations
 
@@ -12,8 +13,8 @@ from collab_assess.content.baseline import load_baseline
 from collab_assess.operations.demo import demo_banks, generate_demo
 from collab_assess.store import Store
 from collab_assess.store.inputs import CollaborativeProfile, RespondentInput, RoundInput, StageInput
-from tests.factories import answer
-from tests.test_pages import results_page_on, texts
+from tests.helpers.apptest import results_page_on, texts
+from tests.helpers.factories import answer
 
 TRICKY_NAME = "Board **bold** [link](http://example.org)"
 
@@ -101,7 +102,8 @@ def test_where_the_round_sits_among_peers_is_shown_once_half_the_statements_have
     assert re.search(r"Worked out on the \d+ statements you share with them, as theirs are, your "
                      r"overall score is 2\.00 \(the headline uses all your statements\), which is "
                      r"(below|within|above) the middle half of its peers.*their middle half runs "
-                     r"from \d\.\d to \d\.\d, with the median at \d\.\d\. Peers as of \d+ \w+ \d{4}\.",
+                     r"from \d\.\d to \d\.\d, with the median at \d\.\d\. "
+                     r"Peers as of \d+ \w+ \d{4}\.",
                      markdown)
 
 
@@ -125,7 +127,8 @@ def test_a_long_tie_for_the_weakest_is_summarised_by_area(complete):
     assert (f"**{len(bank.statements)} statements share the lowest score, 2.0.**"
             in texts(complete.markdown))
     labels = [expander.label for expander in complete.expander]
-    assert f"Peer support and mutual accountability: {len(bank.statements_in('PS'))} statements" in labels
+    assert (f"Peer support and mutual accountability: {len(bank.statements_in('PS'))} statements"
+            in labels)
     assert f"Partnership building: {len(bank.statements_in('PB'))} statements" in labels
     # Not all of them listed one by one outside an expander.
     outside = [m for m in complete.main.children.values() if getattr(m, "type", "") == "markdown"

@@ -1,4 +1,5 @@
-"""Small groups on the Results page: no role with fewer than MIN_GROUP_SIZE people is shown alone."""
+"""Small groups on the Results page: no role with fewer than MIN_GROUP_SIZE people is shown
+alone."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from collab_assess.assessment.small_groups import group_roles
 from collab_assess.content.bank import QuestionBank
 from collab_assess.store import Store
 from collab_assess.store.inputs import CollaborativeProfile, RespondentInput, RoundInput
-from tests.factories import answer
+from tests.helpers.factories import answer
 
 LEAD, EXEC, NED, TEAM = ("Clinical lead", "Executive director", "Non-executive director",
                          "Collaborative programme team")

@@ -12,7 +12,7 @@ from collab_assess.assessment.results import (
 )
 from collab_assess.content.bank import QuestionBank
 from collab_assess.store import Store
-from tests.test_results_and_peers import make_round
+from tests.helpers.rounds import make_round
 
 
 def ranked(rows: list[tuple[str, str, int, float]]) -> pd.DataFrame:

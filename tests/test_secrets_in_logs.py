@@ -30,8 +30,8 @@ from collab_assess.store.inputs import (
     RoundInput,
     WorkshopInput,
 )
-from tests.factories import answer
-from tests.test_pages import APP, TIMEOUT
+from tests.helpers.apptest import APP, TIMEOUT
+from tests.helpers.factories import answer
 
 CLIENT_SECRET = "client-secret-7Qz9-do-not-log"
 COOKIE_SECRET = "cookie-secret-K3v8-do-not-log"

@@ -32,8 +32,8 @@ from collab_assess.store.inputs import (
     WorkshopInput,
 )
 from collab_assess.workshop.tally import statement_tally
-from tests.factories import answer
-from tests.test_pages import app, assert_no_exception, texts
+from tests.helpers.apptest import app, assert_no_exception, texts
+from tests.helpers.factories import answer
 
 NED, LEAD, EXEC = "Non-executive director", "Clinical lead", "Executive director"
 LONE_NOTE = "Only the chair has seen the draft"
@@ -64,7 +64,7 @@ def test_counts_show_no_role_when_even_everyone_together_is_too_few():
 
 @pytest.mark.parametrize("counts", list(itertools.product(range(5), repeat=3)))
 def test_no_count_grouping_shows_a_small_group_or_leaves_a_small_remainder(counts):
-    people = {role: n for role, n in zip((NED, LEAD, "Other"), counts) if n}
+    people = {role: n for role, n in zip((NED, LEAD, "Other"), counts, strict=True) if n}
     groups = group_roles_for_counts(people)
     assert all(size >= MIN_GROUP_SIZE for size in groups.sizes.values())
     # Whatever is not shown would be the room's total minus the groups shown: none, or everyone.
@@ -207,7 +207,7 @@ def test_the_workshop_splits_by_role_when_every_group_is_big_enough(store: Store
         title="Board", statement_ids=("PB-1",), started_by="facilitator"))
     people = [store.join_workshop(workshop, RespondentInput(role=role)).id
               for role in [NED] * 3 + [LEAD] * 3]
-    vote_and_reveal(store, workshop, list(zip(people, (2, 2, 2, 4, 4, 4))))
+    vote_and_reveal(store, workshop, list(zip(people, (2, 2, 2, 4, 4, 4), strict=True)))
     room = statement_tally(store, store.get_workshop(workshop))
     assert room.roles.groupby("role")["votes"].sum().to_dict() == {NED: 3, LEAD: 3}
 

@@ -19,13 +19,14 @@ from collab_assess.content.bank import QuestionBank, load_banks
 from collab_assess.operations.demo import demo_banks, generate_demo
 from collab_assess.store import RoundFilter, Store
 from collab_assess.store.inputs import RespondentInput, RoundInput
-from tests.factories import answer
-from tests.test_benchmark_view import submitted
-from tests.test_pages import APP, TIMEOUT, assert_no_exception, texts
+from tests.helpers.apptest import APP, TIMEOUT, assert_no_exception, texts
+from tests.helpers.factories import answer
+from tests.helpers.rounds import submitted
 
 MOVE_COLUMNS = ["collaborative_id", "collaborative", "region", "from_round", "from_date",
                 "from_stage", "from_score", "to_round", "to_date", "to_stage", "to_score",
                 "direction"]
+EVERY_ROUND = RoundFilter()  # no filter (frozen, so one can be the default)
 
 
 @pytest.fixture
@@ -41,7 +42,7 @@ def climbing(store: Store, small_bank: QuestionBank) -> Store:
     return store
 
 
-def moves_of(store: Store, name: str, selection: RoundFilter = RoundFilter()) -> pd.DataFrame:
+def moves_of(store: Store, name: str, selection: RoundFilter = EVERY_ROUND) -> pd.DataFrame:
     moves = store.stage_moves(selection)
     return moves[moves["collaborative"] == name]
 
@@ -49,9 +50,9 @@ def moves_of(store: Store, name: str, selection: RoundFilter = RoundFilter()) ->
 def test_each_change_between_consecutive_rounds_is_a_move(climbing):
     moves = moves_of(climbing, "Climber")
     assert moves.columns.tolist() == MOVE_COLUMNS
-    assert moves[["from_round", "from_stage", "to_round", "to_stage", "direction"]].values.tolist() \
-        == [["R 2024-05-01", 1, "R 2025-05-01", 2, "up"],
-            ["R 2025-05-01", 2, "R 2026-05-01", 3, "up"]]
+    assert (moves[["from_round", "from_stage", "to_round", "to_stage", "direction"]].values.tolist()
+            == [["R 2024-05-01", 1, "R 2025-05-01", 2, "up"],
+                ["R 2025-05-01", 2, "R 2026-05-01", 3, "up"]])
     assert [d.date() for d in moves["from_date"]] == [date(2024, 5, 1), date(2025, 5, 1)]
     assert [d.date() for d in moves["to_date"]] == [date(2025, 5, 1), date(2026, 5, 1)]
     assert moves["from_score"].tolist() == [1.0, 2.0] and moves["to_score"].tolist() == [2.0, 3.0]
@@ -151,7 +152,8 @@ def count_moves(rounds: pd.DataFrame) -> int:
     ordered = rounds.sort_values(["collaborative_id", "opens_on", "round_id"])
     for _, rows in ordered.groupby("collaborative_id"):
         stages = [int(s) for s in rows["stage"] if pd.notna(s)]
-        count += sum(1 for before, after in zip(stages, stages[1:]) if before != after)
+        count += sum(1 for before, after in zip(stages, stages[1:], strict=False)
+                     if before != after)
     return count
 
 
@@ -164,7 +166,7 @@ def test_on_demo_data_every_consecutive_change_is_counted(demo_store, selection)
     assert len(moves) == expected
     assert set(moves["direction"]) <= {"up", "down"}
     assert (moves["from_stage"] != moves["to_stage"]).all()
-    order = list(zip(moves["collaborative"].str.lower(), moves["to_date"]))
+    order = list(zip(moves["collaborative"].str.lower(), moves["to_date"], strict=True))
     assert order == sorted(order)
 
 

@@ -33,7 +33,7 @@ from collab_assess.store.inputs import (
     validated,
 )
 from collab_assess.store.migrations import LATEST_VERSION
-from tests.factories import answer, bank_data
+from tests.helpers.factories import answer, bank_data
 
 
 def test_a_new_database_is_migrated_to_the_latest_schema(store: Store):
@@ -57,7 +57,9 @@ def test_a_new_migration_runs_once_on_an_existing_database_and_keeps_its_data(
     store.create_collaborative(CollaborativeProfile(name="Kept"), "me")
     store.close()
     extra = migrations.Migration(
-        LATEST_VERSION + 1, "a test column", ("ALTER TABLE collaboratives ADD COLUMN motto VARCHAR",)
+        LATEST_VERSION + 1,
+        "a test column",
+        ("ALTER TABLE collaboratives ADD COLUMN motto VARCHAR",),
     )
     monkeypatch.setattr(database, "MIGRATIONS", (*migrations.MIGRATIONS, extra))
     monkeypatch.setattr(database, "LATEST_VERSION", extra.version)
@@ -183,7 +185,8 @@ def test_editing_a_released_bank_in_place_is_refused(store: Store, open_round: i
     edited["statements"][0]["statement"] = "Edited after release."
     with pytest.raises(BankError, match="never edit a released version"):
         store.register_bank(QuestionBank.model_validate(edited))
-    assert store.bank_for_round(open_round).statements_by_id["PB-1"].statement == "We do thing 1 of PB."
+    assert (store.bank_for_round(open_round).statements_by_id["PB-1"].statement
+            == "We do thing 1 of PB.")
 
 
 def test_an_unused_bank_version_may_still_be_corrected(store: Store):
@@ -219,7 +222,8 @@ def test_answers_are_append_only_and_the_latest_is_current(store: Store, open_ro
     assert history["level"].tolist() == [2, 3]
     assert history["recorded_at"].is_monotonic_increasing
     current = store.current_answers([open_round])
-    assert current[["statement_id", "level", "note"]].values.tolist() == [["PB-1", 3, "board paper"]]
+    assert current[["statement_id", "level", "note"]].values.tolist() == [
+        ["PB-1", 3, "board paper"]]
 
 
 def test_dont_know_is_recorded_without_a_level(store: Store, open_round: int, respondent: int):
@@ -291,9 +295,12 @@ def test_latest_self_described_stage_counts(store: Store, open_round: int, respo
 
 
 def test_consensus_and_actions_are_recorded(store: Store, open_round: int):
-    store.record_consensus(open_round, "PB-1", ConsensusInput(level=2, rationale="r", recorded_by="f"))
-    store.record_consensus(open_round, "PB-1", ConsensusInput(level=3, rationale="r2", recorded_by="f"))
-    assert store.current_consensus([open_round])[["statement_id", "level"]].values.tolist() == [["PB-1", 3]]
+    store.record_consensus(open_round, "PB-1",
+                           ConsensusInput(level=2, rationale="r", recorded_by="f"))
+    store.record_consensus(open_round, "PB-1",
+                           ConsensusInput(level=3, rationale="r2", recorded_by="f"))
+    assert store.current_consensus([open_round])[["statement_id", "level"]].values.tolist() == [
+        ["PB-1", 3]]
     store.add_action(open_round, ActionInput(description="Agree a data sharing plan",
                                              statement_id="PB-1", recorded_by="f"))
     assert store.actions(open_round)["description"].tolist() == ["Agree a data sharing plan"]
@@ -313,7 +320,8 @@ def test_respondents_can_only_join_open_rounds(store: Store, open_round: int):
         validated(RespondentInput, role="Astronaut")
 
 
-def test_resume_codes_find_only_their_own_respondent(store: Store, open_round: int, respondent: int):
+def test_resume_codes_find_only_their_own_respondent(store: Store, open_round: int,
+                                                     respondent: int):
     from collab_assess.content.codes import normalise_resume_code
 
     me = store.get_respondent(respondent)

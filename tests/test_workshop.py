@@ -22,7 +22,7 @@ from collab_assess.store.inputs import (
 )
 from collab_assess.store.workshops import UNKNOWN_CODE, VotingClosedError
 from collab_assess.workshop.tally import Shown, statement_tally
-from tests.test_concurrency import run_threads
+from tests.helpers.threads import run_threads
 
 FACILITATOR = "Facilitator"
 
@@ -110,7 +110,7 @@ def test_votes_are_answers_changeable_until_voting_closes(store, workshop, open_
     assert answers.loc[bob, "unscored"] == "dont_know"
     live = statement_tally(store, store.get_workshop(workshop))
     assert (live.participants, live.voted, live.median) == (3, 3, 3.0)
-    assert dict(zip(live.counts["choice"], live.counts["votes"]))["Don't know"] == 1
+    assert dict(zip(live.counts["choice"], live.counts["votes"], strict=True))["Don't know"] == 1
     results = round_results(store, open_round)  # the round's results include the workshop
     assert results.statements.set_index("statement_id").loc["PB-1", "score"] == 3
 
@@ -119,7 +119,7 @@ def test_a_roles_split_shows_only_with_three_voters_and_the_room_split_is_flagge
     people = [join(store, workshop, "Non-executive director") for _ in range(3)]
     people.append(join(store, workshop, "Clinical lead"))
     move(store, workshop, Move.OPEN)
-    for person, level in zip(people, (1, 1, 4, 4)):
+    for person, level in zip(people, (1, 1, 4, 4), strict=True):
         store.cast_vote(workshop, person, "PB-1", vote(level))
     move(store, workshop, Move.CLOSE)
     move(store, workshop, Move.REVEAL)

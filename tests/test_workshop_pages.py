@@ -22,7 +22,7 @@ from collab_assess.access.throttle import (
 from collab_assess.content.bank import load_current_bank
 from collab_assess.store.inputs import CollaborativeProfile, RoundInput
 from collab_assess.workshop.summary import summary_csv, workshop_summary
-from tests.test_pages import APP, TIMEOUT, app, assert_no_exception, reopen, texts
+from tests.helpers.apptest import APP, TIMEOUT, app, assert_no_exception, reopen, texts
 
 MARKUP = "**bold** [link](http://outside.example) =HYPERLINK(1)"
 
@@ -34,7 +34,8 @@ def round_ready(app_db: Path) -> dict:
     store = Store(app_db)
     try:
         collaborative = store.create_collaborative(CollaborativeProfile(name="Northshire"), "lead")
-        round_id = store.open_round(collaborative, RoundInput(label="Spring", opens_on="2026-03-01"),
+        round_id = store.open_round(collaborative,
+                                    RoundInput(label="Spring", opens_on="2026-03-01"),
                                     load_current_bank(), "lead")
     finally:
         store.close()
@@ -93,7 +94,7 @@ def test_a_facilitator_runs_a_statement_from_vote_to_agreement(round_ready, app_
     assert all("who" in person.query_params for person in people)
     button(lead, "Open voting").click()
     lead.run()
-    for person, level in zip(people, (2, 2, 4)):
+    for person, level in zip(people, (2, 2, 4), strict=True):
         person.run()  # follows the facilitator: voting is now open
         person.radio[0].set_value(level).run()
         assert_no_exception(person)
@@ -137,7 +138,7 @@ def test_a_reveal_with_fewer_than_three_votes_shows_no_votes(round_ready):
     people = [join(code) for _ in range(2)]
     button(lead, "Open voting").click()
     lead.run()
-    for person, level in zip(people, (1, 4)):
+    for person, level in zip(people, (1, 4), strict=True):
         person.run()
         person.radio[0].set_value(level).run()
     button(lead, "Close voting").click()
@@ -243,7 +244,7 @@ def test_the_summary_lists_votes_agreement_and_actions_and_its_csv_cannot_run_fo
     people = [join(join_code(lead)) for _ in range(3)]
     button(lead, "Open voting").click()
     lead.run()
-    for person, level in zip(people, (1, 1, 2)):
+    for person, level in zip(people, (1, 1, 2), strict=True):
         person.run()
         person.radio[0].set_value(level).run()
     next(t for t in lead.text_input if t.label.startswith("What will be done")).input(

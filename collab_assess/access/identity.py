@@ -74,7 +74,8 @@ class Caller:
         """The most this caller's roles allow with one collaborative (codes add to it elsewhere)."""
         if self.is_admin:
             return Access.MANAGE
-        levels = [_ACCESS_OF_ROLE[g.role] for g in self.grants if g.covers(collaborative_id, region)]
+        levels = [_ACCESS_OF_ROLE[g.role] for g in self.grants
+                  if g.covers(collaborative_id, region)]
         return max(levels, default=Access.NONE)
 
     def scope_key(self) -> tuple:

@@ -53,7 +53,8 @@ _WHO_FIELDS = ("recorded_by", "changed_by", "started_by")
 class ScopedStore:
     """Store methods for one caller. Attributes other than the checked methods are not offered."""
 
-    def __init__(self, store: Store, caller: Caller, *, clock: Callable[[], float] = time.monotonic):
+    def __init__(self, store: Store, caller: Caller, *,
+                 clock: Callable[[], float] = time.monotonic):
         self._store = store
         self._caller = caller
         self._clock = clock
@@ -94,7 +95,8 @@ class ScopedStore:
     def find_respondent(self, typed_code: str) -> Respondent:
         """A resume code opens its owner's answers (in shared mode, while their round is open)."""
         respondent = self._store.find_respondent(typed_code)
-        if self.caller.mode is Mode.SHARED and not self._store.get_round(respondent.round_id).is_open:
+        if (self.caller.mode is Mode.SHARED
+                and not self._store.get_round(respondent.round_id).is_open):
             raise CodeExpired(CLOSED_ROUND_CODE)
         self._own_respondents[respondent.id] = respondent
         return respondent
@@ -242,7 +244,7 @@ class ScopedStore:
         """What this caller's roles cover, for pages that list collaboratives (None: everything)."""
         if self.caller.is_admin:
             return None
-        names = dict(zip(*[self._store.collaboratives()[c] for c in ("id", "name")]))
+        names = dict(zip(*[self._store.collaboratives()[c] for c in ("id", "name")], strict=True))
         covered = sorted({f"the {g.region} region" if g.region else names.get(g.collaborative_id,
                           "a collaborative since removed") for g in self.caller.grants})
         return ", ".join(covered) if covered else "nothing yet"
@@ -346,7 +348,8 @@ class ScopedStore:
         # -1 matches no collaborative: a caller who may read none gets nothing, not everything.
         return replace(selection, only_collaborative_ids=tuple(sorted(wanted & allowed)) or (-1,))
 
-    def _owner(self, kind: str, record_id: int) -> int:
+    def _owner(self, kind: str | None, record_id: int) -> int:
+        assert kind is not None, "a Scope.RECORD rule names its kind of record (see for_record)"
         collaborative_id = self._store.owning_collaborative(kind, record_id)
         if collaborative_id is None:
             raise AccessDenied(DENIED)
@@ -419,12 +422,13 @@ class ScopedStore:
 
         def call(round_ids: Sequence[int]):
             levels = [self._require_round(r, Access.ANSWER) for r in round_ids]
-            for round_id, level in zip(round_ids, levels):
+            for round_id, level in zip(round_ids, levels, strict=True):
                 self._require_statement_detail(round_id, level)
             frame = method(round_ids)
             if all(level >= rule.needs for level in levels):
                 return frame
-            readable = [r for r, level in zip(round_ids, levels) if level >= rule.needs]
+            readable = [r for r, level in zip(round_ids, levels, strict=True)
+                        if level >= rule.needs]
             keep = frame[column].isin(self._own_respondents)
             if "round_id" in frame.columns:
                 keep |= frame["round_id"].isin(readable)

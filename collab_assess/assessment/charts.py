@@ -7,8 +7,8 @@ paler tints of its sky blue, so that the colours of one chart also print as diff
 papers are often printed in black and white, where orange and sky blue turn the same grey).
 
 Every chart fills the width it is given, from a phone (about 350 pixels) to a wide screen. Row names
-are written inside the plot, above each row's marks, rather than as axis labels: an axis label column
-wide enough for "Peer support and mutual accountability" leaves a phone no room for the bars.
+are written inside the plot, above each row's marks, rather than as axis labels: an axis label
+column wide enough for "Peer support and mutual accountability" leaves a phone no room for the bars.
 """
 
 from __future__ import annotations
@@ -114,7 +114,7 @@ def area_chart_data(areas: pd.DataFrame, peers: pd.DataFrame | None = None) -> p
     data["score_text"] = [score_text(score, AREA_PLACES) for score in data["score"]]
     data["row"] = [
         f"{name}: {text}" if pd.notna(score) else f"{name}: not yet scored"
-        for name, score, text in zip(data["area"], data["score"], data["score_text"])
+        for name, score, text in zip(data["area"], data["score"], data["score_text"], strict=True)
     ]
     for column in ("peer_median", "peer_q1", "peer_q3"):
         if column in data:
@@ -122,12 +122,14 @@ def area_chart_data(areas: pd.DataFrame, peers: pd.DataFrame | None = None) -> p
     return data.sort_values("area_position", ignore_index=True)
 
 
-def area_chart(areas: pd.DataFrame, peers: pd.DataFrame | None = None) -> alt.LayerChart:
+def area_chart(areas: pd.DataFrame,
+               peers: pd.DataFrame | None = None) -> alt.LayerChart | alt.FacetChart:
     """One bar per area (its score), in the bank's order, over shaded stage columns; where peers are
     given, their interquartile range is a grey band and their median a black tick on each row.
     Each area's name and score are written above its bar, so no mark can cover them.
 
-    areas: area_id, area, group, score, area_position. peers: area_id, peer_median, peer_q1, peer_q3.
+    areas: area_id, area, group, score, area_position. peers: area_id, peer_median, peer_q1,
+    peer_q3.
     """
     data = area_chart_data(areas, peers)
     y = _rows("area", data["area"].tolist())
@@ -192,7 +194,7 @@ def area_figures(areas: pd.DataFrame, peers: pd.DataFrame | None = None) -> pd.D
         table["Peers' median"] = data["peer_median_text"].tolist()
         table["Middle half of peers"] = [
             f"{low} to {high}" if low else ""
-            for low, high in zip(data["peer_q1_text"], data["peer_q3_text"])
+            for low, high in zip(data["peer_q1_text"], data["peer_q3_text"], strict=True)
         ]
     return table.set_index("Area")
 
@@ -220,7 +222,8 @@ def level_counts(statements: pd.DataFrame, answers: pd.DataFrame) -> pd.DataFram
     return counts
 
 
-def level_distribution_chart(statements: pd.DataFrame, answers: pd.DataFrame) -> alt.LayerChart:
+def level_distribution_chart(statements: pd.DataFrame,
+                             answers: pd.DataFrame) -> alt.LayerChart | alt.FacetChart:
     """For each statement, how many respondents chose each level, as one stacked bar with the count
     written in each part: disagreement made visible.
 
@@ -228,7 +231,8 @@ def level_distribution_chart(statements: pd.DataFrame, answers: pd.DataFrame) ->
     counts = level_counts(statements, answers)
     y = _rows("label", statements["label"].tolist())
     names = [level_label(level) for level in LEVELS]
-    tooltip = [alt.Tooltip("label:N", title="Statement"), alt.Tooltip("level_name:N", title="Level"),
+    tooltip = [alt.Tooltip("label:N", title="Statement"),
+               alt.Tooltip("level_name:N", title="Level"),
                alt.Tooltip("respondents:Q", title="People")]
     bars = alt.Chart(counts).mark_bar(height=22, yOffset=MARK_OFFSET, stroke=WHITE,
                                       strokeWidth=1).encode(
@@ -282,9 +286,11 @@ HEADING_LINE = 14
 
 def wrapped_heading(label: str, width: int = ROLE_LINE) -> str:
     """A column heading broken into short lines (joined by newlines), the head-count on a line of
-    its own: "Collaborative programme team (4 people)" -> "Collaborative\\nprogramme team\\n(4 people)"."""
+    its own: "Collaborative programme team (4 people)" ->
+    "Collaborative\\nprogramme team\\n(4 people)"."""
     name, bracket, count = label.partition(" (")
-    lines = textwrap.wrap(name, width=width, break_long_words=False, break_on_hyphens=True) or [name]
+    lines = (textwrap.wrap(name, width=width, break_long_words=False, break_on_hyphens=True)
+             or [name])
     if bracket:
         lines.append(f"({count}")
     return "\n".join(lines)
@@ -301,18 +307,20 @@ def role_cells(by_role: pd.DataFrame) -> pd.DataFrame:
     data["role_label"] = label
     scored = data["score"].notna()
     data["stage"] = [stage_name(stage_of(s)) if ok else TOO_FEW_STAGE
-                     for s, ok in zip(data["score"], scored)]
+                     for s, ok in zip(data["score"], scored, strict=True)]
     data["cell_text"] = [score_text(s, AREA_PLACES) if ok else TOO_FEW
-                         for s, ok in zip(data["score"], scored)]
-    data["ink"] = [LEVEL_INKS[int(stage_of(s)) - 1] if ok else INK for s, ok in zip(data["score"], scored)]
+                         for s, ok in zip(data["score"], scored, strict=True)]
+    data["ink"] = [LEVEL_INKS[int(stage_of(s)) - 1] if ok else INK
+                   for s, ok in zip(data["score"], scored, strict=True)]
     return data
 
 
-def role_heatmap(by_role: pd.DataFrame) -> alt.LayerChart:
+def role_heatmap(by_role: pd.DataFrame) -> alt.LayerChart | alt.FacetChart:
     """Areas down (each named above its row), role groups across (named along the top with their
     head-count), each cell the area score from that group's answers, coloured by its stage.
 
-    by_role: area, area_position, role, score; role_label (the role with its head-count) if known."""
+    by_role: area, area_position, role, score; role_label (the role with its head-count) if
+    known."""
     data = role_cells(by_role)
     areas = data.sort_values("area_position")["area"].drop_duplicates().tolist()
     columns = data.drop_duplicates("column")["column"].tolist()
@@ -368,7 +376,7 @@ def role_figures(by_role: pd.DataFrame) -> pd.DataFrame:
     return table.fillna("")
 
 
-# -- beside the 2022 survey -------------------------------------------------------------------------
+# -- beside the 2022 survey -----------------------------------------------------------------------
 
 YOUR_COLLABORATIVE = "Your collaborative"
 
@@ -409,7 +417,7 @@ def baseline_chart_data(national_early_share: float, peer_early_share: float | N
 def baseline_chart(national_early_share: float, peer_early_share: float | None,
                    early_label: str, peer_label: str = "Peers here",
                    your_stage: Level | None = None,
-                   your_stage_is_early: bool | None = None) -> alt.LayerChart:
+                   your_stage_is_early: bool | None = None) -> alt.LayerChart | alt.FacetChart:
     """Share of collaboratives at an early stage: the national survey beside the peers here, and a
     marked row for this collaborative's own stage (early or not), each part labelled in words."""
     data = baseline_chart_data(national_early_share, peer_early_share, early_label, peer_label,
@@ -436,7 +444,8 @@ def baseline_chart(national_early_share: float, peer_early_share: float | None,
     groups = data.drop_duplicates("group")
     names = _row_names(groups[~groups["yours"]], y, "group")
     your_name = _row_names(groups[groups["yours"]], y, "group", bold=True)
-    return alt.layer(bars, words, names, your_name).properties(width="container", height=alt.Step(ROW_STEP + 4))
+    return alt.layer(bars, words, names, your_name).properties(width="container",
+                                                               height=alt.Step(ROW_STEP + 4))
 
 
 def baseline_figures(national_early_share: float, peer_early_share: float | None,

@@ -14,8 +14,8 @@ How people are counted:
 - **People who took part** = self-assessors with at least one answer that counts + seats with at
   least one vote that counts. People who joined and gave nothing are counted apart ("joined, no
   answer yet"); Don't know and Not applicable are answers.
-- **Completeness** of an area = answers the self-assessors who took part gave there / (those people x
-  the area's statements); an area below THIN_AREA_SHARE is "thin".
+- **Completeness** of an area = answers the self-assessors who took part gave there / (those people
+  x the area's statements); an area below THIN_AREA_SHARE is "thin".
 - **Roles** are shown only for self-assessors who took part, folded by small_groups so that no group
   has fewer than anonymity.MIN_GROUP_SIZE people.
 """
@@ -145,7 +145,8 @@ def round_participation(participation: pd.DataFrame, coverage: pd.DataFrame,
     )
 
 
-def participation_of(store: StoreView, round_id: int, area_names: dict[str, str]) -> RoundParticipation:
+def participation_of(store: StoreView, round_id: int,
+                     area_names: dict[str, str]) -> RoundParticipation:
     """round_participation of one round, read from the store."""
     return round_participation(store.participation([round_id]), store.area_coverage([round_id]),
                                area_names)

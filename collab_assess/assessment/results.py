@@ -37,7 +37,8 @@ SPLIT_RULE = (
     "at least a quarter of the people who gave a level (and at least two, once four or more "
     f"answered) sit {DISAGREEMENT_GAP} or more levels below at least as many others"
 )
-"""When a statement counts as split (scoring.split_size), in the words Results and the report use."""
+"""When a statement counts as split (scoring.split_size), in the words Results and the report
+use."""
 
 @dataclass(frozen=True)
 class RoundResults:
@@ -71,7 +72,8 @@ class RoundResults:
 
     @property
     def roles(self) -> RoleGroups:
-        """How self-assessors are grouped by role for showing (small roles are never shown alone)."""
+        """How self-assessors are grouped by role for showing (small roles are never shown
+        alone)."""
         return self.participation.roles
 
     @property
@@ -130,12 +132,12 @@ def round_results(store: StoreView, round_id: int) -> RoundResults:
 
     statement_text, area_names = bank_tables(bank)
     participation = participation_of(store, round_id, dict(zip(area_names["area_id"],
-                                                               area_names["area"])))
+                                                               area_names["area"], strict=True)))
     statements = statement_scores(answers, asked, consensus)
     areas = area_scores(statements)
     overall = overall_scores(areas)
-    overall_score = overall["score"].iloc[0] if len(overall) else None
-    has_score = overall_score is not None and pd.notna(overall_score)
+    overall_score = overall["score"].iloc[0] if len(overall) else float("nan")
+    has_score = pd.notna(overall_score)
 
     return RoundResults(
         round=assessment_round,
@@ -163,12 +165,12 @@ def round_summary(store: StoreView, round_id: int) -> RoundResults:
     bank = store.bank(assessment_round.bank_version)
     statement_text, area_names = bank_tables(bank)
     participation = participation_of(store, round_id, dict(zip(area_names["area_id"],
-                                                               area_names["area"])))
+                                                               area_names["area"], strict=True)))
     areas = store.round_area_scores([round_id])
     areas["disagreements"] = 0
     overall = overall_scores(areas)
-    overall_score = overall["score"].iloc[0] if len(overall) else None
-    has_score = overall_score is not None and pd.notna(overall_score)
+    overall_score = overall["score"].iloc[0] if len(overall) else float("nan")
+    has_score = pd.notna(overall_score)
     no_statements = statement_text.iloc[0:0].assign(score=pd.Series(dtype="float64"))
     return RoundResults(
         round=assessment_round,
@@ -203,7 +205,8 @@ def role_view(answers: pd.DataFrame, statements: pd.DataFrame, roles: RoleGroups
     scores = area_scores_by_group(grouped, statements, "role")
     rated = _scored(grouped).merge(statements[["round_id", "statement_id", "area_id"]],
                                    on=["round_id", "statement_id"])
-    raters = rated.groupby(["round_id", "area_id", "role"])["respondent_id"].nunique().rename("raters")
+    raters = (rated.groupby(["round_id", "area_id", "role"])["respondent_id"].nunique()
+              .rename("raters"))
     scores = scores.join(raters, on=["round_id", "area_id", "role"])
     scores["score"] = scores["score"].where(scores["raters"].fillna(0) >= MIN_GROUP_SIZE)
     scores["people"] = scores["role"].map(roles.sizes).astype("int64")

@@ -1,8 +1,8 @@
 """How scores are worked out: pure functions over tables of answers.
 
-Every function here works on many assessment rounds at once (keyed by ``round_id``), so the same code
-scores one collaborative's round and every peer's latest round. The README section "How scores are
-worked out" describes each rule; tests/test_scoring.py checks each one.
+Every function here works on many assessment rounds at once (keyed by ``round_id``), so the same
+code scores one collaborative's round and every peer's latest round. The README section "How scores
+are worked out" describes each rule; tests/test_scoring.py checks each one.
 
 Tables:
 - answers: one row per respondent per statement (the current answer), with columns
@@ -30,7 +30,8 @@ out of step with a larger room is not read as the room disagreeing."""
 SPLIT_MIN_FROM = 4
 
 INFORMATION_GAP_SHARE = 0.25
-"""A statement where at least this share of answers is "Don't know" is flagged as an information gap."""
+"""A statement where at least this share of answers is "Don't know" is flagged as an information
+gap."""
 
 STATEMENT_KEY = ["round_id", "statement_id"]
 AREA_KEY = ["round_id", "area_id"]
@@ -54,7 +55,8 @@ def statement_scores(
     is taken over respondents' levels only, with quartiles by linear interpolation. split_gap and
     disagreement follow the rule in _split_gaps.
     """
-    table = statements[STATEMENT_KEY + ["area_id"]].drop_duplicates(STATEMENT_KEY).set_index(STATEMENT_KEY)
+    table = (statements[STATEMENT_KEY + ["area_id"]].drop_duplicates(STATEMENT_KEY)
+             .set_index(STATEMENT_KEY))
     answers = answers.reset_index(drop=True)
     unscored = answers["unscored"].astype("object")
     counts = pd.DataFrame(
@@ -146,7 +148,8 @@ def area_scores(statement_table: pd.DataFrame) -> pd.DataFrame:
 def overall_scores(area_table: pd.DataFrame) -> pd.DataFrame:
     """One row per round: the mean of its areas' scores and the stage that mean falls into."""
     grouped = area_table.groupby("round_id", sort=False)
-    table = pd.DataFrame({"score": grouped["score"].mean(), "areas_scored": grouped["score"].count()})
+    table = pd.DataFrame({"score": grouped["score"].mean(),
+                          "areas_scored": grouped["score"].count()})
     table["stage"] = table["score"].map(lambda s: int(stage_of(s)) if pd.notna(s) else pd.NA)
     return table.reset_index()
 

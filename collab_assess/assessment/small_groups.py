@@ -26,7 +26,8 @@ class RoleGroups:
     people: dict[str, int]
     """Role -> how many people in that role count (for results: gave at least one answer)."""
     group_of: dict[str, str | None]
-    """Role -> the group it is shown under (itself, or OTHER_ROLES), or None: not shown separately."""
+    """Role -> the group it is shown under (itself, or OTHER_ROLES), or None: not shown
+    separately."""
 
     @property
     def sizes(self) -> dict[str, int]:
@@ -36,7 +37,8 @@ class RoleGroups:
         for role, group in self.group_of.items():
             if group is not None:
                 sizes[group] = sizes.get(group, 0) + self.people[role]
-        return dict(sorted(sizes.items(), key=lambda item: (item[0] == OTHER_ROLES, -item[1], item[0])))
+        return dict(sorted(sizes.items(),
+                           key=lambda item: (item[0] == OTHER_ROLES, -item[1], item[0])))
 
     @property
     def not_shown(self) -> int:
@@ -59,7 +61,8 @@ def people_count(people: int) -> str:
 
 def group_roles(people: dict[str, int], min_size: int = MIN_GROUP_SIZE) -> RoleGroups:
     """Each role is shown on its own when it has at least min_size people. The rest (and the role
-    "Other") are put together as OTHER_ROLES, which is shown only if it too has at least min_size."""
+    "Other") are put together as OTHER_ROLES, which is shown only if it too has at least
+    min_size."""
     small = {role for role, count in people.items() if count < min_size or role == OTHER_ROLE}
     folded = sum(people[role] for role in small)
     other_group = OTHER_ROLES if folded >= min_size else None

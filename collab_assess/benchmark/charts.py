@@ -66,7 +66,8 @@ def area_heatmap(area_scores: pd.DataFrame, order_by: str = "collaborative") -> 
         height=alt.Step(24))
 
 
-def stage_share_chart(shares: pd.DataFrame, survey_share: float, early_names: list[str]) -> alt.Chart:
+def stage_share_chart(shares: pd.DataFrame, survey_share: float,
+                      early_names: list[str]) -> alt.LayerChart | alt.FacetChart:
     """The share of the selection at an early stage, by each measure, beside the survey's figure
     (a different measure again: collaborative leaders describing their own collaborative)."""
     early = shares[shares["stage"].isin(early_names)].groupby("measure")["share"].sum()
@@ -77,7 +78,8 @@ def stage_share_chart(shares: pd.DataFrame, survey_share: float, early_names: li
     long = pd.concat([data.assign(kind="Early", share=data["early"]),
                       data.assign(kind="Later", share=1 - data["early"])])
     long["share_text"] = long["share"].map(percent_text)
-    long["label"] = [f"{text} {kind.lower()}" for text, kind in zip(long["share_text"], long["kind"])]
+    long["label"] = [f"{text} {kind.lower()}"
+                     for text, kind in zip(long["share_text"], long["kind"], strict=True)]
     order = data["measure"].tolist()
     base = alt.Chart(long).encode(
         y=alt.Y("measure:N", sort=order, title=None, axis=alt.Axis(labelLimit=300)),

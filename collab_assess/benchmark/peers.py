@@ -35,9 +35,10 @@ def position_among_peers(statements: pd.DataFrame, peers: PeerComparison) -> Pee
     """Where a round's overall score sits against its peers' middle half and median (as shown,
     rounded): never a percentile or a rank. None when peers are hidden."""
     mine = comparable_overall(statements, peers)
-    if not peers.shown or mine is None or peers.overall_median is None:
+    q1, median, q3 = peers.overall_q1, peers.overall_median, peers.overall_q3
+    if not peers.shown or mine is None or q1 is None or median is None or q3 is None:
         return None
-    return peer_position(mine, peers.overall_q1, peers.overall_median, peers.overall_q3)
+    return peer_position(mine, q1, median, q3)
 
 
 def position_in_words(statements: pd.DataFrame, peers: PeerComparison, *,

@@ -32,7 +32,8 @@ def period_label(start: int) -> str:
 class BenchmarkView:
     rounds: pd.DataFrame
     """Each selected collaborative's latest submitted round: collaborative, region,
-    collaborative_type, governance_model, round_label, period, stage, self_described, bank_version."""
+    collaborative_type, governance_model, round_label, period, stage, self_described,
+    bank_version."""
     area_scores: pd.DataFrame
     """Long: collaborative, region, area, area_position, score (on the statements all share)."""
     statements_compared: int

@@ -42,8 +42,8 @@ def reveal_discloses(*, voters: int, new_voters: int, shown_before: bool) -> boo
 
 def statement_detail_visible(took_part: int, *, is_the_collaboratives_lead: bool) -> bool:
     """Whether a round's statement-level figures (each statement's score, spread, splits, notes,
-    targets, the report) may be shown: always to the collaborative's own lead, otherwise only when at
-    least MIN_GROUP_SIZE people took part."""
+    targets, the report) may be shown: always to the collaborative's own lead, otherwise only when
+    at least MIN_GROUP_SIZE people took part."""
     return is_the_collaboratives_lead or took_part >= MIN_GROUP_SIZE
 
 

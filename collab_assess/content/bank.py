@@ -156,15 +156,16 @@ class QuestionBank(_Strict):
 
     def to_json(self) -> str:
         """The bank as stored with each round. Fields left at their defaults are left out, so a
-        bank that does not use the newer fields keeps exactly the copy stored before they existed."""
+        bank that does not use the newer fields keeps exactly the copy stored before they
+        existed."""
         return self.model_dump_json(exclude_defaults=True)
 
     @classmethod
-    def from_json(cls, text: str) -> "QuestionBank":
+    def from_json(cls, text: str) -> QuestionBank:
         return cls.model_validate(json.loads(text))
 
 
-# -- naming the item a fault is in ------------------------------------------------------------------
+# -- naming the item a fault is in ----------------------------------------------------------------
 
 
 def _id_at(raw: Any, *path: Any) -> Any:
@@ -200,7 +201,8 @@ def _item_name(raw: Any, loc: tuple[Any, ...]) -> str:
                     else f"mapping entry number {loc[2] + 1} (it has no old id)")
             return name + _field_suffix(loc[3:])
         return "the mapping" + _field_suffix(loc[1:])
-    return "the bank's header" if not loc else f"the bank's header, field '{'.'.join(map(str, loc))}'"
+    return ("the bank's header" if not loc
+            else f"the bank's header, field '{'.'.join(map(str, loc))}'")
 
 
 MISSING_BECAUSE = {
@@ -224,7 +226,7 @@ def _describe_validation_error(raw: Any, error: ValidationError) -> list[str]:
     return faults
 
 
-# -- checks across items ----------------------------------------------------------------------------
+# -- checks across items --------------------------------------------------------------------------
 
 
 def _cross_item_faults(bank: QuestionBank) -> list[str]:
@@ -239,14 +241,16 @@ def _cross_item_faults(bank: QuestionBank) -> list[str]:
             faults.append(f"statement {statement.id}: unknown area '{statement.area}'")
         elif not statement.id.startswith(statement.area + "-"):
             faults.append(
-                f"statement {statement.id}: its id must start with its area's id '{statement.area}-'"
+                f"statement {statement.id}: its id must start with its area's id "
+                f"'{statement.area}-'"
             )
     low, high = STATEMENTS_PER_AREA
     per_area = Counter(statement.area for statement in bank.statements)
     for area in bank.areas:
         if not low <= per_area[area.id] <= high:
             faults.append(
-                f"area {area.id}: has {per_area[area.id]} statements; each area needs {low} to {high}"
+                f"area {area.id}: has {per_area[area.id]} statements; each area needs {low} to "
+                f"{high}"
             )
     faults += _guidance_faults(bank)
     faults += _board_question_faults(bank)
@@ -348,7 +352,7 @@ def mapping_faults_against(bank: QuestionBank, previous: QuestionBank) -> list[s
     return faults
 
 
-# -- loading ----------------------------------------------------------------------------------------
+# -- loading --------------------------------------------------------------------------------------
 
 
 def parse_bank(text: str, file_name: str) -> QuestionBank:

@@ -46,7 +46,7 @@ class Baseline(BaseModel):
     early_stages: tuple[Level, ...] = Field(min_length=1)
 
     @model_validator(mode="after")
-    def _words_match_the_figure(self) -> "Baseline":
+    def _words_match_the_figure(self) -> Baseline:
         """The sentences that quote the share must quote the same share."""
         expected = f"{self.share:.0%}"
         for name in ("summary", "finding"):

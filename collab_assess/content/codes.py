@@ -1,8 +1,8 @@
 """Resume codes: how a respondent gets back to their own answers, and nobody else's.
 
-A respondent's answers are reachable only with their code (it also sits in their page's address), so
-the list of who has taken part is never shown to others. Codes avoid letters and digits that are easy
-to misread (0/O, 1/I/L) and are shown as two groups of four.
+A respondent's answers are reachable only with their code (it also sits in their page's address),
+so the list of who has taken part is never shown to others. Codes avoid letters and digits that are
+easy to misread (0/O, 1/I/L) and are shown as two groups of four.
 """
 
 from __future__ import annotations

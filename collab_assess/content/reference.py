@@ -68,12 +68,12 @@ DECISION_MECHANISMS: dict[str, str] = {
     "Categorised decisions": "Only the members a decision affects have a binding vote on it.",
     "Locked gateways": "Decisions pass through agreed stages, each with its own sign-off.",
     "Majority decisions": (
-        "Each member agrees to carry out what most members support, rather than waiting for everyone "
-        "to agree."
+        "Each member agrees to carry out what most members support, rather than waiting for "
+        "everyone to agree."
     ),
     "Dispute resolution": (
-        "An agreed procedure for settling disagreements, including when a member will not carry out a "
-        "majority decision."
+        "An agreed procedure for settling disagreements, including when a member will not carry "
+        "out a majority decision."
     ),
 }
 
@@ -92,8 +92,12 @@ ORGANISATION_TYPES: tuple[str, ...] = (
 )
 
 RESPONDENT_ROLES: dict[str, str] = {
-    "Executive director": "A chief executive or other executive board member of a member organisation.",
-    "Non-executive director": "An independent board member (a NED) or chair of a member organisation.",
+    "Executive director": (
+        "A chief executive or other executive board member of a member organisation."
+    ),
+    "Non-executive director": (
+        "An independent board member (a NED) or chair of a member organisation."
+    ),
     "Clinical lead": "A doctor, nurse or other clinician leading work in the collaborative.",
     "Collaborative programme team": "Staff who run the collaborative's programmes day to day.",
     "Partner organisation": (

@@ -1,7 +1,8 @@
 """The maturity scale every answer is given on, and the stages a score falls into.
 
-The four stages take their names from the stages of NHS England's 2018 ICS maturity matrix. "Don't know" and
-"Not applicable" are recorded so that nobody is forced to guess, but they never count towards a score.
+The four stages take their names from the stages of NHS England's 2018 ICS maturity matrix. "Don't
+know" and "Not applicable" are recorded so that nobody is forced to guess, but they never count
+towards a score.
 """
 
 from __future__ import annotations

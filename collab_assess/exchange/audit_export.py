@@ -86,7 +86,7 @@ def audit_export(entries: pd.DataFrame, scope: str = "every entry",
     """The entries (as Store.audit_entries gives them) in the export's columns and order."""
     table = entries.assign(what_changed=[
         changes_in_words(before, after)
-        for before, after in zip(entries["before_value"], entries["after_value"])])
+        for before, after in zip(entries["before_value"], entries["after_value"], strict=True)])
     table = table.reindex(columns=list(AUDIT_COLUMNS)).reset_index(drop=True)
     return AuditExport(table, made_at or utc_now(), scope)
 

@@ -49,6 +49,7 @@ class Choice(NamedTuple):
     def describe(self) -> str:
         if self.unscored is not None:
             return self.unscored.label
+        assert self.level is not None, "a choice has a level unless it is unscored"
         return f"{self.level} {Level(self.level).label}"
 
 
@@ -175,7 +176,8 @@ class RoleMatch(NamedTuple):
 
 
 def match_role(raw: str) -> RoleMatch:
-    """Which of the app's roles (collab_assess.content.reference.RESPONDENT_ROLES) a role cell means."""
+    """Which of the app's roles (collab_assess.content.reference.RESPONDENT_ROLES) a role cell
+    means."""
     text = folded(raw).strip(" .")
     if not text:
         return RoleMatch(NO_ROLE, "blank")

@@ -411,8 +411,8 @@ def _round_row(results: RoundResults) -> pd.DataFrame:
         "joined_no_answer": results.headcount.not_answered,
         "statements": len(statements),
         "statements_scored": results.statements_scored,
-        "overall_score": shown_score(results.overall, AREA_PLACES) if results.has_scores
-        else None,
+        "overall_score": shown_score(results.overall, AREA_PLACES)
+        if results.overall is not None else None,
         "overall_stage": results.stage.label if results.stage else "",
         "described_stage": results.self_described.label if results.self_described else "",
         "described_by": int(sum(results.self_described_counts.values())),

@@ -130,7 +130,7 @@ def _width(name: str, column: pd.Series) -> float:
 
 def _cells(sheet, row: Iterable[object], styles: list[dict]) -> list[WriteOnlyCell]:
     cells = []
-    for value, style in zip(row, styles):
+    for value, style in zip(row, styles, strict=True):
         cell = WriteOnlyCell(sheet, value=excel_value(value))
         if isinstance(cell.value, str):
             cell.data_type = "s"  # never a formula or an error code, whatever the text

@@ -124,6 +124,7 @@ def plan_import(store: StoreView, round_id: int, table: ReadTable, *, from_round
     roles, role_findings = _role_overrides(role_overrides)
     findings += role_findings
     layout = layout_of(table)
+    reader: _Reader
     if layout == ANSWERS:
         reader = _AnswersReader(table, bank, roles, progress)
         people, matches = reader.plan(from_round, mapping_overrides)
@@ -426,8 +427,9 @@ class _ResponsesReader(_Reader):
             if Field.STAGE in fields:
                 said = self.choice(row, fields[Field.STAGE])
                 stage = said.level if said is not None else None
-            identity = {field: folded(self.cell(row, fields[field])) for field in
-                        (Field.RESPONSE_ID, Field.EMAIL, Field.STARTED) if field in fields}
+            identity: dict[Field, str] = {
+                field: folded(self.cell(row, fields[field])) for field in
+                (Field.RESPONSE_ID, Field.EMAIL, Field.STARTED) if field in fields}
             if identity.get(Field.EMAIL) in NOT_AN_ADDRESS:
                 identity.pop(Field.EMAIL)
             if not answers:
@@ -506,6 +508,7 @@ class _AnswersReader(_Reader):
         if column is None or not rounds:
             return list(self.table.rows)
         listed = ", ".join(f"'{each}'" for each in rounds)
+        chosen: str | None
         if from_round is None:
             if len(rounds) > 1:
                 raise InputError(f"{self.table.file_name} holds answers from {len(rounds)} rounds: "
@@ -640,6 +643,7 @@ class _AnswersReader(_Reader):
         named = self.choice(row, name_column)
         unscored = self.choice(row, unscored_column)
         if unscored is not None and unscored.unscored is None:
+            assert unscored_column is not None, "a choice was read from it"
             self.problem(f"'{row.value(unscored_column)}' cannot stand here: this column holds "
                          "only Don't know or Not applicable (the level goes in the level "
                          "column).", row, unscored_column)
@@ -701,13 +705,15 @@ def _repeats(store: StoreView, assessment_round: Round, table: ReadTable,
         elif repeats is Repeats.ALLOW:
             findings.append(warning(f"{said} Its people will be added again, as new people."))
     kept = []
-    repeated_rows = []
+    repeated_rows: list[int] = []
     for person in people:
         earlier = known.get(person.fingerprint)
         if earlier is None:
             kept.append(person)
             continue
-        repeated_rows.append(person.first_row)
+        first_row = person.first_row
+        assert first_row is not None, "a planned person always comes from a row of the file"
+        repeated_rows.append(first_row)
         source = f"from {earlier[0]} on {earlier[1]:%d %B %Y}"
         if repeats is Repeats.SKIP:
             findings.append(warning(f"Already imported into this round ({source}), so it is "

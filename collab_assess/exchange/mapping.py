@@ -24,7 +24,7 @@ from enum import StrEnum
 
 from collab_assess.content.bank import QuestionBank
 from collab_assess.exchange.cells import BadValue, folded, parse_choice
-from collab_assess.exchange.reading import ReadTable
+from collab_assess.exchange.reading import Column, ReadTable
 from collab_assess.store.import_plan import ColumnMatch, Finding
 
 AUTO_MATCH = 0.85
@@ -127,9 +127,9 @@ def layout_of(table: ReadTable) -> str:
     return RESPONSES
 
 
-def answer_columns(table: ReadTable) -> dict[str, object]:
+def answer_columns(table: ReadTable) -> dict[str, Column]:
     """For a file of answers: each export column name -> the file's Column holding it."""
-    by_heading = {}
+    by_heading: dict[str, Column] = {}
     for column in table.columns:
         by_heading.setdefault(folded(column.heading), column)
     return {name: by_heading[name] for name in ANSWER_COLUMNS if name in by_heading}
@@ -308,7 +308,9 @@ def _moved_to(old_id: str, bank: QuestionBank) -> str:
 def old_id_note(old_id: str, bank: QuestionBank) -> str:
     """What the bank's mapping says became of a statement id of its previous version."""
     mapping = bank.mapping
-    entry = mapping.by_old_id.get(old_id) if mapping is not None and old_id else None
+    if mapping is None or not old_id:
+        return ""
+    entry = mapping.by_old_id.get(old_id)
     if entry is None:
         return ""
     new = entry.new[0] if len(entry.new) == 1 else (

@@ -392,7 +392,7 @@ def _read_workbook(data: bytes, name: str, digest: str, wanted: str | None) -> R
             if not grid:
                 raise ImportFileError(f"The sheet '{chosen.title}' of {name} is empty. Its "
                                       f"sheets: {listed}. Nothing was imported.")
-            notes = []
+            notes: list[str] = []
         else:
             chosen, grid, formulas, merges = _first_sheet_with_data(sheets)
             if chosen is None:

@@ -54,6 +54,7 @@ from collab_assess.store.backups import (
     write_copy,
 )
 from collab_assess.store.migrations import LATEST_VERSION
+from collab_assess.store.rows import one_row
 
 log = logging.getLogger(__name__)
 
@@ -196,7 +197,9 @@ def _free_path(folder: Path, taken_at: datetime, reason: str) -> Path:
 
 
 def _snapshot_at(path: Path) -> Snapshot:
-    taken_at, reason, _ = parse_snapshot_name(path)
+    parsed = parse_snapshot_name(path)
+    assert parsed is not None, f"{path.name} was named by _free_path, so it is a copy's name"
+    taken_at, reason, _ = parsed
     return Snapshot(path, taken_at, reason, path.stat().st_size)
 
 
@@ -433,8 +436,8 @@ def _inspect(path: Path, shown: str) -> int:
         tables = table_columns(connection, catalog)
         version = 0
         if "schema_version" in tables:
-            version = int(connection.execute(
-                "SELECT coalesce(max(version), 0) FROM schema_version").fetchone()[0])
+            version = int(one_row(
+                connection, "SELECT coalesce(max(version), 0) FROM schema_version")[0])
         if version < 1 or "collaboratives" not in tables:
             raise BackupError(f"{shown} is a database, but not a collab-assess one. Nothing was "
                               "changed.")
@@ -571,10 +574,11 @@ def _app_running(db_path: Path, doing: str) -> BackupError:
 
 
 def _is_locked(error: BaseException) -> bool:
-    while error is not None:
-        if isinstance(error, duckdb.IOException) and "lock" in str(error).lower():
+    cause: BaseException | None = error
+    while cause is not None:
+        if isinstance(cause, duckdb.IOException) and "lock" in str(cause).lower():
             return True
-        error = error.__cause__
+        cause = cause.__cause__
     return False
 
 
@@ -603,7 +607,7 @@ def backup_database(db_path: str | Path, out_path: str | Path) -> str:
         catalog = catalog_name(connection)
         if "schema_version" not in table_columns(connection, catalog):
             raise BackupError(f"{db_path} is not a collab-assess database. Nothing was copied.")
-        (version,) = connection.execute("SELECT max(version) FROM schema_version").fetchone()
+        (version,) = one_row(connection, "SELECT max(version) FROM schema_version")
         write_copy(connection, out)
     except duckdb.Error as error:
         raise BackupError(f"The backup could not be written to {out}: {error}") from error

@@ -65,7 +65,8 @@ def cmd_remove_demo(args: argparse.Namespace) -> str:
 def cmd_check_bank(args: argparse.Namespace) -> str:
     banks = load_banks(args.bank_dir)
     lines = [
-        f"Version {bank.version}: {len(bank.areas)} areas, {len(bank.statements)} statements: valid."
+        f"Version {bank.version}: {len(bank.areas)} areas, {len(bank.statements)} statements: "
+        "valid."
         for bank in banks.values()
     ]
     lines.append(f"New rounds use version {max(banks)}.")
@@ -196,9 +197,11 @@ COMMANDS = {
     "info": (cmd_info, "Show the database file, its schema version and how much it holds."),
     "report": (cmd_report, "Make the board report of one round, as PDF or as one HTML file."),
     "export": (cmd_export, "Export a collaborative's answers, scores, consensus and actions."),
-    "import": (cmd_import, "Import survey responses (a Microsoft Forms or Excel export) into a round."),
+    "import": (cmd_import,
+               "Import survey responses (a Microsoft Forms or Excel export) into a round."),
     "backup": (cmd_backup, "Copy the whole database to a file (while the app is stopped)."),
-    "restore": (cmd_restore, "Put a backup back in place of the database (while the app is stopped)."),
+    "restore": (cmd_restore,
+                "Put a backup back in place of the database (while the app is stopped)."),
     "audit": (cmd_audit, "Write the audit log (every change: who, when, before, after) to a file."),
     "grant": (_with_store(cmd_grant), "Give a signed-in person a role (shared mode)."),
     "revoke": (_with_store(cmd_revoke), "Take a role away from a person."),
@@ -230,8 +233,8 @@ def _add_arguments(name: str, sub: argparse.ArgumentParser) -> None:
     if name == "import":
         sub.add_argument("--dry-run", action="store_true",
                          help="check the file and print the report; write nothing")
-        sub.add_argument("--sheet", default=None, help="the Excel sheet to read (default: the first "
-                         "with data)")
+        sub.add_argument("--sheet", default=None,
+                         help="the Excel sheet to read (default: the first with data)")
         sub.add_argument("--from-round", default=None, metavar="LABEL",
                          help="for a file exported from collab-assess holding several rounds: the "
                          "round to bring in")

@@ -1,9 +1,9 @@
 """Synthetic demo peers: a deterministic, clearly-labelled set of made-up collaboratives.
 
-Nothing here describes a real collaborative. Every demo collaborative's name starts with DEMO_PREFIX and
-is stored with is_demo = true, so pages can label it synthetic and `collab-assess remove-demo` can delete
-all of it at once. Place names are invented; regions, ICSs, types and roles are the real choice lists
-from collab_assess.content.reference so the demo peers can be filtered like real ones.
+Nothing here describes a real collaborative. Every demo collaborative's name starts with DEMO_PREFIX
+and is stored with is_demo = true, so pages can label it synthetic and `collab-assess remove-demo`
+can delete all of it at once. Place names are invented; regions, ICSs, types and roles are the real
+choice lists from collab_assess.content.reference so the demo peers can be filtered like real ones.
 
 The answers come from a simple model rather than uniform noise, so benchmarks look plausible: each
 collaborative has a latent maturity that grows from round to round, some areas are weaker everywhere
@@ -185,7 +185,10 @@ ORGANISATION_NAME_PATTERNS: dict[str, tuple[str, ...]] = {
         "{} Heart and Lung NHS Foundation Trust",
     ),
     "Independent sector provider": ("{} Healthcare Ltd", "{} Clinics Ltd"),
-    "Voluntary, community or social enterprise": ("{} Wellbeing Network", "{} Community Interest Company"),
+    "Voluntary, community or social enterprise": (
+        "{} Wellbeing Network",
+        "{} Community Interest Company",
+    ),
     "Primary care": ("{} Primary Care Network", "{} GP Federation"),
     "Local authority": ("{} County Council", "{} City Council"),
 }
@@ -261,12 +264,14 @@ ROLE_BIAS: dict[str, float] = {
 RESPONDENT_SPREAD = 0.15
 ANSWER_NOISE = 0.35
 # Statements on which a round splits into two camps about two levels apart: a real split, flagged
-# as disagreement by the rule in scoring.py (a quarter of the room two levels below another quarter).
+# as disagreement by the rule in scoring.py (a quarter of the room two levels below another
+# quarter).
 CONTESTED_SHARE = 0.1
 CONTESTED_SPLIT = 1.0
 
 DONT_KNOW_SHARE = 0.05
-# Board members and partners see less of the day-to-day work, so they answer "Don't know" more often.
+# Board members and partners see less of the day-to-day work, so they answer "Don't know" more
+# often.
 DONT_KNOW_BY_ROLE: dict[str, float] = {
     "Executive director": 0.6,
     "Non-executive director": 1.6,
@@ -335,12 +340,14 @@ def _collaboratives(rng: np.random.Generator) -> pd.DataFrame:
     types = rng.permutation([t for t, count in TYPE_COUNTS.items() for _ in range(count)])
     icss = _ics_lists(rng)
     models = _cover_every_option(
-        [_weighted_choice(rng, GOVERNANCE_WEIGHTS.get(t, DEFAULT_GOVERNANCE_WEIGHTS)) for t in types],
+        [_weighted_choice(rng, GOVERNANCE_WEIGHTS.get(t, DEFAULT_GOVERNANCE_WEIGHTS))
+         for t in types],
         tuple(GOVERNANCE_MODELS),
         rng,
     )
     rows = []
-    for index, (place, kind, ics_list, model) in enumerate(zip(places, types, icss, models)):
+    for index, (place, kind, ics_list, model) in enumerate(zip(places, types, icss, models,
+                                                               strict=True)):
         title = TYPE_NAME_WORDS[kind][rng.integers(len(TYPE_NAME_WORDS[kind]))]
         rows.append(
             {
@@ -385,10 +392,12 @@ def _decision_mechanisms(rng: np.random.Generator) -> list[str]:
 
 def _weighted_choice(rng: np.random.Generator, weights: dict[str, float]) -> str:
     options = list(weights)
-    return options[rng.choice(len(options), p=np.array(list(weights.values())) / sum(weights.values()))]
+    return options[rng.choice(len(options),
+                              p=np.array(list(weights.values())) / sum(weights.values()))]
 
 
-def _cover_every_option(values: list[str], options: tuple[str, ...], rng: np.random.Generator) -> list[str]:
+def _cover_every_option(values: list[str], options: tuple[str, ...],
+                        rng: np.random.Generator) -> list[str]:
     """Make sure every option appears, so every filter on the peers page has something to show, by
     relabelling a collaborative that holds the most common option."""
     values = list(values)
@@ -404,7 +413,8 @@ def _members(collaboratives: pd.DataFrame, rng: np.random.Generator) -> pd.DataF
     rows = []
     spare_places = [word for word in PLACE_WORDS if word not in set(collaboratives["place"])]
     for collaborative in collaboratives.itertuples():
-        low, high = MEMBER_COUNT_RANGE.get(collaborative.collaborative_type, DEFAULT_MEMBER_COUNT_RANGE)
+        low, high = MEMBER_COUNT_RANGE.get(collaborative.collaborative_type,
+                                           DEFAULT_MEMBER_COUNT_RANGE)
         count = int(rng.integers(low, high + 1))
         # Members are named after the collaborative's own place or a neighbouring invented one.
         places = [collaborative.place, *rng.choice(spare_places, size=2, replace=False)]
@@ -415,7 +425,8 @@ def _members(collaboratives: pd.DataFrame, rng: np.random.Generator) -> pd.DataF
             if name not in names:
                 names.add(name)
                 rows.append(
-                    {"collaborative_key": collaborative.key, "organisation": name, "organisation_type": kind}
+                    {"collaborative_key": collaborative.key, "organisation": name,
+                     "organisation_type": kind}
                 )
     return pd.DataFrame(rows, columns=["collaborative_key", "organisation", "organisation_type"])
 
@@ -458,12 +469,14 @@ def _rounds(
     return pd.DataFrame(rows)
 
 
-def _with_open_latest_round(slots_by_key: dict[str, list[int]], rng: np.random.Generator) -> set[str]:
+def _with_open_latest_round(slots_by_key: dict[str, list[int]],
+                            rng: np.random.Generator) -> set[str]:
     """The collaboratives whose newest round is still open: OPEN_LATEST_SHARE of them, chosen among
     those with an earlier (submitted) round, most recent newest rounds first, ties at random."""
     candidates = [key for key, slots in slots_by_key.items() if len(slots) > 1]
     tie_break = rng.permutation(len(candidates))
-    ranked = sorted(zip(candidates, tie_break), key=lambda pair: (-slots_by_key[pair[0]][-1], pair[1]))
+    ranked = sorted(zip(candidates, tie_break, strict=True),
+                    key=lambda pair: (-slots_by_key[pair[0]][-1], pair[1]))
     wanted = round(OPEN_LATEST_SHARE * len(slots_by_key))
     return {key for key, _ in ranked[:wanted]}
 
@@ -478,7 +491,10 @@ def _round_slots(rng: np.random.Generator) -> list[int]:
 
 
 def _respondents(
-    rounds: pd.DataFrame, collaboratives: pd.DataFrame, members: pd.DataFrame, rng: np.random.Generator
+    rounds: pd.DataFrame,
+    collaboratives: pd.DataFrame,
+    members: pd.DataFrame,
+    rng: np.random.Generator,
 ) -> pd.DataFrame:
     member_names = members.groupby("collaborative_key")["organisation"].apply(list)
     partner_names = _partner_names(collaboratives, member_names)
@@ -507,7 +523,7 @@ def _partner_names(collaboratives: pd.DataFrame, member_names: pd.Series) -> dic
     """Organisations outside each collaborative that take part as partners. A council that is
     already a member is left out, so a partner is never mistaken for a member."""
     partners = {}
-    for key, place in zip(collaboratives["key"], collaboratives["place"]):
+    for key, place in zip(collaboratives["key"], collaboratives["place"], strict=True):
         names = (pattern.format(place) for pattern in PARTNER_NAME_PATTERNS)
         partners[key] = [name for name in names if name not in member_names[key]]
     return partners
@@ -542,7 +558,7 @@ def _round_maturity(
 def _latest_maturities(rng: np.random.Generator) -> np.ndarray:
     """Intended latest scores: stage quotas from STAGE_SHARES, each score drawn inside its band."""
     quotas = _largest_remainder(STAGE_SHARES, COLLABORATIVE_COUNT)
-    scores = []
+    scores: list[float] = []
     for band in STAGE_BANDS:
         low, high = band.lower + BAND_MARGIN, band.upper - BAND_MARGIN
         scores.extend(rng.uniform(low, high, size=quotas[band.stage]))
@@ -607,8 +623,9 @@ def _answers_on(
     levels = _levels(bank, respondents, maturity.to_numpy(), round_codes, collaborative_codes,
                      area_offsets[:, statement_areas], rng)
 
-    shape = levels.shape
-    dont_know_share = DONT_KNOW_SHARE * respondents["role"].map(DONT_KNOW_BY_ROLE).to_numpy()[:, None]
+    shape: tuple[int, int] = levels.shape
+    dont_know_share = (DONT_KNOW_SHARE
+                       * respondents["role"].map(DONT_KNOW_BY_ROLE).to_numpy()[:, None])
     draw = rng.random(shape)
     dont_know = draw < dont_know_share
     not_applicable = ~dont_know & (draw < dont_know_share + NOT_APPLICABLE_SHARE)
@@ -653,7 +670,8 @@ def _levels(
     statement_offsets = rng.normal(0, STATEMENT_SPREAD, statements) + rng.normal(
         0, LOCAL_STATEMENT_SPREAD, (collaboratives, statements)
     )
-    person_offsets = respondents["role"].map(ROLE_BIAS).to_numpy() + rng.normal(0, RESPONDENT_SPREAD, people)
+    person_offsets = (respondents["role"].map(ROLE_BIAS).to_numpy()
+                      + rng.normal(0, RESPONDENT_SPREAD, people))
     contested = rng.random((len(round_maturity), statements)) < CONTESTED_SHARE
     camps = rng.choice([-CONTESTED_SPLIT, CONTESTED_SPLIT], size=(people, statements))
     latent = (
@@ -672,7 +690,8 @@ def _where_present(values: np.ndarray, present: np.ndarray) -> pd.arrays.Integer
     return pd.arrays.IntegerArray(values.ravel().astype("int64"), ~present.ravel())
 
 
-def _area_offsets(area_ids: list[str], collaborative_count: int, rng: np.random.Generator) -> np.ndarray:
+def _area_offsets(area_ids: list[str], collaborative_count: int,
+                  rng: np.random.Generator) -> np.ndarray:
     """Each collaborative's areas around its overall maturity (rows: collaboratives, columns: the
     areas in area_ids).
 
@@ -693,7 +712,8 @@ def _notes(scored: np.ndarray, dont_know: np.ndarray, rng: np.random.Generator) 
     return notes
 
 
-def _stages(respondents: pd.DataFrame, maturity: pd.Series, rng: np.random.Generator) -> pd.DataFrame:
+def _stages(respondents: pd.DataFrame, maturity: pd.Series,
+            rng: np.random.Generator) -> pd.DataFrame:
     """Each respondent's own view of the stage: close to the round's real maturity, seen through
     their role, with some optimists placing it higher."""
     count = len(respondents)

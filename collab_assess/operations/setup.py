@@ -42,7 +42,8 @@ def set_up_collaborative(
     created_by: str,
     today: date,
 ) -> SetUp:
-    """Validate and save a new collaborative and, if asked, open its first round on the current bank.
+    """Validate and save a new collaborative and, if asked, open its first round on the current
+    bank.
 
     Raises InputError (nothing saved) when the profile is not acceptable."""
     profile = validated(CollaborativeProfile, **profile_values)
@@ -54,5 +55,6 @@ def set_up_collaborative(
         round_id = store.open_round(collaborative_id, details, bank, created_by)
         summary[0] += f" and opened its first assessment round, '{as_text(details.label)}'"
     summary[0] += "."
-    summary += [f"{ics} lies outside the {profile.region} region." for ics in icss_outside_region(profile)]
+    summary += [f"{ics} lies outside the {profile.region} region."
+                for ics in icss_outside_region(profile)]
     return SetUp(collaborative_id, round_id, " ".join(summary))

@@ -125,7 +125,7 @@ def _joined(parts: list[str]) -> str:
     return ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
-# -- next steps -------------------------------------------------------------------------------------
+# -- next steps -----------------------------------------------------------------------------------
 
 def next_steps(report: BoardReport) -> list[Block]:
     blocks: list[Block] = [Heading(NEXT_STEPS_HEADING, 1, new_page=True)]
@@ -154,8 +154,8 @@ def next_steps(report: BoardReport) -> list[Block]:
         blocks.append(KeepTogether(tuple(parts)))
     if report.weakest_more:
         more = "statement also scores" if report.weakest_more == 1 else "statements also score"
-        blocks.append(paragraph(bold(f"{report.weakest_more} more"), f" {more} "
-                                f"{score_text(report.weakest[-1].statement.score, STATEMENT_PLACES)}"
+        last_score = score_text(report.weakest[-1].statement.score, STATEMENT_PLACES)
+        blocks.append(paragraph(bold(f"{report.weakest_more} more"), f" {more} {last_score}"
                                 ". The Results page lists "
                                 f"all {report.statements_ranked} statements with a score."))
     return blocks

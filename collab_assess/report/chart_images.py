@@ -1,5 +1,6 @@
-"""The report's charts: drawn by the same altair builders the Results page uses (collab_assess.assessment.charts)
-and turned into PNG images offline with vl-convert, so a report needs no browser and no network.
+"""The report's charts: drawn by the same altair builders the Results page uses
+(collab_assess.assessment.charts) and turned into PNG images offline with vl-convert, so a report
+needs no browser and no network.
 
 The only changes from the page are for paper: a fixed width instead of the page's width, and the
 report's own font (DejaVu Sans, shipped in fonts/), so the charts match the text around them and do

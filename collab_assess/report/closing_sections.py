@@ -101,8 +101,8 @@ def method(report: BoardReport) -> list[Block]:
         (bold("Where people disagreed: "), f"a statement is flagged when {SPLIT_RULE}. With two "
          "or three people, that means any two answers two levels apart; with more, one person "
          "out of step is not enough."),
-        (bold("Information gap: "), f"{percent_text(INFORMATION_GAP_SHARE)} or more of a statement's answers "
-         "are “Don't know” (listed on the Results page)."),
+        (bold("Information gap: "), f"{percent_text(INFORMATION_GAP_SHARE)} or more of a "
+         "statement's answers are “Don't know” (listed on the Results page)."),
         (bold("Next level: "), "a statement's stage comes from its score by the same bands; the "
          "next level is the one above it, and the step towards it is the question bank's."),
         (bold("Board questions: "), "a question's score is the average of the scores of the "
@@ -133,9 +133,9 @@ def method(report: BoardReport) -> list[Block]:
                                     f"demo data. {baseline.demo_peers}"))
     if peers.versions_note:
         peer_lines.append(paragraph(peers.versions_note))
-    survey = [paragraph(baseline.summary),
-              Bullets(tuple(paragraph(caveat) for caveat in baseline.caveats)),
-              paragraph(baseline.citation)]
+    survey: list[Block] = [paragraph(baseline.summary),
+                           Bullets(tuple(paragraph(caveat) for caveat in baseline.caveats)),
+                           paragraph(baseline.citation)]
     sources = paragraph(
         "The eleven areas follow NHS England's 'Working together at scale' (2021), its guidance "
         "on provider collaboratives: six core capabilities and five enablers. The board questions "

@@ -3,8 +3,8 @@
 Nothing here draws anything or knows about Streamlit. The figures come from the same functions the
 Results page uses (round_results, disagreements, weakest_statements, next_steps_for, board_answers,
 peer_comparison, compare_with_baseline), so the report and the page can never disagree. Small role
-groups are folded exactly as Results folds them (results.RoleGroups): no role of one or two people is
-ever named with its own figures.
+groups are folded exactly as Results folds them (results.RoleGroups): no role of one or two people
+is ever named with its own figures.
 """
 
 from __future__ import annotations
@@ -184,7 +184,8 @@ def build_board_report(store: StoreView, round_id: int, *, peer_group: PeerGroup
     if results.detail_hidden:
         raise NothingToReport(SMALL_ROUND_NOTE + " The board report is statement by statement, "
                               "so it is not offered for this round.")
-    if not results.has_scores:
+    overall, stage = results.overall, results.stage
+    if overall is None or stage is None:  # a round with no score yet has neither
         raise NothingToReport(
             f"Nobody has given a level in the round '{assessment_round.label}' yet, so there is no "
             "report to make. The report can be made once at least one person has answered.")
@@ -192,7 +193,7 @@ def build_board_report(store: StoreView, round_id: int, *, peer_group: PeerGroup
     baseline = load_baseline()
     peers = store.peer_comparison(collaborative, assessment_round, tuple(baseline.early_stages),
                                   peer_group, today=today)
-    comparison = compare_with_baseline(results.overall, results.stage, peers, baseline)
+    comparison = compare_with_baseline(overall, stage, peers, baseline)
 
     actions = _actions(store.actions(round_id), results)
     agreed = _agreed_levels(store.current_consensus([round_id]), results)
@@ -208,8 +209,8 @@ def build_board_report(store: StoreView, round_id: int, *, peer_group: PeerGroup
         bank_version=results.bank.version,
         rating_rule=results.bank.rating_rule,
         made_on=today or date.today(),
-        overall=results.overall,
-        stage=results.stage,
+        overall=overall,
+        stage=stage,
         self_described=results.self_described,
         self_described_views=sum(results.self_described_counts.values()),
         statements_asked=len(results.statements),

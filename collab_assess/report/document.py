@@ -1,14 +1,15 @@
 """The report as a list of blocks (headings, paragraphs, tables, charts), said once and drawn twice:
 pdf_layout draws the blocks with fpdf2, html_layout writes them as HTML.
 
-Every piece of text is a plain string. No block holds markup of any kind, so nothing a user typed can
-become formatting, a link or a picture: the PDF prints the string as it is, and the HTML escapes it.
+Every piece of text is a plain string. No block holds markup of any kind, so nothing a user typed
+can become formatting, a link or a picture: the PDF prints the string as it is, and the HTML escapes
+it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal, Union
+from typing import Literal
 
 import altair as alt
 
@@ -114,11 +115,11 @@ class Divider:
 class KeepTogether:
     """Blocks that read as one, so print never splits them across a page."""
 
-    blocks: tuple["Block", ...] = field(default_factory=tuple)
+    blocks: tuple[Block, ...] = field(default_factory=tuple)
 
 
-Block = Union[Title, Heading, Paragraph, Bullets, Table, Figure, Metrics, Callout, Divider,
-              KeepTogether]
+Block = (Title | Heading | Paragraph | Bullets | Table | Figure | Metrics | Callout | Divider
+         | KeepTogether)
 
 
 def figures_in(blocks: list[Block]) -> list[Figure]:

@@ -6,7 +6,9 @@ Printed from a browser, it keeps the PDF's page breaks."""
 from __future__ import annotations
 
 import base64
+from collections.abc import Callable
 from html import escape
+from typing import Any
 
 from collab_assess.report import chart_images
 from collab_assess.report.chart_images import Progress
@@ -48,7 +50,8 @@ h4 { font-size: 1.05rem; margin: 1.2rem 0 0.3rem; }
 p, li { overflow-wrap: anywhere; white-space: normal; }
 ul { padding-left: 1.3rem; }
 li { margin-bottom: 0.3rem; }
-table { border-collapse: collapse; table-layout: fixed; width: 100%; margin: 0.4rem 0 1rem; font-size: 0.9rem; }
+table { border-collapse: collapse; table-layout: fixed; width: 100%; margin: 0.4rem 0 1rem;
+        font-size: 0.9rem; }
 th, td { text-align: left; vertical-align: top; padding: 0.3rem 0.45rem;
          border-bottom: 1px solid #aaa; overflow-wrap: anywhere; }
 th { background: #e8e8e8; }
@@ -89,11 +92,12 @@ class HTMLWriter:
         """(the block's heading level, the h-number it was given) of each heading still open."""
 
     def block(self, block: Block) -> str:
-        writer = {Title: self.title, Heading: self.heading, Paragraph: self.paragraph,
-                  Bullets: self.bullets, Table: self.table, Figure: self.figure,
-                  Metrics: self.metrics, Callout: self.callout, Divider: self.divider,
-                  KeepTogether: self.together}[type(block)]
-        return writer(block)
+        writers: dict[type, Callable[[Any], str]] = {
+            Title: self.title, Heading: self.heading, Paragraph: self.paragraph,
+            Bullets: self.bullets, Table: self.table, Figure: self.figure,
+            Metrics: self.metrics, Callout: self.callout, Divider: self.divider,
+            KeepTogether: self.together}
+        return writers[type(block)](block)
 
     def title(self, title: Title) -> str:
         return (f'<header><p class="kicker">{text(title.kicker)}</p><h1>{text(title.name)}</h1>'
@@ -173,7 +177,7 @@ def write_html(report: BoardReport, progress: Progress | None = None) -> str:
     images = chart_images.render_all(figures, progress, start=0.0, end=0.9)
     if progress:
         progress(0.9, "Writing the page")
-    writer = HTMLWriter({id(figure): image for figure, image in zip(figures, images)})
+    writer = HTMLWriter({id(figure): image for figure, image in zip(figures, images, strict=True)})
     body = "\n".join(writer.block(block) for block in blocks)
     collaborative, assessment_round = report.collaborative, report.assessment_round
     title = f"Board report: {collaborative.name}, {assessment_round.label}"

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import io
 import unicodedata
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from fpdf import FPDF, FontFace
 from fpdf.enums import TableBordersLayout, VAlign
+from fpdf.fonts import TTFFont
 
 from collab_assess.report import chart_images
 from collab_assess.report.chart_images import Progress
@@ -80,7 +83,7 @@ class ReportPDF(FPDF):
 
     def __init__(self, footer_text: str, *, measuring: bool = False):
         super().__init__(orientation="portrait", unit="mm", format="A4")
-        self.str_alias_nb_pages = None  # page numbers are written at the end; see finish()
+        self.str_alias_nb_pages = ""  # no alias: page numbers are written at the end; see finish()
         self.add_font(FONT, "", FONTS_DIR / "DejaVuSans.ttf")
         self.add_font(FONT, "B", FONTS_DIR / "DejaVuSans-Bold.ttf")
         self.set_margins(MARGIN, TOP_MARGIN, MARGIN)
@@ -95,7 +98,9 @@ class ReportPDF(FPDF):
     def printable(self, text: str) -> str:
         """Typed text as the PDF can print it, otherwise unchanged: a tab as spaces, other
         control characters dropped, a character the font lacks as REPLACEMENT."""
-        glyphs = self.fonts[FONT.lower()].cmap
+        font = self.fonts[FONT.lower()]
+        assert isinstance(font, TTFFont), "DejaVu Sans is added from its file in __init__"
+        glyphs = font.cmap
         kept = []
         for character in text.replace("\r\n", "\n").replace("\t", "    "):
             if character == "\n" or ord(character) in glyphs:
@@ -131,7 +136,7 @@ class ReportPDF(FPDF):
     def at_top(self) -> bool:
         return self.y <= self.t_margin + 0.5
 
-    def fits(self, blocks: list[Block]) -> bool:
+    def fits(self, blocks: Sequence[Block | Room]) -> bool:
         """Whether the blocks would fit on what is left of this page: drawn first on a scratch
         copy of the page. (fpdf2's offset_rendering does the same by copying the whole document,
         fonts and all, which made a report take seconds.)"""
@@ -143,7 +148,7 @@ class ReportPDF(FPDF):
             trial.draw(block)
         return trial.page == first_page and trial.y <= trial.page_break_trigger
 
-    def scratch(self) -> "ReportPDF":
+    def scratch(self) -> ReportPDF:
         if self._scratch is None:
             self._scratch = ReportPDF(self.footer_text, measuring=True)
             self._scratch.images = self.images
@@ -166,11 +171,12 @@ class ReportPDF(FPDF):
         if isinstance(block, Room):
             self.set_y(self.y + block.height)
             return
-        drawer = {Title: self.title_block, Heading: self.heading, Paragraph: self.paragraph,
-                  Bullets: self.bullets, Table: self.table_block, Figure: self.figure,
-                  Metrics: self.metrics, Callout: self.callout, Divider: self.divider,
-                  KeepTogether: self.together}[type(block)]
-        drawer(block)
+        drawers: dict[type, Callable[[Any], None]] = {
+            Title: self.title_block, Heading: self.heading, Paragraph: self.paragraph,
+            Bullets: self.bullets, Table: self.table_block, Figure: self.figure,
+            Metrics: self.metrics, Callout: self.callout, Divider: self.divider,
+            KeepTogether: self.together}
+        drawers[type(block)](block)
 
     # -- blocks ---------------------------------------------------------------------------------
 
@@ -370,7 +376,7 @@ def draw_pdf(report: BoardReport, progress: Progress | None = None) -> bytes:
         progress(0.8, "Laying out the pages")
     collaborative, assessment_round = report.collaborative, report.assessment_round
     pdf = ReportPDF(footer_text=f"{collaborative.name} · {assessment_round.label} · board report")
-    pdf.images = {id(figure): image for figure, image in zip(figures, images)}
+    pdf.images = {id(figure): image for figure, image in zip(figures, images, strict=True)}
     pdf.set_title(f"Board report: {collaborative.name}, {assessment_round.label}")
     pdf.set_author("collab-assess")
     pdf.set_creator("collab-assess")

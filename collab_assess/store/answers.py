@@ -16,6 +16,7 @@ from collab_assess.store.checks import (
 from collab_assess.store.database import Database, utc_now
 from collab_assess.store.disclosure_sql import counted_answers_sql
 from collab_assess.store.inputs import AnswerChange, AnswerInput, StageInput
+from collab_assess.store.rows import one_row
 from collab_assess.store.rules import checked_by_caller, own_rows
 
 
@@ -32,7 +33,7 @@ def saved_answer(
     ).fetchone()
     if row is None:
         return None
-    return dict(zip(("level", "unscored", "target_level", "note"), row))
+    return dict(zip(("level", "unscored", "target_level", "note"), row, strict=True))
 
 def insert_answer(
     cursor: duckdb.DuckDBPyConnection,
@@ -51,7 +52,8 @@ def insert_answer(
     bank_version = require_open_round(cursor, round_id)
     require_respondent_in_round(cursor, respondent_id, round_id)
     require_statement(cursor, bank_version, statement_id)
-    (answer_id,) = cursor.execute(
+    (answer_id,) = one_row(
+        cursor,
         """
         INSERT INTO answers (round_id, respondent_id, statement_id, level, unscored,
             target_level, note, recorded_at, recorded_by, source, workshop_id)
@@ -70,7 +72,7 @@ def insert_answer(
             answer.source,
             workshop_id,
         ],
-    ).fetchone()
+    )
     # Writing the head row makes two saves of one answer at once conflict, so the Store
     # retries the loser and the answer that commits last is the current one.
     cursor.execute(
@@ -155,7 +157,8 @@ class AnswerRecords(Database):
         return self._frame(
             """
             SELECT * FROM answers
-            WHERE round_id = ? AND (? IS NULL OR respondent_id = ?) AND (? IS NULL OR statement_id = ?)
+            WHERE round_id = ? AND (? IS NULL OR respondent_id = ?)
+                AND (? IS NULL OR statement_id = ?)
             ORDER BY id
             """,
             [round_id, respondent_id, respondent_id, statement_id, statement_id],
@@ -173,11 +176,12 @@ class AnswerRecords(Database):
             earlier = cursor.execute(
                 "SELECT stage FROM self_described_stages WHERE round_id = ? AND respondent_id = ? "
                 "ORDER BY id DESC LIMIT 1", [round_id, respondent_id]).fetchone()
-            (new_id,) = cursor.execute(
+            (new_id,) = one_row(
+                cursor,
                 "INSERT INTO self_described_stages (round_id, respondent_id, stage, recorded_at, "
                 "recorded_by) VALUES (?, ?, ?, ?, ?) RETURNING id",
                 [round_id, respondent_id, stage.stage, utc_now(), stage.recorded_by],
-            ).fetchone()
+            )
             which = {"respondent_id": respondent_id}
             write_audit(cursor, actor=stage.recorded_by, action="change" if earlier else "add",
                         record_kind="self-described stage", record_id=new_id, round_id=round_id,

@@ -294,9 +294,9 @@ class BackupRecords(Database):
         transaction, and return the number of rows now in each table.
 
         backup_path must be a checked collab-assess database at this schema version (see
-        collab_assess.operations.backups.checked_backup). This process's writes wait while it runs; when
-        keep_copy_at is given, a copy of the database as it is now is written there first, so it
-        holds exactly what is replaced. The schema history is left as it is, and question bank
+        collab_assess.operations.backups.checked_backup). This process's writes wait while it runs;
+        when keep_copy_at is given, a copy of the database as it is now is written there first, so
+        it holds exactly what is replaced. The schema history is left as it is, and question bank
         versions this database holds but the backup does not are kept. Sequences carry on past the
         highest number in use in either database. The audit log is the backup's, with one
         entry added for this restore (by restored_by, naming the backup as `shown`, by default its

@@ -9,6 +9,7 @@ import duckdb
 from collab_assess.content.bank import QuestionBank
 from collab_assess.errors import BankError, NotFoundError
 from collab_assess.store.database import Database, utc_now
+from collab_assess.store.rows import one_row
 from collab_assess.store.rules import Access, admin_only, for_round, open_to_all
 
 
@@ -17,10 +18,11 @@ class BankSnapshots(Database):
 
     @admin_only
     def register_bank(self, bank: QuestionBank) -> None:
-        """Keep a copy of this bank version so rounds opened with it never change when the files do.
+        """Keep a copy of this bank version so rounds opened with it never change when the files
+        do.
 
-        A stored version may be replaced only while no round uses it; after that, changes to its file
-        must be released as a new version."""
+        A stored version may be replaced only while no round uses it; after that, changes to its
+        file must be released as a new version."""
         content = bank.to_json()
         digest = hashlib.sha256(content.encode()).hexdigest()
 
@@ -31,9 +33,10 @@ class BankSnapshots(Database):
             if row and row[0] == digest:
                 return
             if row:
-                used = cursor.execute(
+                used = one_row(
+                    cursor,
                     "SELECT count(*) FROM rounds WHERE bank_version = ?", [bank.version]
-                ).fetchone()[0]
+                )[0]
                 if used:
                     raise BankError(
                         f"question_bank/bank-v{bank.version}.toml",

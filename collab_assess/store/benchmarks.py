@@ -97,7 +97,8 @@ class BenchmarkQueries(Database):
     @open_to_all
     def kept_version(self) -> tuple[int, str]:
         """Changes only when a round is submitted or reopened: the cache key for peer figures."""
-        row = self._one("SELECT count(*), coalesce(max(kept_at)::VARCHAR, '') FROM kept_round_scores")
+        row = self._row(
+            "SELECT count(*), coalesce(max(kept_at)::VARCHAR, '') FROM kept_round_scores")
         return int(row[0]), str(row[1])
 
     @across_collaboratives

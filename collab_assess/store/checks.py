@@ -1,7 +1,8 @@
-"""Checks run inside a write's transaction, so what they check cannot change before the write commits.
+"""Checks run inside a write's transaction, so what they check cannot change before the write
+commits.
 
-DuckDB tables here have no foreign keys (see migrations.py), so these are what keep every row pointing
-at something that exists.
+DuckDB tables here have no foreign keys (see migrations.py), so these are what keep every row
+pointing at something that exists.
 """
 
 from __future__ import annotations
@@ -12,13 +13,15 @@ from collab_assess.errors import NotFoundError, RoundClosedError
 
 
 def require_collaborative(cursor: duckdb.DuckDBPyConnection, collaborative_id: int) -> None:
-    if not cursor.execute("SELECT 1 FROM collaboratives WHERE id = ?", [collaborative_id]).fetchone():
+    if not cursor.execute("SELECT 1 FROM collaboratives WHERE id = ?",
+                          [collaborative_id]).fetchone():
         raise NotFoundError(f"There is no collaborative number {collaborative_id}.")
 
 
 def require_round(cursor: duckdb.DuckDBPyConnection, round_id: int) -> tuple[str, int]:
     """The round's status and question bank version."""
-    row = cursor.execute("SELECT status, bank_version FROM rounds WHERE id = ?", [round_id]).fetchone()
+    row = cursor.execute("SELECT status, bank_version FROM rounds WHERE id = ?",
+                         [round_id]).fetchone()
     if row is None:
         raise NotFoundError(f"There is no assessment round number {round_id}.")
     return row[0], int(row[1])
@@ -44,7 +47,9 @@ def require_respondent_in_round(
         raise NotFoundError(f"Respondent {respondent_id} is not taking part in this round.")
 
 
-def require_statement(cursor: duckdb.DuckDBPyConnection, bank_version: int, statement_id: str) -> None:
+def require_statement(
+    cursor: duckdb.DuckDBPyConnection, bank_version: int, statement_id: str
+) -> None:
     if not cursor.execute(
         "SELECT 1 FROM bank_statements WHERE bank_version = ? AND statement_id = ?",
         [bank_version, statement_id],

@@ -13,6 +13,7 @@ from collab_assess.store.checks import require_collaborative
 from collab_assess.store.database import Database, utc_now
 from collab_assess.store.inputs import CollaborativeProfile, MemberInput, name_key
 from collab_assess.store.records import Collaborative
+from collab_assess.store.rows import one_row
 from collab_assess.store.rules import (
     Access,
     admin_only,
@@ -40,14 +41,15 @@ _PROFILE_FIELDS = ("name", "region", "icss", "collaborative_type", "governance_m
 
 def _profile_value(profile: CollaborativeProfile) -> dict:
     """The profile as the audit log records it."""
-    return dict(zip(_PROFILE_FIELDS, [profile.name, *_profile_details(profile)]))
+    return dict(zip(_PROFILE_FIELDS, [profile.name, *_profile_details(profile)], strict=True))
 
 
 def _stored_profile(cursor: duckdb.DuckDBPyConnection, collaborative_id: int) -> dict:
-    row = cursor.execute(
+    row = one_row(
+        cursor,
         "SELECT name, region, icss, collaborative_type, governance_model, decision_mechanisms "
-        "FROM collaboratives WHERE id = ?", [collaborative_id]).fetchone()
-    return dict(zip(_PROFILE_FIELDS, row))
+        "FROM collaboratives WHERE id = ?", [collaborative_id])
+    return dict(zip(_PROFILE_FIELDS, row, strict=True))
 
 
 class CollaborativeRecords(Database):
@@ -61,7 +63,8 @@ class CollaborativeRecords(Database):
 
         def work(cursor: duckdb.DuckDBPyConnection) -> int:
             self._refuse_duplicate_name(cursor, profile.name)
-            (new_id,) = cursor.execute(
+            (new_id,) = one_row(
+                cursor,
                 """
                 INSERT INTO collaboratives (name, name_key, region, icss, collaborative_type,
                     governance_model, decision_mechanisms, is_demo, created_at, created_by)
@@ -69,7 +72,7 @@ class CollaborativeRecords(Database):
                 """,
                 [profile.name, name_key(profile.name), *_profile_details(profile), is_demo, now,
                  created_by],
-            ).fetchone()
+            )
             self._record_profile(cursor, new_id, profile, now, created_by)
             write_audit(cursor, actor=created_by, action="create", record_kind="collaborative",
                         record_id=new_id, collaborative_id=new_id,
@@ -122,7 +125,8 @@ class CollaborativeRecords(Database):
                     collaborative_type = ?, governance_model = ?, decision_mechanisms = ?
                 WHERE id = ?
                 """,
-                [profile.name, name_key(profile.name), *_profile_details(profile), collaborative_id],
+                [profile.name, name_key(profile.name), *_profile_details(profile),
+                 collaborative_id],
             )
             self._record_profile(cursor, collaborative_id, profile, now, changed_by)
             write_audit(cursor, actor=changed_by, action="change", record_kind="collaborative",
@@ -156,13 +160,15 @@ class CollaborativeRecords(Database):
 
     @checked_by_caller
     def find_collaborative(self, name: str) -> Collaborative:
-        """The collaborative with this name (case and repeated spaces ignored), for the command line."""
+        """The collaborative with this name (case and repeated spaces ignored), for the command
+        line."""
         row = self._one("SELECT id FROM collaboratives WHERE name_key = ?", [name_key(name)])
         if row is None:
-            known = self._frame("SELECT name FROM collaboratives WHERE NOT is_demo ORDER BY lower(name)")
+            known = self._frame(
+                "SELECT name FROM collaboratives WHERE NOT is_demo ORDER BY lower(name)")
             listed = ", ".join(f"'{each}'" for each in known["name"].head(20)) or "none yet"
-            raise NotFoundError(f"There is no collaborative called '{name}'. Real collaboratives in "
-                                f"this database: {listed}.")
+            raise NotFoundError(f"There is no collaborative called '{name}'. Real collaboratives "
+                                f"in this database: {listed}.")
         return self.get_collaborative(int(row[0]))
 
     @checked_by_caller
@@ -195,17 +201,19 @@ class CollaborativeRecords(Database):
         def work(cursor: duckdb.DuckDBPyConnection) -> int:
             require_collaborative(cursor, collaborative_id)
             duplicate = cursor.execute(
-                "SELECT 1 FROM members WHERE collaborative_id = ? AND lower(organisation) = lower(?) "
-                "AND removed_at IS NULL",
+                "SELECT 1 FROM members WHERE collaborative_id = ? "
+                "AND lower(organisation) = lower(?) AND removed_at IS NULL",
                 [collaborative_id, member.organisation],
             ).fetchone()
             if duplicate:
                 raise InputError(f"{member.organisation} is already a member.")
-            (new_id,) = cursor.execute(
+            (new_id,) = one_row(
+                cursor,
                 "INSERT INTO members (collaborative_id, organisation, organisation_type, added_at, "
                 "added_by) VALUES (?, ?, ?, ?, ?) RETURNING id",
-                [collaborative_id, member.organisation, member.organisation_type, utc_now(), added_by],
-            ).fetchone()
+                [collaborative_id, member.organisation, member.organisation_type, utc_now(),
+                 added_by],
+            )
             write_audit(cursor, actor=added_by, action="add", record_kind="member",
                         record_id=new_id, collaborative_id=collaborative_id,
                         after={"organisation": member.organisation,

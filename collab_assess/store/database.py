@@ -20,6 +20,7 @@ import pandas as pd
 from collab_assess.content.bank import QuestionBank
 from collab_assess.errors import DatabaseError
 from collab_assess.store.migrations import LATEST_VERSION, MIGRATIONS, SCHEMA_VERSION_TABLE
+from collab_assess.store.rows import one_row
 from collab_assess.store.rules import admin_only, open_to_all
 
 DB_ENV_VAR = "COLLAB_ASSESS_DB"
@@ -68,8 +69,9 @@ def _open_connection(path: Path) -> duckdb.DuckDBPyConnection:
         if "not a valid" in message.lower() or "corrupt" in message.lower():
             raise DatabaseError(
                 f"The file {path} is not a readable collab-assess database: it may be damaged, or "
-                "it is another kind of file. It has been left exactly as it was. Move it aside (keep "
-                f"it: it may hold answers) or set {DB_ENV_VAR} to another file, then start again."
+                "it is another kind of file. It has been left exactly as it was. Move it aside "
+                f"(keep it: it may hold answers) or set {DB_ENV_VAR} to another file, then start "
+                "again."
             ) from error
         raise DatabaseError(f"The database file {path} cannot be opened: {message}") from error
     except (duckdb.Error, OSError) as error:
@@ -140,8 +142,8 @@ class WriteGate:
 
 class Database:
     """Owns the connection, the write gate and the retry. Every write goes through _write; every
-    read through _frame or _one. The Store's record groups (one module each) build on this and
-    on nothing of each other's, so the order they are put together in changes nothing
+    read through _frame, _one or _row. The Store's record groups (one module each) build on this
+    and on nothing of each other's, so the order they are put together in changes nothing
     (tests/test_store_shape.py)."""
 
     def __init__(self, path: str | Path):
@@ -225,6 +227,10 @@ class Database:
     def _one(self, sql: str, params: Sequence[Any] = ()) -> tuple | None:
         return self._cursor().execute(sql, list(params)).fetchone()
 
+    def _row(self, sql: str, params: Sequence[Any] = ()) -> tuple[Any, ...]:
+        """The row of a query that always returns one (an aggregate such as count(*))."""
+        return one_row(self._cursor(), sql, params)
+
     # -- schema ----------------------------------------------------------------------------------
 
     def _migrate(self) -> None:
@@ -254,5 +260,5 @@ class Database:
 
     @open_to_all
     def schema_version(self) -> int:
-        row = self._one("SELECT coalesce(max(version), 0) FROM schema_version")
+        row = self._row("SELECT coalesce(max(version), 0) FROM schema_version")
         return int(row[0])

@@ -16,6 +16,7 @@ from collab_assess.store.banks import BankSnapshots
 from collab_assess.store.database import utc_now
 from collab_assess.store.inputs import name_key
 from collab_assess.store.kept_scores_sql import keep_scores_sql
+from collab_assess.store.rows import one_row
 from collab_assess.store.rules import admin_only
 
 
@@ -48,15 +49,15 @@ class DemoData(BankSnapshots):
 
     @admin_only
     def has_demo_data(self) -> bool:
-        return bool(self._one("SELECT count(*) FROM collaboratives WHERE is_demo")[0])
+        return bool(self._row("SELECT count(*) FROM collaboratives WHERE is_demo")[0])
 
     @admin_only
     def is_empty(self) -> bool:
-        return not self._one("SELECT count(*) FROM collaboratives")[0]
+        return not self._row("SELECT count(*) FROM collaboratives")[0]
 
     @admin_only
     def table_counts(self) -> dict[str, int]:
-        row = self._one(
+        row = self._row(
             """
             SELECT (SELECT count(*) FROM collaboratives), (SELECT count(*) FROM members),
                 (SELECT count(*) FROM rounds), (SELECT count(*) FROM respondents),
@@ -69,11 +70,11 @@ class DemoData(BankSnapshots):
         names = ["collaboratives", "members", "rounds", "respondents", "answers",
                  "self_described_stages", "consensus_records", "actions", "action_updates",
                  "workshops", "workshop_seats", "imports"]
-        return dict(zip(names, map(int, row)))
+        return dict(zip(names, map(int, row), strict=True))
 
     @admin_only
     def import_demo(
-        self, dataset: "DemoDataset", bank: QuestionBank | Sequence[QuestionBank]
+        self, dataset: DemoDataset, bank: QuestionBank | Sequence[QuestionBank]
     ) -> dict[str, int]:
         """Load synthetic demo peers in one transaction: all of it is saved, or none of it.
 
@@ -89,7 +90,7 @@ class DemoData(BankSnapshots):
             ids = cursor.execute(
                 "SELECT nextval(?) FROM range(?)", [sequence, len(keys)]
             ).fetchall()
-            return dict(zip(keys, (int(row[0]) for row in ids)))
+            return dict(zip(keys, (int(row[0]) for row in ids), strict=True))
 
         def insert(cursor: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
             cursor.register("incoming_rows", frame)
@@ -184,7 +185,8 @@ class DemoData(BankSnapshots):
                 ).drop(columns=["round_key", "respondent_key"]),
             )
             closed = [round_ids[key] for key, status in
-                      zip(dataset.rounds["key"], dataset.rounds["status"]) if status == "closed"]
+                      zip(dataset.rounds["key"], dataset.rounds["status"], strict=True)
+                      if status == "closed"]
             for statement in keep_scores_sql("SELECT unnest(?::INTEGER[])"):
                 cursor.execute(statement, [closed])
             counts = {
@@ -208,7 +210,7 @@ class DemoData(BankSnapshots):
         def work(cursor: duckdb.DuckDBPyConnection) -> dict[str, int]:
             removed: dict[str, int] = {}
             for table, statement in _DEMO_DELETES:
-                removed[table] = int(cursor.execute(statement).fetchone()[0])
+                removed[table] = int(one_row(cursor, statement)[0])
             if any(removed.values()):
                 write_audit(cursor, actor=removed_by, action="remove", record_kind="database",
                             before={"what": "synthetic demo peers",

@@ -21,6 +21,7 @@ from datetime import datetime
 import duckdb
 
 from collab_assess.content.anonymity import reveal_discloses
+from collab_assess.store.rows import one_row
 
 
 def counted_answers_sql(rounds: str) -> str:
@@ -70,17 +71,19 @@ def record_reveal(cursor: duckdb.DuckDBPyConnection, workshop_id: int, statement
     saved by then, when recording past reveals): votes up to it are what this reveal shows.
     Runs inside the transaction that moves the workshop. Returns whether the votes are shown."""
     if answer_watermark is None:
-        (answer_watermark,) = cursor.execute("SELECT coalesce(max(id), 0) FROM answers").fetchone()
-    (shown_until,) = cursor.execute(
+        (answer_watermark,) = one_row(cursor, "SELECT coalesce(max(id), 0) FROM answers")
+    (shown_until,) = one_row(
+        cursor,
         "SELECT max(answer_watermark) FROM workshop_disclosures "
         "WHERE workshop_id = ? AND statement_id = ? AND disclosed",
-        [workshop_id, statement_id]).fetchone()
-    voters, new_voters = cursor.execute(
+        [workshop_id, statement_id])
+    voters, new_voters = one_row(
+        cursor,
         """
         SELECT count(DISTINCT respondent_id),
             count(DISTINCT respondent_id) FILTER (WHERE id > ?)
         FROM answers WHERE workshop_id = ? AND statement_id = ? AND id <= ?
-        """, [shown_until or 0, workshop_id, statement_id, answer_watermark]).fetchone()
+        """, [shown_until or 0, workshop_id, statement_id, answer_watermark])
     disclosed = reveal_discloses(voters=int(voters), new_voters=int(new_voters),
                                  shown_before=shown_until is not None)
     cursor.execute("INSERT INTO workshop_disclosures VALUES (?, ?, ?, ?, ?, ?, ?, ?)",

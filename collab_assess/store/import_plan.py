@@ -85,6 +85,7 @@ class PlannedAnswer:
     def describe(self) -> str:
         if self.unscored is not None:
             return self.unscored.label
+        assert self.level is not None, "a planned answer has a level unless it is unscored"
         return f"{self.level} {Level(self.level).label}"
 
 
@@ -252,7 +253,7 @@ class ImportPlan:
 
     def preview_answers(self, limit: int | None = 100) -> pd.DataFrame:
         """The first `limit` answers as they will be saved."""
-        shown = []
+        shown: list[dict[str, object]] = []
         for number, person in enumerate(self.respondents, start=1):
             for answer in person.answers:
                 if limit is not None and len(shown) >= limit:

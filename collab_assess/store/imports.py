@@ -32,6 +32,7 @@ from collab_assess.store.inputs import (
     StageInput,
     validated,
 )
+from collab_assess.store.rows import one_row
 from collab_assess.store.rules import Access, for_record, for_round, for_rounds
 
 RECORDED_BY_PREFIX = "import of "
@@ -136,7 +137,8 @@ class ImportRecords(Database):
     @staticmethod
     def _insert_import(cursor: duckdb.DuckDBPyConnection, round_id: int, plan: ImportPlan,
                        file_name: str, who: str, people: list[_Person]) -> int:
-        (import_id,) = cursor.execute(
+        (import_id,) = one_row(
+            cursor,
             """
             INSERT INTO imports (round_id, file_name, file_sha256, layout, sheet, respondents,
                 answers, imported_at, imported_by)
@@ -144,7 +146,7 @@ class ImportRecords(Database):
             """,
             [round_id, file_name, plan.file_sha256, plan.layout, plan.sheet, len(people),
              sum(len(person.answers) for person in people), utc_now(), who],
-        ).fetchone()
+        )
         return int(import_id)
 
     @staticmethod
@@ -184,7 +186,7 @@ class ImportRecords(Database):
             (round_id, respondent_id, statement_id, answer.level,
              answer.unscored.value if answer.unscored else None, answer.target_level,
              answer.note, now, answer.recorded_by, answer.source)
-            for respondent_id, person in zip(ids, people)
+            for respondent_id, person in zip(ids, people, strict=True)
             for statement_id, answer in person.answers
         ]
         if not rows:
@@ -222,7 +224,8 @@ class ImportRecords(Database):
     def _insert_stages(cursor: duckdb.DuckDBPyConnection, round_id: int, ids: Sequence[int],
                        people: list[_Person]) -> int:
         rows = [[round_id, respondent_id, person.stage.stage, utc_now(), person.stage.recorded_by]
-                for respondent_id, person in zip(ids, people) if person.stage is not None]
+                for respondent_id, person in zip(ids, people, strict=True)
+                if person.stage is not None]
         if rows:
             cursor.executemany(
                 "INSERT INTO self_described_stages (round_id, respondent_id, stage, recorded_at, "
@@ -325,9 +328,10 @@ def _refuse_repeats(cursor: duckdb.DuckDBPyConnection, round_id: int, plan: Impo
     fingerprints = [person.fingerprint for person in plan.respondents if person.fingerprint]
     if not fingerprints:
         return
-    (repeated,) = cursor.execute(
+    (repeated,) = one_row(
+        cursor,
         "SELECT count(*) FROM imported_respondents WHERE round_id = ? AND fingerprint IN "
-        "(SELECT unnest(?::VARCHAR[]))", [round_id, fingerprints]).fetchone()
+        "(SELECT unnest(?::VARCHAR[]))", [round_id, fingerprints])
     if repeated:
         raise InputError(
             f"{repeated} of the responses in this file {'was' if repeated == 1 else 'were'} "

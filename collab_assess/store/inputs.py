@@ -1,7 +1,7 @@
 """What a user may save, checked before anything is written.
 
-Each model turns bad input into an InputError whose message says, in plain words, which field is wrong
-and why, so the page or the command line can show it as it is.
+Each model turns bad input into an InputError whose message says, in plain words, which field is
+wrong and why, so the page or the command line can show it as it is.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic_core import ErrorDetails
 
 from collab_assess.content.reference import (
     COLLABORATIVE_TYPES,
@@ -88,9 +89,10 @@ FIELD_LABELS = {
 }
 
 _Model = TypeVar("_Model", bound=BaseModel)
+_Choice = TypeVar("_Choice", bound=str | None)
 
 
-def _friendly(detail: dict[str, Any]) -> str:
+def _friendly(detail: ErrorDetails) -> str:
     message = str(detail["msg"]).removeprefix("Value error, ")
     if not detail["loc"]:  # a rule about several fields together
         return message[:1].upper() + message[1:]
@@ -122,7 +124,7 @@ def name_key(name: str) -> str:
     return " ".join(name.split()).casefold()
 
 
-def _one_of(value: str | None, allowed: Any, what: str) -> str | None:
+def _one_of(value: _Choice, allowed: Any, what: str) -> _Choice:
     if value is not None and value not in allowed:
         raise ValueError(f"'{value}' is not a known {what}.")
     return value
@@ -191,7 +193,7 @@ class RoundInput(_Input):
     closes_on: date | None = None
 
     @model_validator(mode="after")
-    def _closes_after_opening(self) -> "RoundInput":
+    def _closes_after_opening(self) -> RoundInput:
         if self.closes_on is not None and self.closes_on < self.opens_on:
             raise ValueError("the closing date must not be before the opening date.")
         return self
@@ -230,7 +232,7 @@ class AnswerInput(_Input):
         return _one_of(value, ANSWER_SOURCES, "answer source")
 
     @model_validator(mode="after")
-    def _exactly_one_answer(self) -> "AnswerInput":
+    def _exactly_one_answer(self) -> AnswerInput:
         if (self.level is None) == (self.unscored is None):
             raise ValueError("choose exactly one of the four levels, Don't know or Not applicable.")
         return self

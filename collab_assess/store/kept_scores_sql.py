@@ -2,10 +2,10 @@
 answers every figure counts (counted_answers_sql: workshop votes only once revealed): a statement
 scores its agreed consensus level, else the median of the levels given (the midpoint of the middle
 two for an even count); an area the mean of its scored statements; the round the mean of its scored
-areas, placed in a stage by scale.STAGE_BANDS (on an edge, the lower stage); the self-described stage
-is the lower median of each respondent's latest answer; respondents are the people who took part
-(at least one counted answer, as participation.Headcount.took_part). tests/test_kept_scores.py
-checks they agree.
+areas, placed in a stage by scale.STAGE_BANDS (on an edge, the lower stage); the self-described
+stage is the lower median of each respondent's latest answer; respondents are the people who took
+part (at least one counted answer, as participation.Headcount.took_part).
+tests/test_kept_scores.py checks they agree.
 
 It lives beside migrations.py rather than in store/ because a schema migration runs it too (to work
 out every submitted round's scores again when the rules change). Each builder takes the rounds to
@@ -25,10 +25,12 @@ def stage_case(column: str) -> str:
         f"WHEN round({column}, 9) > {band.lower!r} THEN {int(band.stage)}"
         for band in reversed(STAGE_BANDS[1:])
     )
-    return f"CASE WHEN {column} IS NULL THEN NULL {upper_bands} ELSE {int(STAGE_BANDS[0].stage)} END"
+    return (f"CASE WHEN {column} IS NULL THEN NULL {upper_bands} "
+            f"ELSE {int(STAGE_BANDS[0].stage)} END")
 
 
-PERIOD_START = "CASE WHEN month(r.opens_on) >= 4 THEN year(r.opens_on) ELSE year(r.opens_on) - 1 END"
+PERIOD_START = ("CASE WHEN month(r.opens_on) >= 4 THEN year(r.opens_on) "
+                "ELSE year(r.opens_on) - 1 END")
 """The NHS financial year (April to March) a round opened in, by the year it starts."""
 
 
@@ -118,6 +120,6 @@ def keep_scores_sql(rounds: str) -> tuple[str, str, str]:
     return statements, areas, whole_rounds
 
 
-def forget_scores_sql(rounds: str) -> tuple[str, str, str]:
+def forget_scores_sql(rounds: str) -> tuple[str, ...]:
     return tuple(f"DELETE FROM {table} WHERE round_id IN ({rounds})"
                  for table in ("kept_statement_scores", "kept_area_scores", "kept_round_scores"))

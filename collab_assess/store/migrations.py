@@ -16,6 +16,7 @@ import duckdb
 
 from collab_assess.store.disclosure_sql import record_reveal
 from collab_assess.store.kept_scores_sql import forget_scores_sql, keep_scores_sql
+from collab_assess.store.rows import one_row
 
 
 class Migration(NamedTuple):
@@ -37,8 +38,8 @@ CREATE TABLE IF NOT EXISTS schema_version (
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         1,
-        "collaboratives, members, question bank snapshots, rounds, respondents, append-only answers, "
-        "self-described stages, consensus records and actions",
+        "collaboratives, members, question bank snapshots, rounds, respondents, "
+        "append-only answers, self-described stages, consensus records and actions",
         (
             "CREATE SEQUENCE collaborative_ids START 1",
             """
@@ -315,7 +316,8 @@ MIGRATIONS += (
                 kept_at TIMESTAMP NOT NULL
             )
             """,
-            "CREATE INDEX kept_round_scores_by_collaborative ON kept_round_scores (collaborative_id)",
+            "CREATE INDEX kept_round_scores_by_collaborative "
+            "ON kept_round_scores (collaborative_id)",
             # Rounds closed before this version are submitted too: migration 6 keeps their scores
             # (it works every submitted round's scores out again, by today's rules).
         ),
@@ -429,10 +431,19 @@ def _record_past_reveals(cursor: duckdb.DuckDBPyConnection) -> None:
         WHERE e.phase = 'revealed' ORDER BY e.workshop_id, e.version
         """).fetchall()
     for workshop_id, statement_id, version, revealed_at in reveals:
-        (watermark,) = cursor.execute(
+        (watermark,) = one_row(
+            cursor,
             "SELECT coalesce(max(id), 0) FROM answers WHERE recorded_at <= ?",
-            [revealed_at]).fetchone()
+            [revealed_at])
         record_reveal(cursor, workshop_id, statement_id, version, revealed_at, watermark)
+
+
+def _keep_submitted_scores_again(cursor: duckdb.DuckDBPyConnection) -> None:
+    """Every submitted round's kept scores, by today's rules: a score on a stage's edge is the lower
+    stage, hidden votes do not count, respondents are people who took part."""
+    for statement in (*forget_scores_sql("SELECT round_id FROM kept_round_scores"),
+                      *keep_scores_sql("SELECT id FROM rounds WHERE status = 'closed'")):
+        cursor.execute(statement)
 
 
 MIGRATIONS += (
@@ -525,11 +536,7 @@ MIGRATIONS += (
         ),
         steps=(
             _record_past_reveals,
-            # Every submitted round's kept scores, by today's rules: a score on a stage's edge is
-            # the lower stage, hidden votes do not count, respondents are people who took part.
-            lambda cursor: [cursor.execute(statement) for statement in (
-                *forget_scores_sql("SELECT round_id FROM kept_round_scores"),
-                *keep_scores_sql("SELECT id FROM rounds WHERE status = 'closed'"))],
+            _keep_submitted_scores_again,
         ),
     ),
 )

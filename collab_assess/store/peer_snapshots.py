@@ -14,6 +14,7 @@ import pandas as pd
 
 from collab_assess.store.database import Database, utc_now
 from collab_assess.store.kept_scores_sql import stage_case
+from collab_assess.store.rows import one_row
 from collab_assess.store.rules import admin_only
 
 PEER_GROUP_FIELDS = {"all": None, "type": "collaborative_type", "region": "region",
@@ -48,7 +49,7 @@ class PeerSnapshots(Database):
         yet (the first peer figure of the day takes it), replacing the one before."""
 
         def work(cursor: duckdb.DuckDBPyConnection) -> date:
-            (newest,) = cursor.execute("SELECT max(taken_on) FROM peer_snapshots").fetchone()
+            (newest,) = one_row(cursor, "SELECT max(taken_on) FROM peer_snapshots")
             if newest is not None and newest >= today:
                 return newest
             for table in ("peer_snapshot_statement_scores", "peer_snapshot_area_scores",
@@ -91,7 +92,7 @@ class PeerSnapshots(Database):
             [taken_on, collaborative_id])
         if row is None:
             return None
-        return dict(zip(("region", "collaborative_type", "governance_model"), row))
+        return dict(zip(("region", "collaborative_type", "governance_model"), row, strict=True))
 
     @admin_only
     def snapshot_peers(self, taken_on: date, collaborative_id: int, group: str) -> pd.DataFrame:

@@ -15,6 +15,7 @@ from collab_assess.store.checks import require_collaborative
 from collab_assess.store.database import Database, utc_now
 from collab_assess.store.grants import ROLE_NAMES, Grant, Role
 from collab_assess.store.records import Round
+from collab_assess.store.rows import one_row
 from collab_assess.store.rules import Access, admin_only, checked_by_caller, for_round, open_to_all
 
 EMAIL_MAX = 254
@@ -72,13 +73,14 @@ class RoleRecords(Database):
                 [email, role.value, collaborative_id, region]).fetchone()
             if same:
                 raise InputError(f"{email} already has this role.")
-            (grant_id,) = cursor.execute(
+            (grant_id,) = one_row(
+                cursor,
                 """
                 INSERT INTO role_grants (email, role, collaborative_id, region, granted_at,
                     granted_by)
                 VALUES (?, ?, ?, ?, ?, ?) RETURNING id
                 """, [email, role.value, collaborative_id, region, utc_now(), granted_by],
-            ).fetchone()
+            )
             write_audit(cursor, actor=granted_by, action="grant", record_kind="role",
                         record_id=grant_id, collaborative_id=collaborative_id,
                         after={"email": email, "role": role.value, "region": region,

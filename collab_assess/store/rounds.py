@@ -23,6 +23,7 @@ from collab_assess.store.disclosure_sql import counted_answers_sql
 from collab_assess.store.inputs import RespondentInput, RoundInput
 from collab_assess.store.kept_scores_sql import area_scores_sql, forget_scores_sql, keep_scores_sql
 from collab_assess.store.records import RESPONDENT_SQL, Respondent, Round, respondent_by_id
+from collab_assess.store.rows import one_row
 from collab_assess.store.rules import (
     Access,
     checked_by_caller,
@@ -56,8 +57,10 @@ class RoundRecords(BankSnapshots):
                 [collaborative_id, details.label],
             ).fetchone()
             if clash:
-                raise InputError(f"This collaborative already has a round called '{details.label}'.")
-            (new_id,) = cursor.execute(
+                raise InputError(
+                    f"This collaborative already has a round called '{details.label}'.")
+            (new_id,) = one_row(
+                cursor,
                 """
                 INSERT INTO rounds (collaborative_id, label, opens_on, closes_on, status,
                     bank_version, created_at, created_by, invite_token)
@@ -73,7 +76,7 @@ class RoundRecords(BankSnapshots):
                     opened_by,
                     new_invite_token(),
                 ],
-            ).fetchone()
+            )
             # The invitation token is left out: it lets anyone join the round.
             write_audit(cursor, actor=opened_by, action="open", record_kind="round",
                         record_id=new_id, collaborative_id=collaborative_id, round_id=new_id,
@@ -176,7 +179,7 @@ class RoundRecords(BankSnapshots):
     @open_to_all
     def data_version(self) -> tuple[int, ...]:
         """Changes whenever anything that a score depends on is saved: a cheap cache key."""
-        row = self._one(
+        row = self._row(
             """
             SELECT (SELECT coalesce(max(id), 0) FROM answers),
                 (SELECT count(*) FROM answers),
@@ -191,7 +194,8 @@ class RoundRecords(BankSnapshots):
 
     @for_rounds(Access.ANSWER)
     def round_statements(self, round_ids: Sequence[int]) -> pd.DataFrame:
-        """The statements each round asks (from its bank snapshot): round_id, statement_id, area_id."""
+        """The statements each round asks (from its bank snapshot): round_id, statement_id,
+        area_id."""
         return self._frame(
             """
             SELECT r.id AS round_id, s.statement_id, s.area_id, s.position
@@ -208,7 +212,8 @@ class RoundRecords(BankSnapshots):
     def add_respondent(self, round_id: int, respondent: RespondentInput) -> int:
         def work(cursor: duckdb.DuckDBPyConnection) -> int:
             require_open_round(cursor, round_id)
-            (new_id,) = cursor.execute(
+            (new_id,) = one_row(
+                cursor,
                 "INSERT INTO respondents (round_id, role, organisation, display_name, resume_code, "
                 "created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
                 [
@@ -219,12 +224,13 @@ class RoundRecords(BankSnapshots):
                     new_resume_code(),
                     utc_now(),
                 ],
-            ).fetchone()
+            )
             # The person adds themselves, so they are recorded as their answers will be (under
             # their label). Their resume code is never logged: it opens their answers.
-            (number,) = cursor.execute(
+            (number,) = one_row(
+                cursor,
                 "SELECT count(*) FROM respondents WHERE round_id = ? AND id <= ?",
-                [round_id, new_id]).fetchone()
+                [round_id, new_id])
             added = Respondent(int(new_id), round_id, respondent.role, respondent.organisation,
                                respondent.display_name, "", int(number))
             write_audit(cursor, actor=added.label, action="add", record_kind="respondent",

@@ -12,6 +12,7 @@ from collab_assess.content.reference import COLLABORATIVE_TYPES, GOVERNANCE_MODE
 from collab_assess.store.audit import write_audit
 from collab_assess.store.banks import BankSnapshots
 from collab_assess.store.kept_scores_sql import keep_scores_sql
+from collab_assess.store.rows import one_row
 from collab_assess.store.rules import admin_only
 
 MADE_BY = "national-scale generator"
@@ -96,8 +97,8 @@ class ScaleData(BankSnapshots):
             closed = f"SELECT id FROM rounds WHERE status = 'closed' AND created_by = '{MADE_BY}'"
             for statement in keep_scores_sql(closed):  # the same statements a submit runs
                 cursor.execute(statement)
-            answers = int(cursor.execute("SELECT count(*) FROM answers WHERE recorded_by = ?",
-                                         [MADE_BY]).fetchone()[0])
+            answers = int(one_row(cursor, "SELECT count(*) FROM answers WHERE recorded_by = ?",
+                                  [MADE_BY])[0])
             write_audit(cursor, actor=MADE_BY, action="generate", record_kind="database",
                         after={"what": "national-scale synthetic data",
                                "collaboratives": collaboratives, "rounds_each": rounds_each,

@@ -16,6 +16,7 @@ from collab_assess.store.checks import (
 )
 from collab_assess.store.database import Database, utc_now
 from collab_assess.store.inputs import ActionInput, ActionStatusInput, ConsensusInput
+from collab_assess.store.rows import one_row
 from collab_assess.store.rules import Access, for_record, for_round, for_rounds
 
 
@@ -31,7 +32,8 @@ class WorkshopRecords(Database):
                 "SELECT level, rationale FROM consensus_records WHERE round_id = ? "
                 "AND statement_id = ? ORDER BY id DESC LIMIT 1", [round_id, statement_id],
             ).fetchone()
-            (new_id,) = cursor.execute(
+            (new_id,) = one_row(
+                cursor,
                 "INSERT INTO consensus_records (round_id, statement_id, level, rationale, "
                 "recorded_at, recorded_by) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
                 [
@@ -42,13 +44,13 @@ class WorkshopRecords(Database):
                     utc_now(),
                     consensus.recorded_by,
                 ],
-            ).fetchone()
+            )
             which = {"statement_id": statement_id}
             write_audit(
                 cursor, actor=consensus.recorded_by, action="change" if earlier else "add",
                 record_kind="consensus", record_id=new_id, round_id=round_id,
                 before=None if earlier is None else which | dict(zip(("level", "rationale"),
-                                                                      earlier)),
+                                                                      earlier, strict=True)),
                 after=which | {"level": consensus.level, "rationale": consensus.rationale})
             return int(new_id)
 
@@ -69,7 +71,8 @@ class WorkshopRecords(Database):
     def add_action(self, round_id: int, action: ActionInput) -> int:
         def work(cursor: duckdb.DuckDBPyConnection) -> int:
             require_round(cursor, round_id)
-            (new_id,) = cursor.execute(
+            (new_id,) = one_row(
+                cursor,
                 "INSERT INTO actions (round_id, statement_id, area_id, description, owner, due_on, "
                 "status, recorded_at, recorded_by) VALUES (?, ?, ?, ?, ?, ?, 'open', ?, ?) "
                 "RETURNING id",
@@ -83,7 +86,7 @@ class WorkshopRecords(Database):
                     utc_now(),
                     action.recorded_by,
                 ],
-            ).fetchone()
+            )
             write_audit(cursor, actor=action.recorded_by, action="add", record_kind="action",
                         record_id=new_id, round_id=round_id,
                         after={"description": action.description, "owner": action.owner,

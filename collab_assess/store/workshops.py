@@ -26,6 +26,7 @@ from collab_assess.store.database import Database, utc_now
 from collab_assess.store.disclosure_sql import record_reveal
 from collab_assess.store.inputs import AnswerChange, RespondentInput, WorkshopInput
 from collab_assess.store.records import Respondent, respondent_by_id
+from collab_assess.store.rows import one_row
 from collab_assess.store.rules import (
     Access,
     checked_by_caller,
@@ -64,7 +65,9 @@ class WorkshopSessions(Database):
 
     @staticmethod
     def _workshop_from(row: tuple) -> Workshop:
-        return Workshop(*row[:6], Phase(row[6]), row[7], tuple(row[8] or ()))
+        workshop_id, round_id, collaborative_id, join_code, title, position = row[:6]
+        return Workshop(workshop_id, round_id, collaborative_id, join_code, title, position,
+                        Phase(row[6]), row[7], tuple(row[8] or ()))
 
     @for_round(Access.FACILITATE, staff_input=True)
     def start_workshop(self, round_id: int, details: WorkshopInput) -> int:
@@ -81,14 +84,15 @@ class WorkshopSessions(Database):
                 [bank_version, list(details.statement_ids)],
             ).fetchall()]
             code = self._unused_join_code(cursor)
-            (workshop_id,) = cursor.execute(
+            (workshop_id,) = one_row(
+                cursor,
                 """
                 INSERT INTO workshops (round_id, join_code, title, position, phase, version,
                     created_at, created_by, changed_at, changed_by)
                 VALUES (?, ?, ?, 0, 'waiting', 1, ?, ?, ?, ?) RETURNING id
                 """,
                 [round_id, code, details.title, now, details.started_by, now, details.started_by],
-            ).fetchone()
+            )
             cursor.executemany(
                 "INSERT INTO workshop_statements VALUES (?, ?, ?)",
                 [[workshop_id, position, sid] for position, sid in enumerate(ordered)],
@@ -203,17 +207,19 @@ class WorkshopSessions(Database):
 
         def work(cursor: duckdb.DuckDBPyConnection) -> int:
             round_id = self._joinable_round(cursor, workshop_id)
-            (respondent_id,) = cursor.execute(
+            (respondent_id,) = one_row(
+                cursor,
                 "INSERT INTO respondents (round_id, role, organisation, display_name, resume_code, "
                 "created_at, kind) VALUES (?, ?, '', '', ?, ?, 'seat') RETURNING id",
                 [round_id, who.role, new_resume_code(), now],
-            ).fetchone()
+            )
             cursor.execute("INSERT INTO workshop_seats VALUES (?, ?, ?, 0)",
                            [workshop_id, respondent_id, now])
             # Recorded as their votes are; their resume code (their seat) is never logged.
-            (number,) = cursor.execute(
+            (number,) = one_row(
+                cursor,
                 "SELECT count(*) FROM respondents WHERE round_id = ? AND id <= ?",
-                [round_id, respondent_id]).fetchone()
+                [round_id, respondent_id])
             write_audit(cursor, actor=f"workshop participant {number}", action="join",
                         record_kind="respondent", record_id=respondent_id, round_id=round_id,
                         after={"role": who.role, "workshop_id": workshop_id})
@@ -240,9 +246,10 @@ class WorkshopSessions(Database):
                 return
             cursor.execute("INSERT INTO workshop_seats VALUES (?, ?, ?, 0)",
                            [workshop_id, respondent_id, now])
-            (number,) = cursor.execute(
+            (number,) = one_row(
+                cursor,
                 "SELECT count(*) FROM respondents WHERE round_id = ? AND id <= ?",
-                [round_id, respondent_id]).fetchone()
+                [round_id, respondent_id])
             write_audit(cursor, actor=f"participant {number}", action="join",
                         record_kind="respondent", record_id=respondent_id, round_id=round_id,
                         after={"workshop_id": workshop_id, "with_resume_code": True})
@@ -306,7 +313,7 @@ class WorkshopSessions(Database):
     def workshop_room(self, workshop_id: int) -> tuple[int, int]:
         """How many have joined the workshop, and how many of them have voted on the statement on
         screen (counts only: what the facilitator's screen shows while voting is open)."""
-        row = self._one(
+        row = self._row(
             """
             WITH here AS (
                 SELECT w.id, s.statement_id FROM workshops w JOIN workshop_statements s

@@ -9,7 +9,7 @@ from collab_assess.chart_style import GREY, INK, LEVEL_COLOURS
 from collab_assess.workshop.tally import CHOICES
 
 
-def vote_chart(counts: pd.DataFrame, height: int = 260) -> alt.Chart:
+def vote_chart(counts: pd.DataFrame, height: int = 260) -> alt.LayerChart | alt.FacetChart:
     """One bar per choice (the four levels, then Don't know) with its count written on it, so
     colour is never the only cue. counts: choice, votes (all five rows)."""
     base = alt.Chart(counts).encode(

@@ -47,7 +47,7 @@ def workshop_summary(store: StoreView, workshop: Workshop) -> pd.DataFrame:
         statement = statements[statement_id]
         state = reveal_state(reveals, statement_id)
         room = tally(shown_votes[shown_votes["statement_id"] == statement_id], state)
-        counts = dict(zip(room.counts["choice"], room.counts["votes"]))
+        counts = dict(zip(room.counts["choice"], room.counts["votes"], strict=True))
         agreed = consensus.loc[statement_id] if statement_id in consensus.index else None
         here = actions[actions["statement_id"] == statement_id]
         rows.append({

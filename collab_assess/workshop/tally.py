@@ -68,7 +68,8 @@ class RevealState:
 
 
 def reveal_state(reveals: pd.DataFrame, statement_id: str) -> RevealState:
-    """What the latest reveal of a statement allows to be shown (reveals: Store.workshop_reveals)."""
+    """What the latest reveal of a statement allows to be shown (reveals:
+    Store.workshop_reveals)."""
     mine = reveals[reveals["statement_id"] == statement_id].sort_values("reveal_version")
     if mine.empty:
         return RevealState(Shown.NOT_REVEALED)
@@ -130,11 +131,11 @@ def tally(shown_votes: pd.DataFrame, state: RevealState, participants: int = 0,
     votes = shown_votes[shown_votes["votes"] > 0].copy() if state.any_shown else (
         shown_votes.iloc[0:0].copy())
     votes["choice"] = [choice_of(level, unscored)
-                       for level, unscored in zip(votes["level"], votes["unscored"])]
+                       for level, unscored in zip(votes["level"], votes["unscored"], strict=True)]
     votes = votes.dropna(subset=["choice"])
     counts = votes.groupby("choice")["votes"].sum().reindex(CHOICES, fill_value=0)
     counts = counts.rename_axis("choice").reset_index()
-    levels = [int(level) for level, n in zip(votes["level"], votes["votes"])
+    levels = [int(level) for level, n in zip(votes["level"], votes["votes"], strict=True)
               if not pd.isna(level) for _ in range(int(n))]
     voters_by_role = votes.groupby("role")["votes"].sum()
     groups = group_roles_for_counts({str(role): int(n) for role, n in voters_by_role.items()})

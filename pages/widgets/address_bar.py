@@ -1,4 +1,5 @@
-"""The session's choices (collaborative, round, area, workshop), mirrored into the address bar so a refresh or a shared link comes back to the same place."""
+"""The session's choices (collaborative, round, area, workshop), mirrored into the address bar so a
+refresh or a shared link comes back to the same place."""
 
 from __future__ import annotations
 

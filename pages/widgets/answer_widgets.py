@@ -1,11 +1,12 @@
-"""One statement on screen: what to look for, its choices, an optional target level and evidence note.
+"""One statement on screen: what to look for, its choices, an optional target level and evidence
+note.
 
 Every change is saved by its callback the moment it is made, and only the field that changed: the
 Store builds the new answer on what is saved at that moment, so a page left open in another tab can
 never put back a value its user did not touch. Before drawing, each widget is set to what is saved;
 if that moved since this page last drew it (another tab or device saved it), the page says so. If a
-save fails (say the round has just been closed), the widget goes back to what is saved and the reason
-is shown, so the screen never shows an answer the database does not hold.
+save fails (say the round has just been closed), the widget goes back to what is saved and the
+reason is shown, so the screen never shows an answer the database does not hold.
 """
 
 from __future__ import annotations
@@ -113,7 +114,6 @@ def show_statement(
     saved = _saved_values(current)
     changed_elsewhere = _show_saved(keys, saved)
     locked = not assessment_round.is_open
-    callback = {"on_change": _save, "disabled": locked}
     # The key gives the container a CSS class, so the review list can scroll straight to it.
     with st.container(border=True, key=f"statement-{statement.id}"):
         st.caption(statement.id)
@@ -133,7 +133,8 @@ def show_statement(
             key=keys["choice"],
             help=statement.help,
             args=(store, respondent, statement, "choice"),
-            **callback,
+            on_change=_save,
+            disabled=locked,
         )
         if choice is None:
             st.caption("Not answered yet.")
@@ -146,16 +147,19 @@ def show_statement(
                 format_func=lambda v: "No target set" if v == NO_TARGET else level_label(v),
                 key=keys["target"],
                 args=(store, respondent, statement, "target"),
-                **callback,
+                on_change=_save,
+                disabled=locked,
             )
             st.text_area(
                 f"Evidence or rationale, up to {NOTE_MAX:,} characters ({statement.id})",
                 key=keys["note"],
                 args=(store, respondent, statement, "note"),
-                placeholder="What shows this? e.g. a board paper, an agreed plan, a recent example.",
-                help=f"Saved when you click outside the box. Up to {NOTE_MAX:,} characters: anything "
-                "longer is cut to fit, and you are told.",
-                **callback,
+                placeholder="What shows this? e.g. a board paper, an agreed plan, a recent "
+                "example.",
+                help=f"Saved when you click outside the box. Up to {NOTE_MAX:,} characters: "
+                "anything longer is cut to fit, and you are told.",
+                on_change=_save,
+                disabled=locked,
             )
 
 

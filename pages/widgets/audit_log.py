@@ -7,6 +7,7 @@ from datetime import date, datetime, time, timedelta
 
 import streamlit as st
 
+from collab_assess.access.scoped_store import ScopedStore
 from collab_assess.errors import CollabAssessError
 from collab_assess.exchange.audit_export import (
     audit_csv,
@@ -18,7 +19,6 @@ from collab_assess.exchange.audit_export import (
 )
 from collab_assess.store import utc_now
 from collab_assess.store.audit import RECORD_KINDS
-from collab_assess.store.view import StoreView
 from collab_assess.text import as_text
 
 SHOWN_ENTRIES = 2000
@@ -56,7 +56,7 @@ COLUMNS = {
 }
 
 
-def _chosen_days(picked: object) -> tuple[date | None, date | None]:
+def _chosen_days(picked: date | tuple[date, ...] | None) -> tuple[date | None, date | None]:
     """The first and last day chosen (either may be missing while a range is being picked)."""
     days = list(picked) if isinstance(picked, (tuple, list)) else [picked] if picked else []
     first = days[0] if days else None
@@ -68,12 +68,13 @@ def _start_of(day: date | None) -> datetime | None:
     return None if day is None else datetime.combine(day, time.min)
 
 
-def show_audit_log(store: StoreView) -> None:
+def show_audit_log(store: ScopedStore) -> None:
     listed = store.collaboratives()
-    names = {int(each): name for each, name in zip(listed["id"], listed["name"])}
+    names = {int(each): name for each, name in zip(listed["id"], listed["name"], strict=True)}
     where, what, when = st.columns(3)
     chosen_ids = where.multiselect(
-        "Collaborative", list(names), format_func=names.get, key="audit-collaboratives",
+        "Collaborative", list(names), format_func=lambda each: names[each],
+        key="audit-collaboratives",
         placeholder="Every collaborative",
         help="Leave empty to see every entry, including changes that belong to no one "
              "collaborative (restores, demo data, regional and administrator roles).")
@@ -108,7 +109,8 @@ def show_audit_log(store: StoreView) -> None:
         text_columns = [c for c in shown.columns if shown[c].dtype == object]
         shown = shown.assign(**{c: shown[c].fillna("") for c in text_columns})  # blank, not None
         shown = shown.assign(what_changed=[changes_in_words(before, after) for before, after
-                                           in zip(shown["before_value"], shown["after_value"])])
+                                           in zip(shown["before_value"], shown["after_value"],
+                                                  strict=True)])
         st.dataframe(shown, hide_index=True, width="stretch",
                      column_config=COLUMNS, column_order=list(COLUMNS))
 

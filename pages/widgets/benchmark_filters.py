@@ -15,10 +15,12 @@ def show_filters(store: StoreView) -> tuple[RoundFilter, str]:
     def values(column: str) -> list:
         return sorted(value for value in choices[column].dropna().unique())
 
-    icss = sorted({ics for listed in choices["icss"] for ics in (listed if listed is not None else [])})
+    icss = sorted({ics for listed in choices["icss"]
+                   for ics in (listed if listed is not None else [])})
     with st.container(border=True):
         first, second = st.columns(2)
-        regions = first.multiselect("NHS England region", values("region"), placeholder="All regions")
+        regions = first.multiselect("NHS England region", values("region"),
+                                    placeholder="All regions")
         chosen_icss = second.multiselect(
             "Integrated care system (ICS)", icss, placeholder="All ICSs",
             help="Collaboratives working across any of the chosen ICSs.")

@@ -31,7 +31,7 @@ def show_board_questions(answers: list[BoardAnswer]) -> None:
     for answer in answers:
         with st.container(border=True, key=f"board-question-{answer.number}"):
             st.markdown(f"**{answer.number}. {as_text(answer.question)}**")
-            if answer.score is None:
+            if answer.score is None or answer.stage is None:  # one is None only with the other
                 summary = "No answer yet: none of its statements has a score."
             else:
                 of = statements_counted(answer.scored, answer.asked)

@@ -1,4 +1,5 @@
-"""Figures worth keeping between page runs: peer comparisons (a daily snapshot) and the Benchmark view (changes only when a round is submitted), cached per caller's scope."""
+"""Figures worth keeping between page runs: peer comparisons (a daily snapshot) and the Benchmark
+view (changes only when a round is submitted), cached per caller's scope."""
 
 from __future__ import annotations
 

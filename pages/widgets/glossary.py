@@ -1,4 +1,5 @@
-"""Pointers to the Glossary page: a link for the sidebar or a page, and one-line meanings for help=."""
+"""Pointers to the Glossary page: a link for the sidebar or a page, and one-line meanings for
+help=."""
 
 from __future__ import annotations
 

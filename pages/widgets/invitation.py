@@ -1,4 +1,5 @@
-"""The lead's tools for a round: an invitation to share (link and QR code), and how far it has got."""
+"""The lead's tools for a round: an invitation to share (link and QR code), and how far it has
+got."""
 
 from __future__ import annotations
 

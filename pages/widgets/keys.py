@@ -1,4 +1,5 @@
-"""The keys that open one person's answers: their resume code (in the address of their own Self-assessment page only) and an invitation to a round; wrong codes are slowed down."""
+"""The keys that open one person's answers: their resume code (in the address of their own
+Self-assessment page only) and an invitation to a round; wrong codes are slowed down."""
 
 from __future__ import annotations
 
@@ -14,8 +15,8 @@ from collab_assess.errors import (
 )
 from collab_assess.store import (
     Respondent,
-    Store,
 )
+from collab_assess.store.view import StoreView
 from pages.widgets.address_bar import (
     RESPONDENT_CODE,
     RESPONDENT_PARAM,
@@ -29,7 +30,7 @@ from pages.widgets.messages import flash
 INVITATION_KEY = "invitation_token"
 
 
-def resume_as(store: Store, respondent: Respondent) -> None:
+def resume_as(store: StoreView, respondent: Respondent) -> None:
     """Take the person back to their own answers, in whichever collaborative and round they are."""
     assessment_round = store.get_round(respondent.round_id)
     choose_collaborative(assessment_round.collaborative_id)
@@ -56,7 +57,7 @@ def accept_invitation(store: ScopedStore) -> None:
         choose("round_id", invited.id)
 
 
-def resume_from_address(store: Store) -> None:
+def resume_from_address(store: StoreView) -> None:
     """A resume code in the address (its owner's bookmark, or a refresh) brings its owner back."""
     code = st.query_params.get(RESPONDENT_PARAM)
     if not code or normalise_resume_code(str(code)) == st.session_state.get(RESPONDENT_CODE):
@@ -79,7 +80,7 @@ def resume_from_address(store: Store) -> None:
     resume_as(store, respondent)
 
 
-def current_respondent(store: Store, round_id: int) -> Respondent | None:
+def current_respondent(store: StoreView, round_id: int) -> Respondent | None:
     """The person answering in this round, if this session has one."""
     respondent_id = st.session_state.get("respondent_id")
     if respondent_id is None:

@@ -1,4 +1,5 @@
-"""Messages a callback leaves for the page, forms that empty after a save, the sidebar and the demo warning."""
+"""Messages a callback leaves for the page, forms that empty after a save, the sidebar and the demo
+warning."""
 
 from __future__ import annotations
 

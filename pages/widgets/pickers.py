@@ -5,20 +5,20 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from collab_assess.access.scoped_store import AccessDenied
+from collab_assess.access.scoped_store import AccessDenied, ScopedStore
 from collab_assess.errors import (
     NotFoundError,
 )
 from collab_assess.store import (
     Collaborative,
     Round,
-    Store,
 )
+from collab_assess.store.view import StoreView
 from pages.widgets.address_bar import choose, choose_collaborative, choose_respondent, chosen
 from pages.widgets.page_paths import START_PAGE, link_to
 
 
-def current_collaborative(store: Store) -> Collaborative | None:
+def current_collaborative(store: StoreView) -> Collaborative | None:
     collaborative_id = chosen("collaborative_id")
     if collaborative_id is None:
         return None
@@ -37,7 +37,7 @@ def current_collaborative(store: Store) -> Collaborative | None:
         return None
 
 
-def require_collaborative(store: Store) -> Collaborative:
+def require_collaborative(store: ScopedStore) -> Collaborative:
     """The chosen collaborative, or a pointer to the Start page and the end of this run."""
     collaborative = current_collaborative(store)
     if collaborative is None:
@@ -48,25 +48,27 @@ def require_collaborative(store: Store) -> Collaborative:
     return collaborative
 
 
-def current_round(store: Store, collaborative: Collaborative, rounds: pd.DataFrame) -> Round | None:
+def current_round(store: StoreView, collaborative: Collaborative,
+                  rounds: pd.DataFrame) -> Round | None:
     """The chosen round if it belongs to this collaborative, else its newest open round, else its
     newest round."""
     if rounds.empty:
         return None
     round_id = chosen("round_id")
-    if round_id not in set(rounds["id"]):
+    if round_id is None or round_id not in set(rounds["id"]):
         open_rounds = rounds[rounds["status"] == "open"]
         round_id = int((open_rounds if not open_rounds.empty else rounds)["id"].iloc[0])
         choose("round_id", round_id)
     return store.get_round(round_id)
 
 
-def round_picker(store: Store, collaborative: Collaborative, rounds: pd.DataFrame,
-                 label: str = "Assessment round") -> Round | None:
-    """A select box of the collaborative's rounds (newest first), defaulting to the current one."""
+def round_picker(store: StoreView, collaborative: Collaborative, rounds: pd.DataFrame,
+                 label: str = "Assessment round") -> Round:
+    """A select box of the collaborative's rounds (newest first), defaulting to the current one.
+    Pages call it once they know the collaborative has a round."""
     selected = current_round(store, collaborative, rounds)
     if selected is None:
-        return None
+        raise ValueError("There is no round to choose from.")  # rounds was empty
     options = rounds["id"].tolist()
     names = {
         row.id: f"{row.label} ({'open' if row.status == 'open' else 'closed'})"
@@ -76,7 +78,7 @@ def round_picker(store: Store, collaborative: Collaborative, rounds: pd.DataFram
         label,
         options,
         index=options.index(selected.id),
-        format_func=names.get,
+        format_func=lambda round_id: names[round_id],
         help="Each round is one sitting of the assessment. Earlier rounds stay as they were.",
     )
     if picked != selected.id:

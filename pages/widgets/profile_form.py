@@ -1,4 +1,5 @@
-"""The collaborative profile form, shared by the Start page (create) and the Collaborative page (edit)."""
+"""The collaborative profile form, shared by the Start page (create) and the Collaborative page
+(edit)."""
 
 from __future__ import annotations
 
@@ -46,8 +47,8 @@ def profile_fields(current: CollaborativeProfile | None, key: str) -> dict[str, 
         ICSS,
         default=list(current.icss),
         key=f"{key}-icss",
-        help="An integrated care system (ICS) is one of the 42 local partnerships of NHS and council "
-        "bodies in England. Choose every ICS the collaborative covers.",
+        help="An integrated care system (ICS) is one of the 42 local partnerships of NHS and "
+        "council bodies in England. Choose every ICS the collaborative covers.",
         placeholder="Choose one or more",
     )
     type_options = [NOT_SET, *COLLABORATIVE_TYPES]

@@ -1,4 +1,5 @@
-"""Who is using the app: the deployment's settings, the signed-in person (shared mode) and the name changes are recorded under."""
+"""Who is using the app: the deployment's settings, the signed-in person (shared mode) and the name
+changes are recorded under."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""The store each page works through: opened once per process with the question bank checked, and scoped to this session's caller and keys (call app_store() first on every page)."""
+"""The store each page works through: opened once per process with the question bank checked, and
+scoped to this session's caller and keys (call app_store() first on every page)."""
 
 from __future__ import annotations
 

@@ -103,7 +103,7 @@ def show_setup(store: StoreView, collaborative: Collaborative, bank_for) -> None
             max_chars=LABEL_MAX,
             value=f"Board workshop {date.today():%d %B %Y}")
         areas = st.multiselect(
-            "Areas to cover", list(area_names), format_func=area_names.get,
+            "Areas to cover", list(area_names), format_func=lambda area: area_names[area],
             key=form_key("workshop", "areas"), placeholder="Choose one or more areas",
             help="Every statement in the chosen areas is covered, in the question bank's order. "
             "A one-hour board session usually covers one or two areas.")
@@ -271,7 +271,8 @@ def show_agreement(store: StoreView, workshop: Workshop) -> None:
     if not actions.empty:
         st.dataframe(actions[["description", "owner", "due_on", "status"]], hide_index=True,
                      column_config={"description": "Action", "owner": "Owner",
-                                    "due_on": st.column_config.DateColumn("Due", format="DD/MM/YYYY"),
+                                    "due_on": st.column_config.DateColumn(
+                                        "Due", format="DD/MM/YYYY"),
                                     "status": "Status"})
     with st.form(f"action-{statement_id}"):
         st.markdown("**Add an action**")

@@ -99,7 +99,8 @@ def show_join_form(store: StoreView) -> None:
                               placeholder="e.g. ABC234", max_chars=12,
                               help="Six letters and numbers, shown on the big screen.")
         role = st.selectbox(
-            "Your role (optional)", list(RESPONDENT_ROLES), index=list(RESPONDENT_ROLES).index(NO_ROLE),
+            "Your role (optional)", list(RESPONDENT_ROLES),
+            index=list(RESPONDENT_ROLES).index(NO_ROLE),
             help="Only used to show how roles see things, and only for roles with at least three "
             "people. You are never named.")
         resume_code = st.text_input(

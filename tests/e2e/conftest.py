@@ -1,12 +1,12 @@
 """Fixtures for the real-browser tests: a running app on a fresh database, Chromium, screenshots.
 
-The app runs as its own process (`streamlit run serve.py`, as `make run` does) on a free loopback port, with
-COLLAB_ASSESS_DB pointing at a new temporary file, so these tests never touch data/.
+The app runs as its own process (`streamlit run serve.py`, as `make run` does) on a free loopback
+port, with COLLAB_ASSESS_DB pointing at a new temporary file, so these tests never touch data/.
 
 Demo peers are optional. Choose with the environment variable COLLAB_E2E_DEMO_PEERS:
   yes (default)   load them; fail if the command fails
-  auto            load them with `python -m collab_assess.operations.cli demo`; if that command fails, carry on
-                  without peers and say so in the test output
+  auto            load them with `python -m collab_assess.operations.cli demo`; if that command
+                  fails, carry on without peers and say so in the test output
   no              start from an empty database
 A test module can also parametrise the `app_server` fixture indirectly with one of these values.
 
@@ -102,7 +102,8 @@ def _load_demo_peers(db_path: Path, mode: str) -> tuple[bool, str]:
 
 
 @pytest.fixture(scope="module")
-def app_server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
+def app_server(request: pytest.FixtureRequest,
+               tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
     mode = getattr(request, "param", None) or os.environ.get(PEERS_ENV_VAR, "yes").strip().lower()
     if mode not in PEER_MODES:
         pytest.fail(f"{PEERS_ENV_VAR} must be one of {', '.join(PEER_MODES)}, not {mode!r}",

@@ -16,8 +16,8 @@ import pytest
 PHONE = {"width": 390, "height": 844}
 # A phone's own browser says so in its user agent; Streamlit closes the sidebar after a page is
 # picked from it only on such a device.
-PHONE_USER_AGENT = ("Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
-                    "Chrome/126.0.0.0 Mobile Safari/537.36")
+PHONE_USER_AGENT = ("Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 "
+                    "(KHTML, like Gecko) Chrome/126.0.0.0 Mobile Safari/537.36")
 APP_ERROR = '[data-testid="stException"]'
 
 
@@ -60,7 +60,8 @@ def go_to_sidebar_page(page, title: str) -> None:
 
 
 def choose_option(page, label: str, option: str | re.Pattern, *, typed: str | None = None) -> None:
-    """Pick `option` in the select box labelled `label` (typing `typed` first to filter a long list)."""
+    """Pick `option` in the select box labelled `label` (typing `typed` first to filter a long
+    list)."""
     box = page.get_by_role("combobox", name=label, exact=True)
     wanted = page.get_by_role("option", name=option, exact=isinstance(option, str)).first
     for _ in range(3):  # a click straight after another dropdown closes may only focus the box

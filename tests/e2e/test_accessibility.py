@@ -11,8 +11,9 @@ collaborative's round), Results (a demo collaborative, so peers show) and Glossa
   names      every text box, select box, check box, radio button and radio group has an accessible
              name, as Chromium's own accessibility tree computes it.
 
-Each page is opened once, in a fresh browser session, and audited; the tests then look at the result,
-so a failure names the page and the check. Screenshots: tests/artifacts/accessibility-<page>.png.
+Each page is opened once, in a fresh browser session, and audited; the tests then look at the
+result, so a failure names the page and the check. Screenshots:
+tests/artifacts/accessibility-<page>.png.
 """
 
 from __future__ import annotations
@@ -60,7 +61,8 @@ CONTRAST_JS = """(selectors) => {
         const p = m[1].split(/[\\s,\\/]+/).filter(Boolean).map(Number);
         return [p[0], p[1], p[2], p.length > 3 ? p[3] : 1];
     };
-    const over = (top, under) => [0, 1, 2].map(i => top[i] * top[3] + under[i] * (1 - top[3])).concat([1]);
+    const over = (top, under) =>
+        [0, 1, 2].map(i => top[i] * top[3] + under[i] * (1 - top[3])).concat([1]);
     const behind = (el) => {  // the colours painted under el, composited from the page up
         const layers = [];
         for (let node = el; node && node.nodeType === 1; node = node.parentElement) {
@@ -99,7 +101,8 @@ CONTRAST_JS = """(selectors) => {
             const colour = parse(style.color);
             if (!colour) continue;
             const background = behind(el);
-            const shown = over([colour[0], colour[1], colour[2], colour[3] * opacity(el)], background);
+            const shown = over([colour[0], colour[1], colour[2], colour[3] * opacity(el)],
+                               background);
             const size = parseFloat(style.fontSize), bold = parseInt(style.fontWeight, 10) >= 700;
             results.push({
                 kind, text: text.split('\\n')[0].slice(0, 60),
@@ -184,7 +187,8 @@ def reach(name: str, page, url: str) -> None:
         go_to_sidebar_page(page, "Results")
         page.locator(f'[data-testid="stMetric"], {APP_ERROR}').first.wait_for()
         assert_no_app_error(page)
-        page.locator('[data-testid="stVegaLiteChart"]').first.locator("canvas, svg").first.wait_for()
+        chart = page.locator('[data-testid="stVegaLiteChart"]').first
+        chart.locator("canvas, svg").first.wait_for()
     elif name == "Glossary":
         page.goto(f"{url}/glossary")
         page.get_by_role("heading", name="Glossary", level=1).wait_for(timeout=60_000)
@@ -287,7 +291,8 @@ def test_heading_skip_finder():
 
 
 def test_the_measures_catch_what_they_should(page):
-    """The contrast and naming checks, on a page built to fail them (and one control that passes)."""
+    """The contrast and naming checks, on a page built to fail them (and one control that
+    passes)."""
     page.set_content("""
         <div style="background: #f0f4f5">
           <p data-testid="stCaptionContainer" style="color: #212b32; opacity: 0.6">Faded</p>

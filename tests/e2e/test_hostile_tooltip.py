@@ -26,7 +26,7 @@ from tests.e2e.conftest import (
     _wait_until_healthy,
 )
 from tests.e2e.helpers import assert_no_app_error, wait_until_settled
-from tests.factories import answer
+from tests.helpers.factories import answer
 
 pytestmark = pytest.mark.browser
 

@@ -1,5 +1,6 @@
-"""A lead goes from a Microsoft Forms export to a board-ready PDF without leaving the app: upload the
-file, fix the one column the app could not match, confirm, see Results, download the report."""
+"""A lead goes from a Microsoft Forms export to a board-ready PDF without leaving the app: upload
+the file, fix the one column the app could not match, confirm, see Results, download the
+report."""
 
 from __future__ import annotations
 

@@ -98,7 +98,8 @@ def answer_statement(page, statement_id: str, choice: int | str, answered_after:
 
 
 def expect_checked(page, statement_id: str, choice: int | str) -> None:
-    radio = radio_group(page, statement_id).get_by_role("radio", name=option_text(choice), exact=True)
+    radio = radio_group(page, statement_id).get_by_role("radio", name=option_text(choice),
+                                                        exact=True)
     assert radio.is_checked(), f"{statement_id}: '{option_text(choice)}' should be selected"
 
 
@@ -248,8 +249,10 @@ def test_new_lead_sets_up_assesses_and_sees_results(page, app_server, screenshot
     stage_shown = overall.locator('[data-testid="stMetricValue"]').inner_text().strip()
     assert stage_shown in STAGE_NAMES
     assert stage_shown == expected_stage(bank, plan)
-    described = page.locator('[data-testid="stMetric"]').filter(has_text="How respondents describe it")
-    assert described.locator('[data-testid="stMetricValue"]').inner_text().strip() == level_label(OWN_VIEW)
+    described = page.locator('[data-testid="stMetric"]').filter(
+        has_text="How respondents describe it")
+    assert (described.locator('[data-testid="stMetricValue"]').inner_text().strip()
+            == level_label(OWN_VIEW))
     people = page.locator('[data-testid="stMetric"]').filter(has_text="People who took part")
     assert people.locator('[data-testid="stMetricValue"]').inner_text().strip() == "1"
     if app_server.peers_loaded:

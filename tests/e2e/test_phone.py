@@ -1,9 +1,9 @@
 """The app on a phone (390 x 844, touch, a mobile browser), and the sidebar on a desktop.
 
 On a phone the sidebar must start closed, so the page is readable the moment it opens; a new
-collaborative can be set up; the Results page of a demo collaborative fits the screen's width, charts
-included, with nothing to scroll sideways (a wide table may scroll sideways inside its own box; the
-test output lists any that do). On a desktop the sidebar stays open beside the page.
+collaborative can be set up; the Results page of a demo collaborative fits the screen's width,
+charts included, with nothing to scroll sideways (a wide table may scroll sideways inside its own
+box; the test output lists any that do). On a desktop the sidebar stays open beside the page.
 Screenshots: tests/artifacts/test-*-phone-*.png.
 """
 
@@ -35,14 +35,16 @@ SIDEBAR_AND_HEADING_JS = """() => {
     const heading = document.querySelector('[data-testid="stMain"] h1');
     const result = {sidebar: box(sidebar), heading: box(heading),
                     headingText: heading ? heading.innerText.trim() : null,
-                    collapsed: sidebar ? sidebar.getAttribute('data-collapsed') : null, covered: []};
+                    collapsed: sidebar ? sidebar.getAttribute('data-collapsed') : null,
+                    covered: []};
     if (heading) {  // what a finger would hit at points along the heading's first line
         const r = heading.getBoundingClientRect(), y = r.top + Math.min(r.height / 2, 20);
         for (const x of [r.left + 4, r.left + r.width / 2, r.right - 4]) {
             const hit = document.elementFromPoint(x, y);
             if (!hit || !heading.contains(hit))
                 result.covered.push(`at (${Math.round(x)}, ${Math.round(y)}): ` +
-                    (hit ? (hit.closest('[data-testid]')?.dataset.testid || hit.tagName) : 'nothing'));
+                    (hit ? (hit.closest('[data-testid]')?.dataset.testid || hit.tagName)
+                         : 'nothing'));
         }
     }
     return result;
@@ -65,26 +67,34 @@ OVERFLOW_JS = """() => {
         const r = el.getBoundingClientRect();
         if (r.width < 2 || r.height < 2) continue;
         const chart = el.tagName === 'CANVAS' || el.tagName === 'svg';
-        const line = `${name(el)}: ${Math.round(r.width)}px wide, from x=${Math.round(r.left)} to ${Math.round(r.right)}`;
+        const line = `${name(el)}: ${Math.round(r.width)}px wide, ` +
+            `from x=${Math.round(r.left)} to ${Math.round(r.right)}`;
         let verdict = null;
         if (r.width > width + 1) verdict = `wider than the ${width}px screen`;
         // Does a box around it cut it off, or let it scroll sideways?
-        for (let box = el.parentElement; !verdict && box && box !== main.parentElement; box = box.parentElement) {
+        for (let box = el.parentElement; !verdict && box && box !== main.parentElement;
+             box = box.parentElement) {
             const overflow = getComputedStyle(box).overflowX;
             if (overflow === 'visible') continue;
             const b = box.getBoundingClientRect();
             if (r.right <= b.right + 1 && r.left >= b.left - 1) continue;
-            const scrolls = (overflow === 'auto' || overflow === 'scroll') && box.scrollWidth > box.clientWidth + 1;
-            if (scrolls && !chart) { sideways.push(`${line}: scrolls sideways inside ${name(box)}`); reported.push(el); }
-            else verdict = scrolls ? `a chart that needs sideways scrolling in ${name(box)}` : `cut off by ${name(box)} (overflow: ${overflow})`;
+            const scrolls = (overflow === 'auto' || overflow === 'scroll') &&
+                box.scrollWidth > box.clientWidth + 1;
+            if (scrolls && !chart) {
+                sideways.push(`${line}: scrolls sideways inside ${name(box)}`); reported.push(el);
+            }
+            else verdict = scrolls ? `a chart that needs sideways scrolling in ${name(box)}`
+                                   : `cut off by ${name(box)} (overflow: ${overflow})`;
             break;
         }
-        if (!verdict && !reported.includes(el) && (r.right > width + 1 || r.left < -1)) verdict = 'sticks out past the screen edge';
+        if (!verdict && !reported.includes(el) && (r.right > width + 1 || r.left < -1))
+            verdict = 'sticks out past the screen edge';
         if (verdict) { problems.push(`${line}: ${verdict}`); reported.push(el); }
     }
     return {width, documentScrollWidth: document.documentElement.scrollWidth,
             mainScrollWidth: main.scrollWidth, mainClientWidth: main.clientWidth,
-            charts: [...main.querySelectorAll('[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg.marks')]
+            charts: [...main.querySelectorAll('[data-testid="stVegaLiteChart"] canvas, ' +
+                                              '[data-testid="stVegaLiteChart"] svg.marks')]
                 .map(el => Math.round(el.getBoundingClientRect().width)),
             problems, sideways};
 }"""
@@ -101,7 +111,8 @@ def assert_sidebar_not_covering_the_heading(page) -> dict:
         f"the heading '{found['headingText']}' is not on the first screen: {heading}")
     if sidebar and sidebar["width"] > 0 and sidebar["right"] > 0:
         overlap = min(sidebar["right"], heading["right"]) - max(sidebar["left"], heading["left"])
-        assert overlap <= 0, (f"the open sidebar ({sidebar['left']:.0f} to {sidebar['right']:.0f}px) "
+        assert overlap <= 0, (f"the open sidebar ({sidebar['left']:.0f} to "
+                              f"{sidebar['right']:.0f}px) "
                               f"lies over the heading '{found['headingText']}' "
                               f"({heading['left']:.0f} to {heading['right']:.0f}px)")
     assert not found["covered"], (
@@ -139,7 +150,8 @@ def test_sidebar_stays_open_beside_the_page_on_a_desktop(page, app_server, scree
     open_start(page, app_server.url)
     found = assert_sidebar_not_covering_the_heading(page)
     assert found["collapsed"] == "false" and found["sidebar"]["width"] > 150, (
-        f"the sidebar should be open on a {page.viewport_size['width']}px screen: {found['sidebar']}")
+        f"the sidebar should be open on a {page.viewport_size['width']}px screen: "
+        f"{found['sidebar']}")
     assert page.locator('[data-testid="stSidebarNav"]').get_by_role(
         "link", name="Results", exact=True).is_visible()
     screenshot(page, "desktop start", full_page=False)
@@ -219,7 +231,8 @@ def test_the_self_assessment_walk_on_a_phone(phone_page, app_server, screenshot)
     wait_until_settled(phone_page)
     choose_option(phone_page, "Your role", "Clinical lead")
     phone_page.get_by_role("button", name="Start the assessment").tap()
-    progress = phone_page.get_by_text(re.compile(rf"^\d+ of {len(bank.statements)} statements answered$"))
+    progress = phone_page.get_by_text(re.compile(
+        rf"^\d+ of {len(bank.statements)} statements answered$"))
     progress.wait_for()
     wait_until_settled(phone_page)
     code = phone_page.get_by_text(re.compile(r"^Your resume code: [A-Z0-9]{4}-[A-Z0-9]{4}$")).first
@@ -229,7 +242,8 @@ def test_the_self_assessment_walk_on_a_phone(phone_page, app_server, screenshot)
 
     first_area = bank.areas[0]
     for answered, statement in enumerate(bank.statements_in(first_area.id), start=1):
-        group = phone_page.get_by_role("radiogroup", name=f"How mature is this today? ({statement.id})")
+        group = phone_page.get_by_role("radiogroup",
+                                       name=f"How mature is this today? ({statement.id})")
         group.get_by_text("2 Developing", exact=True).tap()
         phone_page.get_by_text(f"{answered} of {len(bank.statements)} statements answered",
                                exact=True).wait_for()
@@ -243,7 +257,8 @@ def test_the_self_assessment_walk_on_a_phone(phone_page, app_server, screenshot)
     phone_page.get_by_role("heading", name=bank.areas[1].name, level=2).wait_for()
     wait_until_settled(phone_page)
     first_on_screen = phone_page.get_by_role("heading", name=bank.areas[1].name, level=2)
-    assert first_on_screen.bounding_box()["y"] < PHONE["height"], "the next area should open at its top"
+    assert first_on_screen.bounding_box()["y"] < PHONE["height"], (
+        "the next area should open at its top")
 
     phone_page.get_by_role("combobox", name="Go to").tap()
     phone_page.keyboard.type("Review")

@@ -72,7 +72,7 @@ def test_a_room_votes_from_phones_and_the_round_shows_the_workshop(
     # Voting opens: every phone follows by itself; the facilitator's count fills in by itself.
     page.get_by_role("button", name="Open voting").click()
     wait_for_rerun(page)
-    for (_, screen), level in zip(phones, VOTES):
+    for (_, screen), level in zip(phones, VOTES, strict=True):
         screen.get_by_text("Voting is open").wait_for(timeout=15_000)
         wait_for_rerun(screen)
         screen.get_by_text(level_label(level), exact=True).click()
@@ -103,7 +103,8 @@ def test_a_room_votes_from_phones_and_the_round_shows_the_workshop(
     wait_for_rerun(page)
     group = page.get_by_role("radiogroup", name="Agreed level")
     group.get_by_text(level_label(AGREED), exact=True).click()
-    page.get_by_role("textbox", name=re.compile(r"^Why")).fill("A draft purpose, not yet agreed by all")
+    page.get_by_role("textbox", name=re.compile(r"^Why")).fill(
+        "A draft purpose, not yet agreed by all")
     page.get_by_role("button", name="Record the agreed level").click()
     page.get_by_text("Agreed level recorded.").wait_for()
     wait_for_rerun(page)

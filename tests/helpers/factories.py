@@ -45,4 +45,5 @@ def bank_data(version: int = 1, areas: tuple[str, ...] = SMALL_AREAS, per_area: 
 
 
 def answer(level: int | None = None, unscored: str | None = None, **extra) -> AnswerInput:
-    return AnswerInput(level=level, unscored=unscored, recorded_by=extra.pop("recorded_by", "tester"), **extra)
+    return AnswerInput(level=level, unscored=unscored,
+                       recorded_by=extra.pop("recorded_by", "tester"), **extra)
