@@ -289,6 +289,7 @@ class Phone:
     def __init__(self, store: Store, workshop_id: int, join_code: str, respondent_id: int,
                  index: int, load: WorkshopLoad):
         self.store, self.workshop_id, self.code = store, workshop_id, join_code
+        self.seat = store.get_respondent(respondent_id).resume_code
         self.respondent_id, self.load = respondent_id, load
         self.chooser = random.Random(1000 + index)
         self.changes_mind = index % CHANGE_EVERY == 0
@@ -304,7 +305,8 @@ class Phone:
             if now >= next_poll:
                 next_poll = now + POLL_EVERY
                 version = self._timed(self.load.polls,
-                                      lambda: self.store.workshop_version(self.code))
+                                      lambda: self.store.workshop_version(self.code,
+                                                                             self.seat))
                 if version != seen_version:
                     seen_version = version
                     workshop = self._timed(self.load.phone_reruns, self._rerun)

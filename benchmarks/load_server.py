@@ -45,6 +45,7 @@ from benchmarks.workshop import (
 from collab_assess.content.bank import QuestionBank
 from collab_assess.content.scale import level_label
 from collab_assess.store import Store
+from collab_assess.workshop.live import SEAT_HEADER
 
 PAGE_TIMEOUT_MS = 60_000
 CLICK_CHECK_MS = 15_000
@@ -76,6 +77,8 @@ class Setting:
     round_ids: tuple[int, ...]
     resume_codes: tuple[str, ...]
     join_code: str
+    seat_codes: tuple[str, ...]
+    """The workshop's seats: each polling phone asks as one of them."""
 
 
 def prepare(db_path: Path, bank: QuestionBank, sessions: int) -> Setting:
@@ -85,8 +88,9 @@ def prepare(db_path: Path, bank: QuestionBank, sessions: int) -> Setting:
     try:
         people = new_people(store, bank, sessions, "Load browsers")
         codes = tuple(store.get_respondent(p.respondent_id).resume_code for p in people)
-        _, join_code, _ = workshop_room(store, bank, VOTERS, "Load browsers workshop")
-        return Setting(tuple(sorted({p.round_id for p in people})), codes, join_code)
+        _, join_code, seats = workshop_room(store, bank, VOTERS, "Load browsers workshop")
+        seat_codes = tuple(store.get_respondent(seat).resume_code for seat in seats)
+        return Setting(tuple(sorted({p.round_id for p in people})), codes, join_code, seat_codes)
     finally:
         store.close()
 
@@ -102,7 +106,7 @@ def answers_held(db_path: Path, round_ids: tuple[int, ...]) -> int:
 # -- the phones, over HTTP ----------------------------------------------------------------------
 
 
-def poll_once_a_second(url: str, index: int, count: int, stop, seconds: list[float],
+def poll_once_a_second(url: str, seat: str, index: int, count: int, stop, seconds: list[float],
                        failures: list[str]) -> None:
     # Phones joined at different moments, so their polls are spread over the second.
     if stop.wait(POLL_EVERY * index / count):
@@ -110,7 +114,8 @@ def poll_once_a_second(url: str, index: int, count: int, stop, seconds: list[flo
     while True:
         started = time.perf_counter()
         try:
-            with urllib.request.urlopen(url, timeout=10) as answer:
+            asked = urllib.request.Request(url, headers={SEAT_HEADER: seat})
+            with urllib.request.urlopen(asked, timeout=10) as answer:
                 answer.read()
             seconds.append(time.perf_counter() - started)
         except (urllib.error.URLError, OSError) as error:
@@ -119,12 +124,13 @@ def poll_once_a_second(url: str, index: int, count: int, stop, seconds: list[flo
             return
 
 
-def run_phones(url: str, count: int, stop, results) -> None:
+def run_phones(url: str, seats: tuple[str, ...], count: int, stop, results) -> None:
     """In a process of its own: `count` polling threads until `stop` is set, then their times."""
     seconds: list[float] = []
     failures: list[str] = []
     threads = [threading.Thread(target=poll_once_a_second,
-                                args=(url, n, count, stop, seconds, failures))
+                                args=(url, seats[n % len(seats)], n, count, stop, seconds,
+                                      failures))
                for n in range(count)]
     for thread in threads:
         thread.start()
@@ -138,14 +144,16 @@ class PollingPhones:
     waiting phones does. They run in a process of their own, so that driving the browsers does
     not slow their timing (and they do not slow the browsers)."""
 
-    def __init__(self, server: Server, join_code: str, count: int = VOTERS):
+    def __init__(self, server: Server, join_code: str, seats: tuple[str, ...],
+                 count: int = VOTERS):
         self.url, self.count = f"{server.url}/api/workshop/{join_code}", count
         self.seconds: list[float] = []
         self.failures: list[str] = []
         context = multiprocessing.get_context("spawn")  # forking a process with threads is unsafe
         self._stop, self._results = context.Event(), context.Queue()
         self._process = context.Process(target=run_phones, daemon=True,
-                                        args=(self.url, count, self._stop, self._results))
+                                        args=(self.url, seats, count, self._stop,
+                                              self._results))
 
     def __enter__(self) -> PollingPhones:
         self._process.start()
@@ -328,7 +336,7 @@ async def drive_browsers(server: Server, setting: Setting, bank: QuestionBank, a
             figures.all_sessions_mb = resident_mb(pid)
             pages = [first, *others]
 
-            with PollingPhones(server, setting.join_code) as phones:
+            with PollingPhones(server, setting.join_code, setting.seat_codes) as phones:
                 cpu_before, started = cpu_seconds(pid), time.perf_counter()
                 await asyncio.gather(*(
                     answer_walk(page, bank, ALONE_ANSWERS if page is first else 0, answers_each,
@@ -372,7 +380,7 @@ def measure(db_path: Path, bank: QuestionBank, sessions: int, answers_each: int,
     with without_file_watcher(), running_server(db_path, folder / "load-server.log") as server:
         pid = server.process.pid
         figures.bare_mb = resident_mb(pid)
-        with PollingPhones(server, setting.join_code) as phones:
+        with PollingPhones(server, setting.join_code, setting.seat_codes) as phones:
             time.sleep(POLL_EVERY)  # every phone has started polling
             cpu_before, started = cpu_seconds(pid), time.perf_counter()
             time.sleep(POLL_ALONE_SECONDS)

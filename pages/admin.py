@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from collab_assess.access.work_limits import heavy_work
 from collab_assess.operations.backups import (
     MAX_UPLOAD_MB,
     Snapshot,
@@ -28,6 +29,7 @@ from collab_assess.text import as_text
 from pages.widgets.address_bar import keep_choices_in_address_bar
 from pages.widgets.messages import flash, form_key, save_and_rerun, show_flash, show_sidebar
 from pages.widgets.pickers import current_collaborative
+from pages.widgets.reachable import show_address_setting
 from pages.widgets.store_access import app_store
 
 CONFIRM = "I understand this replaces everything now in the app"
@@ -48,7 +50,8 @@ def described(snapshot: Snapshot) -> str:
 
 def restored(restore) -> None:
     """Run a restore; show every page the restored data (cached figures are thrown away)."""
-    with st.spinner("Restoring. Saves made in the app wait until it is done…"):
+    with (heavy_work.one_at_a_time(scoped.caller.name, "a restore"),
+          st.spinner("Restoring. Saves made in the app wait until it is done…")):
         message = restore()
     st.cache_data.clear()
     flash("success", as_text(message))
@@ -130,3 +133,5 @@ if st.button("Restore this file", icon=":material/upload_file:",
                                                 replace=True, folder=folder,
                                                 restored_by=scoped.caller.name)),
         "", empty_form="restore-upload")
+
+show_address_setting()

@@ -14,11 +14,13 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
-from collab_assess.errors import CollabAssessError, InputError
+from collab_assess.access.settings import current_limits
+from collab_assess.access.work_limits import heavy_work
+from collab_assess.errors import CollabAssessError
 from collab_assess.exchange.cells import ROLES
 from collab_assess.exchange.importing import plan_import, rounds_in_file
 from collab_assess.exchange.mapping import RESPONSES, target_label, target_options
-from collab_assess.exchange.reading import MAX_IMPORT_BYTES, ReadTable, read_table
+from collab_assess.exchange.reading import Deadline, ReadTable, read_table
 from collab_assess.store.import_plan import ImportPlan, Repeats
 from collab_assess.text import as_text
 from pages.widgets.address_bar import keep_choices_in_address_bar
@@ -40,6 +42,7 @@ REPEAT_CHOICES = {
 }
 
 store = app_store()
+limits = current_limits()
 keep_choices_in_address_bar()
 collaborative = require_collaborative(store)
 show_sidebar(collaborative)
@@ -72,7 +75,8 @@ st.markdown(
     "per statement headed by its id (such as PB-1) or its words, or **collab-assess's own "
     "export** (its Answers sheet, or the zip of CSV files). Each person in the file is added to "
     "the round as a new participant; nothing already saved changes. Nothing is saved until you "
-    f"confirm at the bottom. Files up to {MAX_IMPORT_BYTES // 1024 // 1024} MB.")
+    f"confirm at the bottom. Files up to {limits.import_max_mb} MB, and up to "
+    f"{limits.import_max_people:,} people and {limits.import_max_columns:,} columns.")
 
 earlier = store.imports([assessment_round.id])
 if not earlier.empty:
@@ -86,7 +90,7 @@ if not earlier.empty:
 version = st.session_state.get(UPLOADER_VERSION, 0)
 upload = st.file_uploader(
     "File of responses (CSV or Excel)", type=UPLOAD_TYPES, key=f"import-file-{version}",
-    max_upload_size=max(1, MAX_IMPORT_BYTES // 1024 // 1024),
+    max_upload_size=limits.import_max_mb,
     help="CSV (UTF-8 or as Excel on Windows saves it), an Excel workbook (.xlsx), or the zip of "
     "CSV files that collab-assess's export makes.")
 if upload is None:
@@ -104,7 +108,8 @@ def read_once(sheet: str | None) -> ReadTable:
         return kept[1]
     with st.status(f"Reading {as_text(file_name)}…", expanded=False) as status:
         try:
-            table = read_table(data, file_name, sheet=sheet)
+            with heavy_work.one_at_a_time(actor(), "an import"):
+                table = read_table(data, file_name, sheet=sheet, limits=limits)
         except CollabAssessError:
             status.update(label=f"Could not read {as_text(file_name)}.", state="error")
             raise
@@ -150,26 +155,30 @@ repeats = Repeats(st.session_state.get(repeat_key, Repeats.REFUSE))
 
 
 def checked(mapping: dict | None = None, roles: dict | None = None) -> ImportPlan:
-    """The plan, with progress for a large file."""
-    if len(table.rows) < BIG_FILE_ROWS:
-        return plan_import(store, assessment_round.id, table, from_round=from_round,
-                           mapping_overrides=mapping, role_overrides=roles, repeats=repeats)
-    bar = st.progress(0.0, text="Checking every row…")
+    """The plan, with progress for a large file: the person's one import under way, within the
+    time the limits allow."""
+    with heavy_work.one_at_a_time(actor(), "an import"):
+        deadline = Deadline(limits.work_seconds, table.file_name)
+        if len(table.rows) < BIG_FILE_ROWS:
+            return plan_import(store, assessment_round.id, table, from_round=from_round,
+                               mapping_overrides=mapping, role_overrides=roles, repeats=repeats,
+                               limits=limits, deadline=deadline)
+        bar = st.progress(0.0, text="Checking every row…")
 
-    def show_progress(share: float, what: str) -> None:
-        bar.progress(min(share, 1.0), text=what)
+        def show_progress(share: float, what: str) -> None:
+            bar.progress(min(share, 1.0), text=what)
 
-    try:
-        return plan_import(store, assessment_round.id, table, from_round=from_round,
-                           mapping_overrides=mapping, role_overrides=roles, repeats=repeats,
-                           progress=show_progress)
-    finally:
-        bar.empty()
+        try:
+            return plan_import(store, assessment_round.id, table, from_round=from_round,
+                               mapping_overrides=mapping, role_overrides=roles, repeats=repeats,
+                               progress=show_progress, limits=limits, deadline=deadline)
+        finally:
+            bar.empty()
 
 
 try:
     automatic = checked()
-except InputError as error:
+except CollabAssessError as error:
     st.error(as_text(error), icon=":material/error:")
     st.stop()
 
@@ -230,8 +239,12 @@ if automatic.has_repeats or repeats is not Repeats.REFUSE:
     st.radio("Some of these responses were imported into this round before. What should happen "
              "to them?", list(REPEAT_CHOICES), format_func=REPEAT_CHOICES.get, key=repeat_key)
 
-plan = checked(mapping_overrides, role_overrides) if (mapping_overrides or role_overrides) \
-    else automatic
+try:
+    plan = checked(mapping_overrides, role_overrides) if (mapping_overrides or role_overrides) \
+        else automatic
+except CollabAssessError as error:
+    st.error(as_text(error), icon=":material/error:")
+    st.stop()
 
 # -- the check -------------------------------------------------------------------------------------
 st.subheader("Check")
@@ -277,9 +290,10 @@ if not plan.can_import:
 if st.button(label, type="primary", disabled=not plan.can_import, icon=":material/upload:"):
     saving = st.progress(0.0, text="Saving…")
     try:
-        outcome = store.import_responses(
-            assessment_round.id, plan, upload.name, actor(),
-            progress=lambda share, what: saving.progress(min(share, 1.0), text=what))
+        with heavy_work.one_at_a_time(actor(), "an import"):
+            outcome = store.import_responses(
+                assessment_round.id, plan, upload.name, actor(),
+                progress=lambda share, what: saving.progress(min(share, 1.0), text=what))
     except CollabAssessError as error:
         saving.empty()
         st.error(as_text(error), icon=":material/error:")

@@ -37,4 +37,4 @@ if me.is_seat:
 else:
     st.caption("Keep this page open, and keep its address private: it holds your resume code, "
                "which opens your own answers.")
-follow_facilitator(workshop)
+follow_facilitator(workshop, me.resume_code)

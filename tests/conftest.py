@@ -24,6 +24,16 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE")
                       or ("ci" if os.environ.get("CI", "").lower() == "true" else "dev"))
 
 
+@pytest.fixture(autouse=True)
+def fresh_code_attempts():
+    """Wrong codes typed in one test never slow another: browsers in tests have no address, so
+    they all share one network count (access/throttle.py)."""
+    from collab_assess.access.throttle import join_attempts, resume_attempts
+
+    join_attempts.forget()
+    resume_attempts.forget()
+
+
 @pytest.fixture(scope="session")
 def migrated_template(tmp_path_factory) -> Path:
     """An empty database at the latest schema, made once: each test's store starts as a copy."""

@@ -86,7 +86,7 @@ def test_remove_demo_keeps_real_collaboratives(tmp_path: Path, capsys):
 
 def test_check_bank_reports_a_valid_bank(capsys):
     code, out, _ = run(capsys, "check-bank")
-    assert code == 0 and "valid" in out and "New rounds use version 2." in out
+    assert code == 0 and "valid" in out and "New rounds use version 3." in out
     assert "Version 1: 11 areas, 46 statements: valid." in out  # kept for rounds opened on it
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from collab_assess.content.bank import load_current_bank
+from collab_assess.content.bank import load_banks
 from collab_assess.operations.cli import main
 from collab_assess.store import Store
 from collab_assess.store.inputs import CollaborativeProfile, RoundInput
@@ -28,7 +28,7 @@ def demo_db(tmp_path_factory) -> Path:
     assert main(["demo", "--db", str(db)]) == 0
     store = Store(db)
     try:
-        bank = load_current_bank()
+        bank = load_banks()[2]  # the shape of the Forms export the tests import
         collaborative = store.create_collaborative(CollaborativeProfile(name=NAME,
                                                                         region="London"), "lead")
         store.open_round(collaborative, RoundInput(label="Spring 2026", opens_on="2026-03-01"),

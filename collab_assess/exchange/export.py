@@ -37,7 +37,13 @@ from collab_assess.content.scale import (
     shown_score,
     stage_of,
 )
-from collab_assess.exchange.export_sheets import CSV_ENCODING, Sheet, csv_bytes, xlsx_bytes
+from collab_assess.exchange.export_sheets import (
+    CSV_ENCODING,
+    Sheet,
+    csv_bytes,
+    without_controls,
+    xlsx_bytes,
+)
 from collab_assess.store import Collaborative, utc_now
 from collab_assess.store.view import StoreView
 
@@ -631,7 +637,8 @@ def export_csv_zip(export: CollaborativeExport) -> bytes:
             archive.writestr(zipfile.ZipInfo(name, date_time=stamp), content,
                              compress_type=zipfile.ZIP_DEFLATED)
 
-        add(READ_ME_FILE, "\r\n\r\n".join(export.read_me()).encode(CSV_ENCODING) + b"\r\n")
+        read_me = "\r\n\r\n".join(without_controls(line) for line in export.read_me())
+        add(READ_ME_FILE, read_me.encode(CSV_ENCODING) + b"\r\n")
         for table, frame in export.tables().items():
             add(table.file, csv_bytes(frame))
     return buffer.getvalue()

@@ -37,9 +37,9 @@ times are real dates and times, shown as yyyy-mm-dd and yyyy-mm-dd h:mm:ss.)"""
 _LINE_BREAKS = re.compile(r"[\x0b\x0c]")
 """Vertical tab and form feed: the line and page breaks of text pasted from Word. Excel files cannot
 hold them, so they become ordinary line breaks."""
-_NOT_IN_EXCEL = re.compile(r"[\x00-\x08\x0e-\x1f]")
-"""Other control characters an Excel file cannot hold: each becomes U+FFFD (�), so the cell shows
-that something was there."""
+_NOT_IN_EXCEL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+"""Other control characters (which an Excel file cannot hold, and no export carries, in a workbook
+or in CSV): each becomes U+FFFD (�), so the cell shows that something was there."""
 
 MAX_WIDTH = 60
 """The widest a column starts out (Excel's width units: about one character each)."""
@@ -51,12 +51,14 @@ def is_text_column(column: pd.Series) -> bool:
 
 
 def safe_table(table: pd.DataFrame) -> pd.DataFrame:
-    """The table with `spreadsheet_safe` applied to its text cells. Numbers, dates and true/false
-    are left as they are, even in a column that mixes them with text."""
+    """The table with its text cells made safe (`excel_text`: no control characters, nothing that
+    runs as a formula). Numbers, dates and true/false are left as they are, even in a column that
+    mixes them with text."""
     safe = table.copy()
     for name in safe.columns:
         if is_text_column(safe[name]):
-            safe[name] = safe[name].astype("object").map(spreadsheet_safe)
+            safe[name] = safe[name].astype("object").map(
+                lambda value: excel_text(value) if isinstance(value, str) else value)
     return safe
 
 
@@ -72,11 +74,16 @@ def csv_bytes(table: pd.DataFrame) -> bytes:
     return safe.to_csv(index=False, lineterminator="\r\n").encode(CSV_ENCODING)
 
 
+def without_controls(value: str) -> str:
+    """Text with no control character but line breaks and tabs (see _LINE_BREAKS,
+    _NOT_IN_EXCEL): what every exported file holds."""
+    return _NOT_IN_EXCEL.sub("\ufffd", _LINE_BREAKS.sub("\n", value))
+
+
 def excel_text(value: str) -> str:
     """Text an Excel file can hold: the control characters it cannot are replaced (see
     _LINE_BREAKS, _NOT_IN_EXCEL), and formula-like text is made safe."""
-    cleaned = _NOT_IN_EXCEL.sub("\ufffd", _LINE_BREAKS.sub("\n", value))
-    return spreadsheet_safe(cleaned)
+    return spreadsheet_safe(without_controls(value))
 
 
 def _blank(value: object) -> bool:

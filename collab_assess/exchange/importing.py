@@ -26,6 +26,7 @@ import json
 from collections import defaultdict
 from collections.abc import Callable, Mapping
 
+from collab_assess.access.settings import Limits, current_limits
 from collab_assess.content.bank import QuestionBank
 from collab_assess.errors import InputError
 from collab_assess.exchange.cells import (
@@ -54,7 +55,16 @@ from collab_assess.exchange.mapping import (
     old_id_note,
     statement_id_in,
 )
-from collab_assess.exchange.reading import Column, ReadTable, Row, formula_problem, read_table
+from collab_assess.exchange.reading import (
+    Column,
+    Deadline,
+    ImportFileError,
+    ReadTable,
+    Row,
+    formula_problem,
+    raise_the_limit,
+    read_table,
+)
 from collab_assess.store import Round
 from collab_assess.store.import_plan import (
     ColumnMatch,
@@ -82,9 +92,11 @@ def prepare_import(store: StoreView, round_id: int, data: bytes, file_name: str,
                    mapping_overrides: Mapping[str, object] | None = None,
                    role_overrides: Mapping[str, str] | None = None,
                    repeats: Repeats | str = Repeats.REFUSE,
-                   progress: Progress | None = None) -> ImportPlan:
+                   progress: Progress | None = None,
+                   limits: Limits | None = None) -> ImportPlan:
     """Read a file and work out what importing it into the round would save, with every problem
-    and warning. Writes nothing.
+    and warning. Writes nothing. Reading and checking keep to `limits` (default: the server's
+    settings), the time they allow included.
 
     sheet: the workbook's sheet to read (default: the Answers sheet of collab-assess's own export,
     else the first sheet with data). from_round: for collab-assess's own export, the round of the
@@ -98,20 +110,25 @@ def prepare_import(store: StoreView, round_id: int, data: bytes, file_name: str,
     from_round is needed or names no round of the file."""
     if progress:
         progress(0.0, f"Reading {file_name}…")
-    table = read_table(data, file_name, sheet=sheet)
+    limits = limits or current_limits()
+    deadline = Deadline(limits.work_seconds, file_name)
+    table = read_table(data, file_name, sheet=sheet, limits=limits, deadline=deadline)
     return plan_import(store, round_id, table, from_round=from_round,
                        mapping_overrides=mapping_overrides, role_overrides=role_overrides,
-                       repeats=repeats, progress=progress)
+                       repeats=repeats, progress=progress, limits=limits, deadline=deadline)
 
 
 def plan_import(store: StoreView, round_id: int, table: ReadTable, *, from_round: str | None = None,
                 mapping_overrides: Mapping[str, object] | None = None,
                 role_overrides: Mapping[str, str] | None = None,
                 repeats: Repeats | str = Repeats.REFUSE,
-                progress: Progress | None = None) -> ImportPlan:
+                progress: Progress | None = None, limits: Limits | None = None,
+                deadline: Deadline | None = None) -> ImportPlan:
     """prepare_import for a table already read (the page reads a file once and plans again after
-    each change to the matching)."""
+    each change to the matching). `deadline` defaults to the time `limits` allow from now."""
     repeats = Repeats(repeats)
+    limits = limits or current_limits()
+    deadline = deadline or Deadline(limits.work_seconds, table.file_name)
     assessment_round = store.get_round(round_id)
     bank = store.bank(assessment_round.bank_version)
     findings: list[Finding] = []
@@ -126,10 +143,10 @@ def plan_import(store: StoreView, round_id: int, table: ReadTable, *, from_round
     layout = layout_of(table)
     reader: _Reader
     if layout == ANSWERS:
-        reader = _AnswersReader(table, bank, roles, progress)
+        reader = _AnswersReader(table, bank, roles, progress, limits, deadline)
         people, matches = reader.plan(from_round, mapping_overrides)
     else:
-        reader = _ResponsesReader(table, bank, roles, progress)
+        reader = _ResponsesReader(table, bank, roles, progress, limits, deadline)
         people, matches = reader.plan(mapping_overrides)
     findings += [finding for finding in table.findings  # merged cells, where they matter
                  if not finding.column or finding.column in reader.used]
@@ -205,8 +222,10 @@ class _Reader:
     """What both layouts share: the round's bank, findings and notes, roles and text checks."""
 
     def __init__(self, table: ReadTable, bank: QuestionBank, roles: dict[str, str],
-                 progress: Progress | None):
+                 progress: Progress | None, limits: Limits, deadline: Deadline):
         self.table = table
+        self.limits = limits
+        self.deadline = deadline
         self.bank = bank
         self.roles = roles
         self.progress = progress
@@ -228,7 +247,11 @@ class _Reader:
                                      column.heading if column else ""))
 
     def tick(self, done: int, total: int) -> None:
-        if self.progress and total and done % 200 == 0:
+        """Progress every 200 rows, and a look at the time the check may still take."""
+        if done % 200:
+            return
+        self.deadline.check()
+        if self.progress and total:
             self.progress(0.1 + 0.8 * done / total, f"Checking row {done:,} of {total:,}…")
 
     def cell(self, row: Row, column: Column | None) -> str:
@@ -486,6 +509,12 @@ class _AnswersReader(_Reader):
                 keys.setdefault(key, (self._value(row, "statement_id"),
                                       self._value(row, "statement")))
                 key_rows[key].append(row.number)
+        if len(keys) > self.limits.import_max_columns:
+            raise ImportFileError(
+                f"{table.file_name} holds answers to {len(keys):,} different statements; a file "
+                f"of answers may hold at most {self.limits.import_max_columns:,} (this round's "
+                f"question bank has {len(bank.statements)}). Check it is collab-assess's own "
+                f"export of answers. {raise_the_limit('import_max_columns')}")
         matches = match_statement_keys(keys.values(), bank)
         matches, override_findings = apply_overrides(matches, overrides, bank, ANSWERS)
         self.findings += override_findings
@@ -583,6 +612,12 @@ class _AnswersReader(_Reader):
                              "same number on every row of their answers).", row, column)
                 continue
             groups.setdefault(_number_key(number), []).append(row)
+        if len(groups) > self.limits.import_max_people:
+            limit = self.limits.import_max_people
+            raise ImportFileError(
+                f"{self.table.file_name} holds the answers of {len(groups):,} people; one import "
+                f"takes at most {limit:,}. Split it into files of {limit:,} people or fewer and "
+                f"import each. {raise_the_limit('import_max_people')}")
         people = []
         total, done = len(rows), 0
         round_label = folded(self._value(rows[0], "round")) if rows else ""

@@ -21,10 +21,11 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from enum import StrEnum
+from itertools import islice
 
 from collab_assess.content.bank import QuestionBank
 from collab_assess.exchange.cells import BadValue, folded, parse_choice
-from collab_assess.exchange.reading import Column, ReadTable
+from collab_assess.exchange.reading import Column, ReadTable, is_answers_layout
 from collab_assess.store.import_plan import ColumnMatch, Finding
 
 AUTO_MATCH = 0.85
@@ -33,6 +34,10 @@ SUGGEST_MATCH = 0.6
 """How alike they must be for the statement to be suggested."""
 CLEAR_LEAD = 0.04
 """How far the best statement must be ahead of the next best to be matched by likeness alone."""
+CANDIDATES = 3
+"""How many statements (those sharing the most words with a heading) are compared with it letter
+by letter (difflib): comparing every heading with every statement that way is what made a file of
+thousands of statement-like headings take minutes."""
 WORDING_DIFFERS = 0.75
 """Below this likeness, a heading (or statement text) that names a statement id by its words too is
 reported as worded differently from the round's bank."""
@@ -111,6 +116,8 @@ _FIELD_HEADINGS: tuple[tuple[Field, re.Pattern[str]], ...] = tuple(
                      r"^(respondent|participant)$|^what is your (full )?name|^first and last name"),
     )
 )
+LEVELS_SAMPLE = 200
+"""Filled cells looked at to tell whether a column holds levels."""
 SHORT_HEADING = 80
 """Only a heading this short or shorter is read as a detail about the person (role, name...): a
 statement's words can contain "role" or "organisation"."""
@@ -120,11 +127,7 @@ statement's words can contain "role" or "organisation"."""
 
 def layout_of(table: ReadTable) -> str:
     """ANSWERS for a file of one answer per row (collab-assess's export), else RESPONSES."""
-    headings = {folded(column.heading) for column in table.columns}
-    if {"respondent", "statement_id"} <= headings and headings & {"level", "unscored",
-                                                                  "level_name"}:
-        return ANSWERS
-    return RESPONSES
+    return ANSWERS if is_answers_layout(column.heading for column in table.columns) else RESPONSES
 
 
 def answer_columns(table: ReadTable) -> dict[str, Column]:
@@ -164,6 +167,12 @@ def _likeness(a: str, b: str) -> float:
     return matcher.ratio()
 
 
+def _shared_words(said: set[str], wording: str) -> float:
+    """How many words two texts share (0-1): a cheap first look before difflib's."""
+    words = set(wording.split())
+    return 2 * len(said & words) / (len(said) + len(words)) if said or words else 0.0
+
+
 def wording_likeness(text: str, statement: str) -> float:
     """How alike (0-1) some words are to a statement's, folded."""
     return _likeness(statement_words(text), folded(statement).strip(" .:?"))
@@ -186,8 +195,10 @@ def match_words(text: str, bank: QuestionBank) -> tuple[str | None, float, str, 
         starts = [sid for sid, wording in wordings.items() if wording.startswith(words)]
         if len(starts) == 1:
             return starts[0], 0.97, "the start of the wording", ""
-    scored = sorted(((_likeness(words, wording), sid) for sid, wording in wordings.items()),
-                    reverse=True)
+    said = set(words.split())
+    nearest = sorted(wordings, key=lambda sid: _shared_words(said, wordings[sid]),
+                     reverse=True)[:CANDIDATES]
+    scored = sorted(((_likeness(words, wordings[sid]), sid) for sid in nearest), reverse=True)
     best, best_id = scored[0] if scored else (0.0, "")
     second = scored[1][0] if len(scored) > 1 else 0.0
     if best >= AUTO_MATCH and best - second >= CLEAR_LEAD:
@@ -258,8 +269,10 @@ def match_columns(table: ReadTable, bank: QuestionBank) -> list[ColumnMatch]:
 
 
 def holds_levels(table: ReadTable, column) -> bool:
-    """Whether most of a column's filled cells are levels (or Don't know, Not applicable)."""
-    values = [row.value(column) for row in table.rows if row.value(column)]
+    """Whether most of a column's filled cells are levels (or Don't know, Not applicable), judged
+    on its first LEVELS_SAMPLE filled cells."""
+    values = list(islice((value for row in table.rows if (value := row.value(column))),
+                         LEVELS_SAMPLE))
     if not values:
         return False
     fits = 0
@@ -313,10 +326,11 @@ def old_id_note(old_id: str, bank: QuestionBank) -> str:
     entry = mapping.by_old_id.get(old_id)
     if entry is None:
         return ""
-    new = entry.new[0] if len(entry.new) == 1 else (
-        ", ".join(entry.new[:-1]) + " and " + entry.new[-1])
+    new = (entry.new[0] if len(entry.new) == 1 else
+           ", ".join(entry.new[:-1]) + " and " + entry.new[-1] if entry.new else "")
     words = {"reworded": "was reworded and kept its id", "moved": f"moved to {new}",
-             "replaced": f"was replaced by {new}", "split": f"was split into {new}"}[entry.change]
+             "replaced": f"was replaced by {new}", "split": f"was split into {new}",
+             "dropped": "was dropped"}[entry.change]
     return (f" In version {bank.version} of the question bank, {old_id} of version "
             f"{mapping.from_version} {words}.")
 

@@ -14,11 +14,14 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+import duckdb
+
 from collab_assess.content.bank import BANK_DIR_ENV_VAR, load_banks, load_current_bank
 from collab_assess.errors import CollabAssessError, InputError
 from collab_assess.operations.cli_roles import add_role_arguments, cmd_grant, cmd_revoke, cmd_roles
 from collab_assess.operations.demo import DEMO_SEED, demo_banks, generate_demo
 from collab_assess.store import DB_ENV_VAR, Store, default_db_path
+from collab_assess.store.database import disk_problem, one_line, storage_error
 
 
 def _open(args: argparse.Namespace) -> Store:
@@ -97,8 +100,14 @@ def _write_output(out: Path, content: bytes | str) -> str:
     replaced = out.exists()
     partial = out.with_name(f".{out.name}.partial")
     data = content.encode("utf-8") if isinstance(content, str) else content
-    partial.write_bytes(data)
-    partial.replace(out)
+    try:
+        partial.write_bytes(data)
+        partial.replace(out)
+    except OSError as error:
+        partial.unlink(missing_ok=True)
+        why = {"full": "the disk is full", "read-only": "its folder is read-only"}.get(
+            disk_problem(error) or "", one_line(error))
+        raise InputError(f"{out} could not be written: {why}. Nothing was written.") from error
     size = f"{len(data) / 1024:,.0f} KB"
     return f"Wrote {out} ({size}{', replacing the file that was there' if replaced else ''})."
 
@@ -298,9 +307,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CollabAssessError as error:
         print(f"collab-assess: {error}", file=sys.stderr)
         return 1
+    except (duckdb.Error, OSError) as error:  # the disk, not the command: said in one line
+        plain = storage_error(error, Path(args.db))
+        print(f"collab-assess: {plain or one_line(error)}", file=sys.stderr)
+        return 1
     finally:
         for store in args.opened:
-            store.close()
+            try:
+                store.close()
+            except (duckdb.Error, OSError):
+                pass  # already said what went wrong; the write-ahead log keeps what was saved
     return 0
 
 

@@ -369,4 +369,6 @@ class BackupRecords(Database):
                         counts["audit_log"] += 1
                     return counts
 
-                return self._write(work)
+                counts = self._write(work)
+            self._settle()  # still paused: the file alone holds the restored data
+            return counts

@@ -7,6 +7,7 @@ from datetime import datetime
 import duckdb
 import pandas as pd
 
+from collab_assess.content.names import visible_key
 from collab_assess.errors import InputError, NotFoundError
 from collab_assess.store.audit import write_audit
 from collab_assess.store.checks import require_collaborative
@@ -94,6 +95,15 @@ class CollaborativeRecords(Database):
                 f"A collaborative called '{name}' already exists. Choose it from the list, or give "
                 "this one a different name."
             )
+        looks = visible_key(name)
+        others = cursor.execute("SELECT name FROM collaboratives WHERE id IS DISTINCT FROM ?",
+                                [except_id]).fetchall()
+        for (other,) in others:
+            if visible_key(other) == looks:
+                raise InputError(
+                    f"'{name}' reads the same as '{other}', the name of another collaborative "
+                    "(letters that look alike, such as a Cyrillic о for an o, count as the same). "
+                    "Give this one a name of its own.")
 
     @staticmethod
     def _record_profile(
@@ -207,6 +217,15 @@ class CollaborativeRecords(Database):
             ).fetchone()
             if duplicate:
                 raise InputError(f"{member.organisation} is already a member.")
+            looks = visible_key(member.organisation)
+            for (other,) in cursor.execute(
+                    "SELECT organisation FROM members WHERE collaborative_id = ? "
+                    "AND removed_at IS NULL", [collaborative_id]).fetchall():
+                if visible_key(other) == looks:
+                    raise InputError(
+                        f"'{member.organisation}' reads the same as '{other}', already a member "
+                        "(letters that look alike count as the same). If it is another "
+                        "organisation, give it a name of its own.")
             (new_id,) = one_row(
                 cursor,
                 "INSERT INTO members (collaborative_id, organisation, organisation_type, added_at, "

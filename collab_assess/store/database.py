@@ -54,12 +54,60 @@ def _is_conflict(error: Exception) -> bool:
     return any(sign in message for sign in ("conflict", "duplicate key", "constraint violation"))
 
 
+_DISK_FULL = ("no space left", "disk full", "file too large", "quota exceeded",
+              "not enough space")
+_READ_ONLY = ("read-only file system", "permission denied", "read only file system",
+              "access is denied", "operation not permitted")
+
+
+def disk_problem(error: BaseException) -> str | None:
+    """"full" or "read-only" for an error of the disk, else None."""
+    message = str(error).lower()
+    if isinstance(error, OSError) and error.strerror:
+        message += " " + error.strerror.lower()
+    if any(sign in message for sign in _DISK_FULL):
+        return "full"
+    if any(sign in message for sign in _READ_ONLY):
+        return "read-only"
+    return None
+
+
+def storage_error(error: BaseException, path: Path) -> DatabaseError | None:
+    """A one-line message for an error of the disk under the database (full, read-only, or the
+    file held by another program), or None for any other error. Writes run in transactions, so
+    when one fails this way nothing of it was saved."""
+    problem = disk_problem(error)
+    if problem == "full":
+        return DatabaseError(
+            f"The disk holding {path.parent} is full, so nothing was saved. Free some space "
+            "(move old copies out of its backups folder, for example), then try again.")
+    if problem == "read-only":
+        return DatabaseError(
+            f"The database {path} cannot be written: its folder or file is read-only for the "
+            "account running collab-assess. Nothing was saved. Make the folder and the file "
+            "writable by that account, then try again.")
+    if "lock" in str(error).lower() and isinstance(error, (duckdb.IOException, OSError)):
+        return DatabaseError(
+            f"The database file {path} is in use by another program (is the app or another "
+            "collab-assess command already running?). Stop that program and try again. Nothing "
+            "was changed.")
+    return None
+
+
+def one_line(error: BaseException) -> str:
+    """An error's message on one line (DuckDB's can run over several)."""
+    return " ".join(str(error).split()) or type(error).__name__
+
+
 def _open_connection(path: Path) -> duckdb.DuckDBPyConnection:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         return duckdb.connect(str(path))
     except duckdb.IOException as error:
         message = str(error)
+        plain = storage_error(error, path)
+        if plain is not None:
+            raise plain from error
         if "lock" in message.lower():
             raise DatabaseError(
                 f"The database file {path} is in use by another program (is the app or another "
@@ -73,9 +121,14 @@ def _open_connection(path: Path) -> duckdb.DuckDBPyConnection:
                 f"(keep it: it may hold answers) or set {DB_ENV_VAR} to another file, then start "
                 "again."
             ) from error
-        raise DatabaseError(f"The database file {path} cannot be opened: {message}") from error
+        raise DatabaseError(f"The database file {path} cannot be opened: "
+                            f"{one_line(error)}") from error
     except (duckdb.Error, OSError) as error:
-        raise DatabaseError(f"The database file {path} cannot be opened: {error}") from error
+        plain = storage_error(error, path)
+        if plain is not None:
+            raise plain from error
+        raise DatabaseError(f"The database file {path} cannot be opened: "
+                            f"{one_line(error)}") from error
 
 
 class WriteGate:
@@ -163,7 +216,24 @@ class Database:
     def checkpoint(self) -> None:
         """Write everything in the write-ahead log into the database file now (after a bulk load,
         so the next process to open the file does not replay it)."""
-        self._cursor().execute("CHECKPOINT")
+        try:
+            self._cursor().execute("CHECKPOINT")
+        except (duckdb.IOException, OSError) as error:
+            plain = storage_error(error, self.path)
+            if plain is None:
+                raise
+            raise plain from error
+
+    def _settle(self) -> None:
+        """Write the write-ahead log into the database file, so that the file alone holds every
+        committed change (after a large import or a restore; on a normal stop, store/shared.py).
+        If DuckDB cannot just now (another transaction under way), the log is written at its next
+        checkpoint instead: nothing committed is lost either way, as the log is kept."""
+        try:
+            self._cursor().execute("CHECKPOINT")
+        except (duckdb.Error, OSError) as error:
+            log.info("The database's log was not written into its file just now (%s); it will be "
+                     "at the next checkpoint.", one_line(error))
 
     def _cursor(self) -> duckdb.DuckDBPyConnection:
         cursor = getattr(self._local, "cursor", None)
@@ -198,6 +268,11 @@ class Database:
                     if not _is_conflict(error):
                         raise
                     time.sleep(random.uniform(0, min(0.05, 0.001 * 2**attempt)))
+                except (duckdb.IOException, duckdb.FatalException, OSError) as error:
+                    plain = storage_error(error, self.path)
+                    if plain is None:
+                        raise
+                    raise plain from error
         raise DatabaseError(
             "The database is too busy to save this just now; nothing was saved. Please try again."
         )

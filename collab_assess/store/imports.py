@@ -15,11 +15,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 import duckdb
 import pandas as pd
 
 from collab_assess.content.codes import new_resume_code
+from collab_assess.content.scale import Unscored
 from collab_assess.errors import InputError, RoundClosedError
 from collab_assess.store.audit import write_audit
 from collab_assess.store.checks import require_open_round
@@ -43,6 +45,11 @@ def import_recorded_by(file_name: str) -> str:
     return (RECORDED_BY_PREFIX + " ".join(file_name.split()))[:RECORDED_BY_MAX]
 
 
+SETTLE_AFTER_ANSWERS = 1000
+"""An import of this many answers or more is written into the database file at once, not left in
+its write-ahead log (which a copy of the file alone would miss)."""
+
+
 @dataclass(frozen=True)
 class ImportOutcome:
     """What an import added."""
@@ -61,10 +68,27 @@ class ImportOutcome:
         return f"Imported {people} and {answers} from {self.file_name}."
 
 
+class _Saved(NamedTuple):
+    """One checked answer as it is written: the checked AnswerInput's values, without the model
+    (a pydantic model an answer took about 1 KB: 300 MB for a file of 300,000 answers)."""
+
+    level: int | None
+    unscored: Unscored | None
+    target_level: int | None
+    note: str
+    recorded_by: str
+    source: str
+
+    @classmethod
+    def of(cls, answer: AnswerInput) -> _Saved:
+        return cls(answer.level, answer.unscored, answer.target_level, answer.note,
+                   answer.recorded_by, answer.source)
+
+
 @dataclass(frozen=True)
 class _Person:
     respondent: RespondentInput
-    answers: tuple[tuple[str, AnswerInput], ...]
+    answers: tuple[tuple[str, _Saved], ...]
     stage: StageInput | None
     planned: PlannedRespondent
 
@@ -130,7 +154,10 @@ class ImportRecords(Database):
             return ImportOutcome(import_id, round_id, file_name, len(ids), answers, stages,
                                  tuple(ids))
 
-        return self._write(work)
+        outcome = self._write(work)
+        if outcome.answers >= SETTLE_AFTER_ANSWERS:
+            self._settle()  # the database file alone now holds the import (Database._settle)
+        return outcome
 
     # -- the steps of the write (each inside the caller's transaction) --
 
@@ -291,10 +318,10 @@ def _validated_people(plan: ImportPlan, recorded_by: str) -> list[_Person]:
                                    organisation=person.organisation,
                                    display_name=person.display_name)
             answers = tuple(
-                (answer.statement_id, validated(
+                (answer.statement_id, _Saved.of(validated(
                     AnswerInput, level=answer.level, unscored=answer.unscored,
                     target_level=answer.target_level, note=answer.note,
-                    recorded_by=recorded_by, source="import"))
+                    recorded_by=recorded_by, source="import")))
                 for answer in person.answers)
             stage = (validated(StageInput, stage=person.stage, recorded_by=recorded_by)
                      if person.stage is not None else None)

@@ -11,6 +11,7 @@ from typing import Annotated, Any, TypeVar
 
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
@@ -20,6 +21,7 @@ from pydantic import (
 )
 from pydantic_core import ErrorDetails
 
+from collab_assess.content.names import clean_name, clean_text
 from collab_assess.content.reference import (
     COLLABORATIVE_TYPES,
     DECISION_MECHANISMS,
@@ -41,16 +43,32 @@ ID_MAX = 20
 only stops a forged request from storing a long string."""
 ANSWER_SOURCES = ("self-assessment", "workshop", "import", "demo")
 
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=NAME_MAX)]
-Label = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=LABEL_MAX)]
-OptionalName = Annotated[str, StringConstraints(strip_whitespace=True, max_length=NAME_MAX)]
-Note = Annotated[str, StringConstraints(strip_whitespace=True, max_length=NOTE_MAX)]
+
+
+def _as_name(value: Any) -> Any:
+    """Names are kept as a reader sees them (content/names.py: no control, zero-width or bidi
+    characters, NFC); notes keep what was typed but control characters."""
+    return clean_name(value) if isinstance(value, str) else value
+
+
+def _as_text(value: Any) -> Any:
+    return clean_text(value) if isinstance(value, str) else value
+
+
+AsName = BeforeValidator(_as_name)
+AsText = BeforeValidator(_as_text)
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=NAME_MAX),
+                 AsName]
+Label = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=LABEL_MAX),
+                  AsName]
+OptionalName = Annotated[str, StringConstraints(strip_whitespace=True, max_length=NAME_MAX), AsName]
+Note = Annotated[str, StringConstraints(strip_whitespace=True, max_length=NOTE_MAX), AsText]
 Identifier = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
-                                              max_length=ID_MAX)]
+                                              max_length=ID_MAX), AsName]
 LevelNumber = Annotated[int, Field(ge=LOWEST_LEVEL, le=HIGHEST_LEVEL)]
 RECORDED_BY_MAX = 3 * NAME_MAX
 RecordedBy = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=RECORDED_BY_MAX)
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=RECORDED_BY_MAX), AsName
 ]
 """Who made a change: room for a respondent's whole label (name, role and organisation)."""
 
@@ -298,7 +316,7 @@ ACTION_STATUSES = ("open", "in progress", "done", "dropped")
 
 class ActionInput(_Input):
     description: Annotated[
-        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=ACTION_MAX)]
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=ACTION_MAX), AsText]
     owner: OptionalName = ""
     due_on: date | None = None
     statement_id: Identifier | None = None

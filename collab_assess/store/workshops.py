@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import duckdb
 import pandas as pd
 
-from collab_assess.content.codes import new_resume_code
+from collab_assess.content.codes import new_resume_code, normalise_resume_code
 from collab_assess.content.workshop_phases import (
     Move,
     Phase,
@@ -36,6 +36,8 @@ from collab_assess.store.rules import (
     open_to_all,
 )
 
+SEATS_KNOWN = 20_000
+"""Seats remembered by the workshop address (Store.workshop_version); then it starts afresh."""
 SEAT_ELSEWHERE = ("That resume code belongs to another round, so it cannot be used in this "
                   "workshop. Join without it: your votes will still count, anonymously.")
 UNKNOWN_CODE = ("That code does not match a workshop that is running. Check it with the "
@@ -135,27 +137,95 @@ class WorkshopSessions(Database):
 
     @for_rounds(Access.READ)
     def workshops(self, round_ids: Sequence[int]) -> pd.DataFrame:
-        """The workshops of these rounds, newest first, with how many people joined each."""
+        """The workshops of these rounds, newest first: when each started, its phase, how many
+        joined, how many statements it covers and how many votes were cast in it (a person's
+        changed vote on a statement is still one vote)."""
         return self._frame(
             """
             SELECT w.id, w.round_id, w.title, w.join_code, w.phase, w.created_at,
                 (SELECT count(*) FROM workshop_seats p WHERE p.workshop_id = w.id)
                     AS participants,
                 (SELECT count(*) FROM workshop_statements s WHERE s.workshop_id = w.id)
-                    AS statements
+                    AS statements,
+                (SELECT count(DISTINCT (a.respondent_id, a.statement_id)) FROM answers a
+                 WHERE a.workshop_id = w.id) AS votes
             FROM workshops w WHERE w.round_id IN (SELECT unnest(?::INTEGER[]))
-            ORDER BY w.id DESC
+            ORDER BY w.created_at DESC, w.id DESC
             """,
             [list(map(int, round_ids))],
         )
 
+    @for_workshop(Access.FACILITATE)
+    def remove_workshop(self, workshop_id: int, removed_by: str) -> None:
+        """Remove a workshop in which nobody voted (one started by mistake, or to try the
+        screens): its statements, seats and history go, and the audit log keeps what it was. A
+        workshop with votes is refused: its votes are answers of the round, never thrown away."""
+
+        def work(cursor: duckdb.DuckDBPyConnection) -> None:
+            row = cursor.execute(self._WORKSHOP + " WHERE w.id = ?", [workshop_id]).fetchone()
+            if row is None:
+                raise NotFoundError(f"There is no workshop number {workshop_id}.")
+            workshop = self._workshop_from(row)
+            votes = one_row(cursor, "SELECT count(*) FROM answers WHERE workshop_id = ?",
+                            [workshop_id])[0]
+            if votes:
+                raise InputError(
+                    f"Votes were cast in '{workshop.title}' ({votes}), and they are answers of "
+                    "the round, so the workshop cannot be removed. End it instead.")
+            seats = [int(r) for (r,) in cursor.execute(
+                "SELECT s.respondent_id FROM workshop_seats s JOIN respondents p "
+                "ON p.id = s.respondent_id WHERE s.workshop_id = ? AND p.kind = 'seat'",
+                [workshop_id]).fetchall()]
+            (joined,) = one_row(cursor, "SELECT count(*) FROM workshop_seats WHERE workshop_id = ?",
+                                [workshop_id])
+            for table in ("workshop_disclosures", "workshop_events", "workshop_seats",
+                          "workshop_statements"):
+                cursor.execute(f"DELETE FROM {table} WHERE workshop_id = ?", [workshop_id])
+            cursor.execute("DELETE FROM respondents WHERE id IN (SELECT unnest(?::INTEGER[]))",
+                           [seats])
+            cursor.execute("DELETE FROM workshops WHERE id = ?", [workshop_id])
+            write_audit(cursor, actor=removed_by, action="remove", record_kind="workshop",
+                        record_id=workshop_id, round_id=workshop.round_id,
+                        before={"title": workshop.title, "statement_ids": workshop.statement_ids,
+                                "phase": workshop.phase.value, "joined": int(joined)})
+
+        self._write(work)
+
     @open_to_all
-    def workshop_version(self, join_code: str) -> int | None:
-        """How many changes a running workshop has had: what waiting phones poll, so one indexed
-        look-up. None for a wrong or ended code."""
-        row = self._one("SELECT version FROM workshops WHERE join_code = ? AND phase <> 'ended'",
-                        [join_code])
-        return int(row[0]) if row else None
+    def workshop_version(self, join_code: str, seat_code: str) -> int | None:
+        """How many changes a running workshop has had, for a phone holding one of its seats
+        (seat_code: the seat's resume code): what waiting phones poll. A seat's first poll
+        makes three indexed look-ups, each whatever the one before found; its later polls one, as
+        the seat is remembered. None for anything else (a wrong, ended or unknown code, or a seat
+        of another workshop), so the answer tells a guesser nothing."""
+        known = self._seats_known.get((join_code, seat_code))
+        if known is not None:  # a seat checked before: one look-up, as the phone's every poll
+            row = self._one("SELECT version FROM workshops WHERE id = ? AND join_code = ? "
+                            "AND phase <> 'ended'", [known, join_code])
+            return int(row[0]) if row else None
+        workshop = self._one("SELECT id, version FROM workshops WHERE join_code = ? "
+                             "AND phase <> 'ended'", [join_code])
+        seat = self._one("SELECT id FROM respondents WHERE resume_code = ?",
+                         [normalise_resume_code(seat_code) or ""])
+        held = self._one("SELECT 1 FROM workshop_seats WHERE workshop_id = ? AND respondent_id = ?",
+                         [workshop[0] if workshop else -1, seat[0] if seat else -1])
+        if not (workshop and held):
+            return None
+        if len(self._seats_known) >= SEATS_KNOWN:
+            self._seats_known.clear()
+        self._seats_known[(join_code, seat_code)] = int(workshop[0])
+        return int(workshop[1])
+
+    _known_seats: dict[tuple[str, str], int] | None = None
+
+    @property
+    def _seats_known(self) -> dict[tuple[str, str], int]:
+        """(join code, seat code) -> workshop, for seats already checked: a seat never moves to
+        another workshop, so a phone's later polls need only the workshop's own row."""
+        known = self._known_seats
+        if known is None:
+            known = self._known_seats = {}
+        return known
 
     @for_workshop(Access.FACILITATE)
     def move_workshop(self, workshop_id: int, expected_version: int, move: Move, moved_by: str,

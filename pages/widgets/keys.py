@@ -63,7 +63,7 @@ def resume_from_address(store: StoreView) -> None:
     if not code or normalise_resume_code(str(code)) == st.session_state.get(RESPONDENT_CODE):
         return
     st.query_params.pop(RESPONDENT_PARAM, None)
-    if resume_attempts.wait_needed(*browser_and_address()) > 0:
+    if resume_attempts.before_checking(*browser_and_address()) > 0:
         flash("warning", "Too many wrong codes from this browser, so the code in that address "
               "was not tried. Wait a minute, then type it below.")
         return

@@ -14,7 +14,7 @@ from pages.widgets.page_paths import SELF_ASSESSMENT_PAGE
 
 
 def too_many_wrong_codes(wait: float) -> str:
-    return (f"Too many wrong codes from this browser, so this code was not checked. Please wait "
+    return (f"Too many wrong codes were typed just now, so this code was not checked. Please wait "
             f"{max(1, math.ceil(wait))} seconds and try again.")
 
 
@@ -26,7 +26,7 @@ def show_resume_form(store: ScopedStore, *, key: str = "resume") -> None:
         carry_on = st.form_submit_button("Continue")
     if not carry_on:
         return
-    wait = resume_attempts.wait_needed(*browser_and_address())
+    wait = resume_attempts.before_checking(*browser_and_address())
     if wait > 0:
         st.error(too_many_wrong_codes(wait), icon=":material/timer:")
         return

@@ -14,7 +14,7 @@ from pages.widgets.messages import stop_with
 ANONYMOUS_USER = "app user"
 
 
-def _secrets_section(name: str) -> dict:
+def secrets_section(name: str) -> dict:
     try:
         section = st.secrets.get(name)
     except Exception:  # no secrets file at all: local mode needs none
@@ -24,14 +24,14 @@ def _secrets_section(name: str) -> dict:
 
 def deployment() -> Deployment:
     try:
-        return read_deployment(os.environ, _secrets_section("collab_assess"))
+        return read_deployment(os.environ, secrets_section("collab_assess"))
     except SettingsError as error:
         stop_with(error)
         raise
 
 
 def auth_settings() -> dict:
-    return _secrets_section("auth")
+    return secrets_section("auth")
 
 
 def signed_in_email() -> str | None:
