@@ -32,7 +32,7 @@ from pages.widgets.messages import (
 )
 from pages.widgets.page_paths import SELF_ASSESSMENT_PAGE, link_to
 from pages.widgets.pickers import require_collaborative, round_picker
-from pages.widgets.profile_form import profile_fields
+from pages.widgets.profile_form import profile_fields, show_icbs_by_round
 from pages.widgets.signed_in import actor
 from pages.widgets.store_access import app_store, current_bank
 
@@ -66,6 +66,7 @@ with profile_tab:
                 flash("info", f"{as_text(ics)} lies outside the {as_text(profile.region)} region.")
 
         save_and_rerun(save_profile, "Profile saved. Earlier versions are kept in its history.")
+    show_icbs_by_round(collaborative.icss, store.rounds(collaborative.id))
 
 with members_tab:
     members = store.members(collaborative.id)

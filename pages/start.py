@@ -28,6 +28,7 @@ from pages.widgets.page_paths import (
 )
 from pages.widgets.pickers import current_collaborative
 from pages.widgets.profile_form import profile_fields
+from pages.widgets.resume import show_resume_form
 from pages.widgets.signed_in import actor
 from pages.widgets.store_access import app_store, current_bank
 
@@ -41,10 +42,15 @@ show_sidebar(current_collaborative(store))
 
 st.title("How mature is your provider collaborative?")
 st.markdown(
-    f"collab-assess walks your collaborative through the **{len(bank.areas)} areas** NHS England "
-    "expects provider collaboratives to build: six core capabilities and five enablers. It then "
-    "shows where you stand against anonymous peers, and beside a 2022 survey in which 70% of "
-    "responding collaboratives described themselves as at an early stage."
+    "collab-assess helps the boards and leaders of a provider collaborative see how well it "
+    "does what it was set up to do: agree a common purpose, deliver joint programmes and "
+    "govern itself lawfully and well. People from every member organisation rate "
+    f"**{len(bank.statements)} statements** in **{len(bank.areas)} areas** (NHS England's six core "
+    "capabilities and five enablers"
+    + (", and the governance basics of a lawful, well-governed vehicle" if len(bank.areas) > 11
+       else "")
+    + "), each with what to look for, and see where to go next. Anonymous peers, and a 2022 "
+    "survey of collaborative leaders, give context."
 )
 show_flash()
 
@@ -130,6 +136,10 @@ with create_column, (
                 flash("success", result.summary)
                 st.rerun()
 
+st.subheader("Coming back to your own answers?")
+st.markdown("Type the resume code you were given when you started: it opens your answers, in "
+            "whichever collaborative and round you gave them.")
+show_resume_form(store, key="start-resume")
 show_glossary_link()
 st.divider()
 with st.expander("Where do the peers come from?", expanded=real.empty):
@@ -145,7 +155,8 @@ with st.expander("Where do the peers come from?", expanded=real.empty):
         st.markdown(
             f"This database holds **{len(demo)} synthetic demo collaboratives**. They are made up "
             "by a generator so you can see how comparisons work before real peers join; about 70% "
-            "of them sit at an early stage, like the November 2022 national survey. They are "
+            "of them sit at an early stage, matching the November 2022 survey of collaborative "
+            "leaders. They are "
             "labelled *synthetic* wherever they appear and can be removed with one command: "
             "`collab-assess remove-demo`."
         )

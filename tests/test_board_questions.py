@@ -1,11 +1,13 @@
 """The board questions and next steps on Results: worked out from a round's own bank and answers,
-shown on a version-2 round, absent from a version-1 round."""
+each question answered by its statements' scores, answers and evidence (never an average), shown on
+a version-2 or version-3 round, absent from a version-1 round; and the version-3 remapping."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1.element_tree import Expander
 
 from collab_assess.assessment.board_questions import HEADING, board_answers
 from collab_assess.assessment.results import round_results
@@ -13,7 +15,12 @@ from collab_assess.content.bank import BANK_DIRECTORY, QuestionBank, load_bank_f
 from collab_assess.content.next_steps import next_step, next_steps_for
 from collab_assess.content.scale import Level
 from collab_assess.store import Store
-from collab_assess.store.inputs import CollaborativeProfile, RespondentInput, RoundInput
+from collab_assess.store.inputs import (
+    AnswerInput,
+    CollaborativeProfile,
+    RespondentInput,
+    RoundInput,
+)
 from tests.helpers.apptest import results_page_on, texts
 from tests.helpers.banks import guided_bank_data
 from tests.helpers.factories import answer
@@ -43,19 +50,37 @@ def round_with(store: Store, bank: QuestionBank, answers: list[dict[str, int]]) 
 # -- working out the answers ----------------------------------------------------------------------
 
 
-def test_a_board_question_is_scored_like_an_area_from_its_statements(store, guided_bank):
+def test_a_board_question_is_answered_by_its_statements_never_by_an_average(store, guided_bank):
     round_id = round_with(store, guided_bank, [{"PB-1": 1, "SG-1": 3, "PB-2": 4},
                                                {"PB-1": 2, "SG-1": 3, "PB-2": 4}])
     first, second = board_answers(round_results(store, round_id))
     assert (first.number, first.question) == (1, "Is it aligned?")
-    scores = dict(zip(first.statements["statement_id"], first.statements["score"], strict=True))
-    assert scores["PB-1"] == 1.5 and scores["SG-1"] == 3.0 and pd.isna(scores["DS-1"])
-    assert first.statements["statement_id"].tolist() == ["PB-1", "SG-1", "DS-1"]  # the bank's order
-    assert first.score == pytest.approx(2.25)  # PB-2 (4, 4) is not part of this question
-    assert first.stage is Level.DEVELOPING
+    rows = {row.statement_id: row for row in first.statements}
+    assert [row.statement_id for row in first.statements] == ["PB-1", "SG-1", "DS-1"]  # bank order
+    assert rows["PB-1"].score == 1.5 and rows["SG-1"].score == 3.0 and rows["DS-1"].score is None
+    assert [row.stage for row in first.statements] == [Level.EMERGING, Level.MATURING, None]
     assert (first.scored, first.asked) == (2, 3)
-    assert first.statements["stage"].tolist() == [Level.EMERGING, Level.MATURING, None]
-    assert (second.score, second.stage, second.scored) == (None, None, 0)
+    assert not hasattr(first, "score") and not hasattr(first, "stage")  # no question average
+    assert rows["PB-1"].answered == "1 Emerging, 1 Developing"
+    assert rows["SG-1"].answered == "2 Maturing"
+    assert rows["DS-1"].answered == "no answers yet"
+    assert rows["PB-1"].look_for == "Papers showing PB-1."
+    assert second.scored == 0
+
+
+def test_each_statement_carries_its_answers_and_the_evidence_people_gave(store, guided_bank):
+    round_id = round_with(store, guided_bank, [{"SG-1": 3}, {"SG-1": 3}, {"SG-1": 2}])
+    person = store.add_respondent(round_id, RespondentInput(role="Executive director"))
+    store.record_answer(round_id, person, "SG-1", answer(3, note="Minutes of May, item 4"))
+    dont_know = store.add_respondent(round_id, RespondentInput(role="Executive director"))
+    store.record_answer(round_id, dont_know, "SG-1", AnswerInput(unscored="dont_know",
+                                                                 recorded_by="tester"))
+    (first, _) = board_answers(round_results(store, round_id))
+    row = next(row for row in first.statements if row.statement_id == "SG-1")
+    assert row.answered == "1 Developing, 3 Maturing, 1 Don't know"
+    (note,) = row.evidence
+    assert note.note == "Minutes of May, item 4"
+    assert note.role == "Executive director" and note.answer == "Maturing"  # a group of 5
 
 
 def test_a_bank_without_board_questions_gives_none(store, small_bank):
@@ -122,6 +147,12 @@ def results_for(database: dict, version: int) -> AppTest:
     return results_page_on(database["path"], database["ids"][version])
 
 
+def top_level_labels(test: AppTest) -> list[str]:
+    """The labels of the expanders directly on the page (not those inside another)."""
+    return [element.label for element in test.main.children.values()
+            if isinstance(element, Expander)]
+
+
 @pytest.fixture(scope="module")
 def on_v2(rounds_on_each_version) -> AppTest:
     return results_for(rounds_on_each_version, 2)
@@ -136,18 +167,21 @@ def test_results_on_a_version_2_round_shows_all_five_board_questions_with_their_
     on_v2, rounds_on_each_version
 ):
     v2 = rounds_on_each_version["v2"]
-    assert HEADING in [header.value for header in on_v2.header]
+    assert f"{HEADING} ({len(v2.board_questions)})" in top_level_labels(on_v2)
     markdown = texts(on_v2.markdown)
     for question in v2.board_questions:
         assert f"**{question.number}. {question.question}**" in markdown
-    # Question 1: PB-2 scored 2, PB-1 and PB-4 scored 3: an average of 2.67, Maturing (a question is
-    # scored like an area, to two decimal places).
-    assert "Your answer: **3 Maturing**, score 2.67 of 4, from all 3 statements:" in markdown
-    assert f"- **2.0, Developing** · {v2.statements_by_id['PB-2'].statement} *(PB-2, " in markdown
-    assert f"- **3.0, Maturing** · {v2.statements_by_id['PB-1'].statement} *(PB-1, " in markdown
-    # The questions come together, right after the survey and before the weakest statements.
-    headers = [header.value for header in on_v2.header]
-    assert headers.index(HEADING) == headers.index("Weakest statements") - 1
+    # Question 1: each statement with its score, its answers and what to look for; no average.
+    assert "Answered by all 3 statements:" in markdown
+    assert f"**2.0, Developing** · {v2.statements_by_id['PB-2'].statement} *(PB-2, " in markdown
+    assert f"**3.0, Maturing** · {v2.statements_by_id['PB-1'].statement} *(PB-1, " in markdown
+    assert "Answers: 3 Developing" in markdown and "Answers: 3 Maturing" in markdown
+    assert f"What to look for: {v2.statements_by_id['PB-1'].evidence}" in markdown
+    assert "Your answer:" not in markdown and "score 2.67" not in markdown
+    # The questions come together, folded under one label, right after the survey.
+    labels = top_level_labels(on_v2)
+    survey = next(i for i, label in enumerate(labels) if label.startswith("Beside the 2022 survey"))
+    assert labels[survey + 1] == f"{HEADING} ({len(v2.board_questions)})"
 
 
 def test_results_on_a_version_2_round_shows_the_next_step_for_the_weakest_statements(
@@ -166,10 +200,14 @@ def test_results_on_a_version_2_round_shows_the_next_step_for_the_weakest_statem
 
 
 def test_results_on_a_version_1_round_has_no_board_questions_or_next_steps(on_v1):
-    assert HEADING not in [header.value for header in on_v1.header]
+    labels = top_level_labels(on_v1)
+    assert not any(label.startswith(HEADING) for label in labels)
+    assert HEADING not in texts(on_v1.markdown) + texts(on_v1.header)
     markdown = texts(on_v1.markdown)
     assert "To get there" not in markdown and "Next level," not in markdown
-    assert "Weakest statements" in [header.value for header in on_v1.header]
+    assert "**Next step**" not in markdown  # nor on the first screen: its weakest statement
+    assert "Its weakest statement: " in markdown
+    assert any(label.startswith("Every statement, weakest first (") for label in labels)
     assert "**1.0** · " in markdown
 
 
@@ -184,3 +222,49 @@ def test_the_number_of_statements_behind_an_answer_reads_as_words():
     assert statements_counted(3, 3) == "all 3 statements"
     assert statements_counted(1, 1) == "its one statement"
     assert statements_counted(2, 3) == "2 of its 3 statements"
+
+
+# -- version 3: the questions remapped -------------------------------------------------------------
+
+
+def test_version_3_maps_question_1_to_the_trusts_own_strategy_and_question_5_to_escalation():
+    v3 = load_banks()[3]
+    questions = {q.number: q for q in v3.board_questions}
+    assert [q.number for q in v3.board_questions] == [1, 2, 3, 4, 5]
+    # Q1: only the trust's own board and strategy, never fit with ICS plans (v2's PB-4).
+    assert questions[1].statements == ["PB-10", "PB-8"]
+    for statement_id in questions[1].statements:
+        assert v3.statements_by_id[statement_id].statement.startswith("Our board")
+    # Q5: escalation (disputes), support (oversight segments 4 and 5) and exit; not mutual aid.
+    assert questions[5].statements == ["SG-3", "PS-7", "LG-5"]
+    assert "PB-6" not in questions[5].statements
+    assert "segment 4 or 5" in v3.statements_by_id["PS-7"].statement
+    assert "leave" in v3.statements_by_id["LG-5"].statement
+    assert "escalate" in questions[5].question and "leave" in questions[5].question
+    for question in v3.board_questions:
+        assert set(question.statements) <= set(v3.statements_by_id)
+
+
+def test_results_on_a_version_3_round_show_the_policy_stamp_and_where_things_come_from(app_db):
+    v3 = load_banks()[3]
+    store = Store(app_db)
+    try:
+        collaborative = store.create_collaborative(CollaborativeProfile(name="On version 3"),
+                                                   "lead")
+        round_id = store.open_round(collaborative, RoundInput(label="R1", opens_on="2026-12-01"),
+                                    v3, "lead")
+        for _ in range(3):
+            person = store.add_respondent(round_id, RespondentInput(role="Clinical lead"))
+            for statement in v3.statements:
+                store.record_answer(round_id, person, statement.id, answer(2))
+    finally:
+        store.close()
+    page = results_page_on(app_db, collaborative)
+    assert not page.exception
+    assert any("Policy as at 31 January 2026" in str(caption.value) for caption in page.caption)
+    shown = texts(page.markdown)
+    # Sources by public title, publisher and date, never a seed file name or a register key.
+    assert "NHS Providers, 'Working together at scale" in shown
+    assert "The Health Care Services (Provider Selection Regime) Regulations 2023" in shown
+    assert ".txt" not in shown and "provider-selection-regime-2023" not in shown
+    assert "Policy as at 31 January 2026" in shown

@@ -147,7 +147,9 @@ def test_the_national_chart_marks_your_collaborative_in_words_and_outline():
 
 def test_the_national_chart_writes_each_share_on_its_bar():
     drawn = json.dumps(spec(baseline_chart(0.7, 0.65, "Emerging or Developing")))
-    assert "70% early" in drawn and "30% later" in drawn and "65% early" in drawn
+    assert "70% said early" in drawn and "30% later" in drawn
+    assert "65% Emerging or Developing" in drawn  # this tool's stages name the peers' row only
+    assert "70% Emerging" not in drawn
     assert YOUR_COLLABORATIVE not in drawn  # nothing to mark before there is a stage
 
 
@@ -223,6 +225,11 @@ def test_baseline_figures_include_your_collaborative():
     assert table.iloc[:, 0].to_dict() == {"Survey, Nov 2022 (self-reported)": "70%",
                                           "Peers here": "60%",
                                           "Your collaborative (Developing)": "Yes"}
+    # No stage name of this tool's is put on the survey's row, nor in a column heading.
+    survey = table.loc["Survey, Nov 2022 (self-reported)"]
+    assert not any("Emerging" in str(value) or "Developing" in str(value) for value in survey)
+    assert not any("Emerging" in column for column in table.columns)
+    assert "Emerging or Developing" in table.loc["Peers here", "What counts as early"]
 
 
 def test_level_count_figures_count_each_level_per_statement():

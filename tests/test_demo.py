@@ -590,9 +590,9 @@ def test_the_real_banks_give_a_calibrated_two_version_demo() -> None:
 
     banks = load_banks()
     current, earlier = demo_banks(banks)
-    assert (current.version, earlier.version) == (2, 1)
+    assert (current.version, earlier.version) == (3, 2)
     demo = generate_demo(current, earlier_bank=earlier)  # its time: `make bench`, Demo data
-    assert set(demo.rounds["bank_version"]) == {1, 2}
+    assert set(demo.rounds["bank_version"]) == {2, 3}  # v3 rounds beside older ones
     latest = latest_submitted_rounds(round_scores(demo, banks))
     assert len(latest) == len(demo.collaboratives)
     assert 0.6 <= (latest["score"] < 2.5).mean() <= 0.8
@@ -615,11 +615,14 @@ def test_the_demo_command_loads_rounds_on_both_bank_versions(tmp_path) -> None:
     store = Store(db)
     try:
         rounds = store.all_rounds()
-        assert set(rounds["bank_version"]) == {1, 2}
+        assert set(rounds["bank_version"]) == {2, 3}
         banks = load_banks()
-        assert store.bank(1) == banks[1] and store.bank(2) == banks[2]
+        assert store.bank(2) == banks[2] and store.bank(3) == banks[3]
         latest = rounds.sort_values(["opens_on", "round_id"]).groupby("collaborative_id").tail(1)
-        assert set(latest["bank_version"]) == {2}
+        assert set(latest["bank_version"]) == {3}
+        # Every demo collaborative with an older round has it on version 2.
+        older = rounds[~rounds["round_id"].isin(latest["round_id"])]
+        assert not older.empty and set(older["bank_version"]) == {2}
         assert (rounds["status"] == "open").sum() == round(OPEN_LATEST_SHARE * 64)
     finally:
         store.close()

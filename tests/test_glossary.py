@@ -8,7 +8,17 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from collab_assess.content.glossary import TERMS, Citation, find_terms, glossary, lookup, one_line
+from collab_assess.content.glossary import (
+    TERMS,
+    Citation,
+    find_terms,
+    glossary,
+    load_glossary,
+    lookup,
+    one_line,
+)
+from collab_assess.content.sources import documents
+from collab_assess.errors import DataFileError
 from tests.helpers.originality import RUN_LENGTH, runs
 
 REPO = Path(__file__).resolve().parents[1]
@@ -60,10 +70,14 @@ def seed_files_present() -> None:
 
 
 @pytest.mark.parametrize("entry", TERMS, ids=lambda entry: entry.term)
-def test_each_term_cites_a_seed_file_and_a_section_that_exist(entry):
+def test_each_term_cites_documents_of_the_register_and_seed_sections_that_exist(entry):
     seed_files_present()
     assert entry.sources, f"{entry.term} cites no source"
+    register = documents()
     for citation in entry.sources:
+        assert citation.file in register, f"{entry.term}: {citation.file} is not in the register"
+        if register[citation.file].kind == "public":
+            continue  # a public document for policy the seeds predate: no seed to look in
         path = SEEDS / citation.file
         assert path.is_file(), f"{entry.term}: {citation.file} is not in {SEEDS}"
         lines = [line.strip(" *#0123456789.:").casefold()
@@ -80,6 +94,65 @@ def test_no_meaning_copies_a_seed_sentence():
               for entry in TERMS}
     copied = {term: found for term, found in copied.items() if found}
     assert not copied, f"glossary text shares {RUN_LENGTH}-word runs with a seed: {copied}"
+
+
+NEW_TERMS = ["Joint committee", "Committees in common", "Scheme of delegation", "Oversight segment",
+             "Provider Selection Regime", "Neighbourhood health", "Integrated health organisation"]
+
+
+@pytest.mark.parametrize("term", NEW_TERMS)
+def test_the_terms_2025_26_policy_needs_are_there(term):
+    entry = lookup(term)
+    assert len(entry.meaning.split()) >= 20, f"{term}: the meaning is too thin to help"
+    assert entry.readable_source and ".txt" not in entry.readable_source
+
+
+def test_the_factual_errors_are_gone():
+    # Governors hold non-executives to account; they do not take collaborative decisions.
+    governor = lookup("Governor").meaning
+    assert "hold the non-executive directors to account" in governor
+    assert "take part in collaborative decisions" not in governor
+    # An ICB delegates to a trust or a joint committee, never to a collaborative as such.
+    for term in ("Integrated care board", "Delegation"):
+        meaning = lookup(term).meaning
+        assert "joint committee" in meaning and "no legal form" in meaning
+        assert "to trusts and collaboratives" not in meaning
+        assert "passing a budget to a collaborative" not in meaning
+    # The 2021 future of ICB oversight was removed in 2025.
+    oversight = lookup("System oversight").meaning
+    assert "September 2025 written statement" in oversight and "regions" in oversight
+    assert "in future ICBs" not in oversight
+    # A collaborative is an NHS England requirement, not a legal body.
+    assert "not a legal body" in lookup("Provider collaborative").meaning
+    assert "upper-tier councils" in lookup("ICP").meaning
+    assert "contract with the commissioner" in lookup("Lead provider").meaning
+    assert "PSR" == lookup("Provider Selection Regime").short_form
+    assert "1 January 2024" in lookup("PSR").meaning
+
+
+def test_readable_sources_give_public_titles_and_dates_not_file_names():
+    entry = lookup("Oversight segment")
+    assert entry.readable_source == (
+        "NHS Confederation, '2025/26 NHS Oversight Framework: what you need to know (briefing on "
+        "NHS England's framework of 26 June 2025)', 27 June 2025: section 'Key points'")
+    for each in TERMS:
+        assert ".txt" not in each.readable_source, each.term
+
+
+def test_a_citation_of_a_document_not_in_the_register_is_refused(tmp_path):
+    broken = tmp_path / "glossary.toml"
+    broken.write_text('[[terms]]\nterm = "Thing"\nmeaning = "A thing that is long enough to '
+                      'mean something."\nsources = [{ file = "made-up-report-2025" }]\n',
+                      encoding="utf-8")
+    with pytest.raises(DataFileError, match="term 'Thing': cites made-up-report-2025, which "
+                                            "data/sources.toml does not list"):
+        load_glossary(broken)
+    seed_without_section = tmp_path / "seed.toml"
+    seed_without_section.write_text(
+        '[[terms]]\nterm = "Thing"\nmeaning = "A thing that is long enough to mean something."\n'
+        'sources = [{ file = "001_f629cfe9f896f09b.txt" }]\n', encoding="utf-8")
+    with pytest.raises(DataFileError, match="without a section"):
+        load_glossary(seed_without_section)
 
 
 def test_the_source_line_reads_like_the_question_banks():
@@ -151,7 +224,10 @@ def test_the_glossary_page_shows_every_term_under_its_own_heading(app_db):
         assert entry.meaning in page_text
         assert f"](#{entry.anchor})" in page_text, f"no jump link to {entry.term}"
     captions = " ".join(str(caption.value) for caption in test.caption)
-    assert "001_f629cfe9f896f09b.txt" in captions
+    # Sources by public title, publisher and date; never a file name or a register key.
+    assert "NHS Providers, 'Working together at scale" in captions
+    assert "Provider Selection Regime) Regulations 2023" in captions
+    assert ".txt" not in captions and "provider-selection-regime-2023" not in captions
 
 
 def test_the_glossary_is_in_the_navigation_under_help_for_everyone_with_access(app_db):

@@ -14,6 +14,7 @@ import pytest
 from collab_assess.assessment import board_questions
 from collab_assess.content.bank import load_banks
 from collab_assess.content.baseline import load_baseline
+from collab_assess.content.glossary import TERMS
 from collab_assess.content.reference import DECISION_MECHANISMS, GOVERNANCE_MODELS, RESPONDENT_ROLES
 from tests.helpers.originality import RUN_LENGTH, runs
 
@@ -59,9 +60,12 @@ def product_texts() -> dict[str, str]:
         texts[f"reference: {name}"] = text
     baseline = load_baseline()
     for field, value in baseline.model_dump().items():
-        if isinstance(value, str) and field not in ("source", "reported_in"):  # citations
+        if isinstance(value, str) and field not in ("source", "reported_in", "primary_report"):
+            # (those three are citations)
             texts[f"baseline {field}"] = value
     texts["board questions introduction"] = board_questions.INTRODUCTION
+    for entry in TERMS:
+        texts[f"glossary {entry.term}"] = entry.meaning
     return texts
 
 
@@ -69,7 +73,10 @@ def test_the_new_texts_are_among_those_checked():
     texts = product_texts()
     for where in ("v2 rating rule", "v2 PB-1 evidence", "v2 PB-1 step from maturing",
                   "v2 board question 5", "v2 mapping of DS-3", "baseline demo_peers",
-                  "baseline self_reported", "v1 PB-1 thriving"):
+                  "baseline self_reported", "v1 PB-1 thriving", "v3 about", "v3 LG-3 help",
+                  "v3 PS-7 statement", "v3 area LG summary", "v3 mapping of JW-4",
+                  "v3 board question 5", "baseline respondents", "glossary Joint committee",
+                  "glossary Governor"):
         assert texts.get(where), f"{where} is not checked"
 
 

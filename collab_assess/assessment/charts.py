@@ -379,24 +379,30 @@ def role_figures(by_role: pd.DataFrame) -> pd.DataFrame:
 # -- beside the 2022 survey -----------------------------------------------------------------------
 
 YOUR_COLLABORATIVE = "Your collaborative"
+SURVEY_ROW = "Survey, Nov 2022 (self-reported)"
+EARLY_PART = "Early stage"
 
 
 def baseline_chart_data(national_early_share: float, peer_early_share: float | None,
                         early_label: str, peer_label: str = "Peers here",
                         your_stage: Level | None = None,
                         your_stage_is_early: bool | None = None) -> pd.DataFrame:
-    """The rows of the national chart: the survey, the peers (if known) and this collaborative,
-    each split into an early part and a later part with the words written on each."""
-    early = f"Early ({early_label})"
+    """The rows of the survey chart: the survey, the peers (if known) and this collaborative,
+    each split into an early part and a later part with the words written on each. The survey's
+    row carries its own words ("said early"), never this tool's stage names: those are written on
+    the peers' row only (early_label), since only their figure is worked out on this tool's
+    stages."""
+    early = EARLY_PART
     later = "Later stages"
-    rows = [("Survey, Nov 2022 (self-reported)", national_early_share)]
+    rows = [(SURVEY_ROW, national_early_share, "said early"),]
     if peer_early_share is not None:
-        rows.append((peer_label, peer_early_share))
+        rows.append((peer_label, peer_early_share, early_label))
     records = []
-    for group, share in rows:
+    for group, share, words in rows:
         records.append({"group": group, "stage": early, "start": 0.0, "end": share,
                         "share": share, "share_text": percent_text(share),
-                        "text": f"{percent_text(share)} early", "ink": BLACK, "yours": False})
+                        "text": f"{percent_text(share)} {words}", "ink": BLACK,
+                        "yours": False})
         records.append({"group": group, "stage": later, "start": share, "end": 1.0,
                         "share": 1 - share, "share_text": percent_text(1 - share),
                         "text": f"{percent_text(1 - share)} later", "ink": BLACK,
@@ -418,11 +424,11 @@ def baseline_chart(national_early_share: float, peer_early_share: float | None,
                    early_label: str, peer_label: str = "Peers here",
                    your_stage: Level | None = None,
                    your_stage_is_early: bool | None = None) -> alt.LayerChart | alt.FacetChart:
-    """Share of collaboratives at an early stage: the national survey beside the peers here, and a
+    """Share of collaboratives at an early stage: the 2022 survey beside the peers here, and a
     marked row for this collaborative's own stage (early or not), each part labelled in words."""
     data = baseline_chart_data(national_early_share, peer_early_share, early_label, peer_label,
                                your_stage, your_stage_is_early)
-    early, later = f"Early ({early_label})", "Later stages"
+    early, later = EARLY_PART, "Later stages"
     y = _rows("group", data["group"].drop_duplicates().tolist())
     x = alt.X("start:Q", axis=None, scale=alt.Scale(domain=[0, 1], nice=False))
     tooltip = [alt.Tooltip("group:N", title=" "), alt.Tooltip("stage:N", title="Stage"),
@@ -452,13 +458,17 @@ def baseline_figures(national_early_share: float, peer_early_share: float | None
                      early_label: str, peer_label: str = "Peers here",
                      your_stage: Level | None = None,
                      your_stage_is_early: bool | None = None) -> pd.DataFrame:
-    """The national chart as a table: a row per group, with the share at an early stage."""
-    rows = [{"Group": "Survey, Nov 2022 (self-reported)",
-             f"At an early stage ({early_label})": percent_text(national_early_share)}]
+    """The survey chart as a table: a row per group, the share at an early stage, and what
+    "early" means for that row. The survey's row says what its respondents said, with no stage
+    names of this tool's; only the rows worked out here name them."""
+    counted = "What counts as early"
+    rows = [{"Group": SURVEY_ROW, "At an early stage": percent_text(national_early_share),
+             counted: "Leaders' own description of their collaborative"}]
     if peer_early_share is not None:
-        rows.append({"Group": peer_label,
-                     f"At an early stage ({early_label})": percent_text(peer_early_share)})
+        rows.append({"Group": peer_label, "At an early stage": percent_text(peer_early_share),
+                     counted: f"Scored {early_label} on this tool"})
     if your_stage is not None:
         rows.append({"Group": f"{YOUR_COLLABORATIVE} ({your_stage.label})",
-                     f"At an early stage ({early_label})": "Yes" if your_stage_is_early else "No"})
+                     "At an early stage": "Yes" if your_stage_is_early else "No",
+                     counted: f"Scored {early_label} on this tool"})
     return pd.DataFrame(rows).set_index("Group")

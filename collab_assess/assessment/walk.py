@@ -8,6 +8,7 @@ import pandas as pd
 
 from collab_assess.content.bank import QuestionBank, Statement
 from collab_assess.content.scale import LEVELS, Unscored, level_label
+from collab_assess.content.sources import where_this_comes_from
 from collab_assess.store.inputs import AnswerInput, validated
 
 AnswerOption = int | str
@@ -43,6 +44,16 @@ def evidence_prompt(statement: Statement) -> str | None:
     if statement.evidence is None:
         return None
     return f"**{EVIDENCE_LABEL}** {statement.evidence}"
+
+
+SOURCES_LABEL = "Where this comes from"
+
+
+def statement_sources(statement: Statement) -> list[str]:
+    """Where the statement's facts come from, one line per document: publisher, public title and
+    date (the register in data/sources.toml), then the sections. Never a file name or a key:
+    shown under the statement as "Where this comes from"."""
+    return where_this_comes_from(statement.source)
 
 
 def rating_guide(bank: QuestionBank) -> str | None:

@@ -9,6 +9,11 @@ for every statement a prompt of what evidence to look for and a step from each l
 the board questions its statements answer, and a mapping from the previous version's statement ids.
 Version 1 stays valid without them (rounds opened on it keep their copy), and its stored copy is
 unchanged: fields a bank does not use are left out of its JSON.
+
+From version 3, a bank also says the date its policy content is correct at (`policy_as_at`, the
+"policy as at" stamp on Results and in the report), and may drop a statement outright ("dropped",
+with its reason). Every `source` names documents the register in data/sources.toml lists, so the
+app can show each one by its public title ("Where this comes from").
 """
 
 from __future__ import annotations
@@ -26,15 +31,18 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
 from collab_assess.content.scale import LEVELS, Level
+from collab_assess.content.sources import unknown_documents
 from collab_assess.errors import BankError
 
 BANK_DIRECTORY = Path(__file__).resolve().parents[2] / "question_bank"
 BANK_DIR_ENV_VAR = "COLLAB_ASSESS_BANK_DIR"
 BANK_FILE_PATTERN = "bank-v*.toml"
-STATEMENTS_PER_AREA = (3, 6)
+STATEMENTS_PER_AREA = (3, 7)
 FIRST_VERSION_WITH_GUIDANCE = 2
 """From this version on, every bank needs a rating rule, evidence prompts, next steps, board
 questions and a mapping from the previous version."""
+FIRST_VERSION_WITH_POLICY_DATE = 3
+"""From this version on, every bank says the date its policy content is correct at."""
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 AreaId = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
@@ -74,7 +82,9 @@ class NextSteps(_Strict):
 class Area(_Strict):
     id: AreaId
     name: Text
-    group: Literal["core capability", "enabler"]
+    group: Literal["core capability", "enabler", "governance basics"]
+    """The guidance's six core capabilities and five enablers; from version 3, the governance
+    basics of a lawful, well-governed vehicle as well."""
     summary: Text
     source: Text
 
@@ -102,7 +112,7 @@ class BoardQuestion(_Strict):
     source: Text
 
 
-Change = Literal["reworded", "moved", "replaced", "split"]
+Change = Literal["reworded", "moved", "replaced", "split", "dropped"]
 CHANGES_KEEPING_THE_ID: frozenset[str] = frozenset({"reworded"})
 CHANGES_KEEPING_THE_MEANING: frozenset[str] = frozenset({"reworded", "moved"})
 
@@ -111,7 +121,8 @@ class StatementMapping(_Strict):
     """Where one statement of the previous version went."""
 
     old: StatementId
-    new: list[StatementId] = Field(min_length=1)
+    new: list[StatementId] = Field(default_factory=list)
+    """Empty only for a statement that was dropped."""
     change: Change
     why: Text | None = None
 
@@ -138,6 +149,9 @@ class QuestionBank(_Strict):
     """How to choose a level when a statement only partly fits one (required from version 2)."""
     board_questions: list[BoardQuestion] = Field(default_factory=list)
     mapping: VersionMapping | None = None
+    policy_as_at: date | None = None
+    """The date the bank's policy content is correct at (required from version 3): shown as
+    "policy as at ..." on Results and in the report, so a reader knows what it cannot know."""
 
     @cached_property
     def statements_by_id(self) -> dict[str, Statement]:
@@ -253,6 +267,8 @@ def _cross_item_faults(bank: QuestionBank) -> list[str]:
                 f"{high}"
             )
     faults += _guidance_faults(bank)
+    faults += _policy_date_faults(bank)
+    faults += _source_faults(bank)
     faults += _board_question_faults(bank)
     faults += _mapping_faults(bank)
     return faults
@@ -281,6 +297,24 @@ def _guidance_faults(bank: QuestionBank) -> list[str]:
         faults.append(f"the bank's header, field 'mapping': missing (where each statement of the "
                       f"previous version went; {since})")
     return faults
+
+
+def _policy_date_faults(bank: QuestionBank) -> list[str]:
+    if bank.version < FIRST_VERSION_WITH_POLICY_DATE or bank.policy_as_at is not None:
+        return []
+    return [f"the bank's header, field 'policy_as_at': missing (the date its policy content is "
+            f"correct at, shown as 'policy as at'; required from version "
+            f"{FIRST_VERSION_WITH_POLICY_DATE} on)"]
+
+
+def _source_faults(bank: QuestionBank) -> list[str]:
+    """Every document a source cites must be in data/sources.toml, so a reader can be shown its
+    public title."""
+    items = ([(f"area {a.id}", a.source) for a in bank.areas]
+             + [(f"statement {s.id}", s.source) for s in bank.statements]
+             + [(f"board question {q.number}", q.source) for q in bank.board_questions])
+    return [f"{item}, field 'source': cites '{key}', which data/sources.toml does not list"
+            for item, source in items for key in unknown_documents(source)]
 
 
 def _board_question_faults(bank: QuestionBank) -> list[str]:
@@ -324,6 +358,11 @@ def _mapping_faults(bank: QuestionBank) -> list[str]:
         if not keeps_id and entry.old in bank.statements_by_id:
             faults.append(f"{where}: '{entry.old}' is still a statement in this bank, so its "
                           "meaning must hold ('reworded'); give the changed statement a new id")
+        if entry.change == "dropped" and entry.new:
+            faults.append(f"{where}: a 'dropped' statement has no new id; leave 'new' empty")
+        if entry.change != "dropped" and not entry.new:
+            faults.append(f"{where}, field 'new': empty (only a 'dropped' statement has no new "
+                          "id)")
         if entry.change == "split" and len(entry.new) < 2:
             faults.append(f"{where}: a 'split' needs two or more new ids")
         if entry.change in ("moved", "replaced") and len(entry.new) != 1:

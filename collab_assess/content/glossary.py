@@ -2,8 +2,11 @@
 data/glossary.toml and checked there like the question bank.
 
 Every meaning is written in our own words (tests/test_glossary.py checks that no run of seven words
-matches a source document) and cites the source files in ../shared/seeds/ and the section each fact
-comes from. Where a meaning adds a general explanation that the sources take for granted (what
+matches a source document) and cites the documents its facts come from, by the keys of the register
+in data/sources.toml: a seed file in ../shared/seeds/ with the section heading, or a public document
+for policy the seeds predate (2025/26 oversight, the Provider Selection Regime, neighbourhood
+health). Readers see each document's public title, publisher and date, never a key or file
+name. Where a meaning adds a general explanation that the sources take for granted (what
 "unwarranted" means, say), the citation is the section where the sources use the term.
 
 `find_terms(text)` says which terms a piece of text uses, so a page can offer the glossary only
@@ -21,19 +24,23 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from collab_assess.content.sources import Document, documents
 from collab_assess.errors import DataFileError
 
 GLOSSARY_FILE = Path(__file__).resolve().parents[2] / "data" / "glossary.toml"
 
 @dataclass(frozen=True)
 class Citation:
-    """A source file in ../shared/seeds/ and the section heading the fact comes from."""
+    """A document of the register (a seed file, or a public document's key), and the section
+    heading or the part of it the fact comes from."""
 
     file: str
-    section: str
+    section: str | None = None
+    note: str | None = None
 
     def __str__(self) -> str:
-        return f"{self.file}, section '{self.section}'"
+        text = self.file + (f", section '{self.section}'" if self.section else "")
+        return text + (f" ({self.note})" if self.note else "")
 
 
 @dataclass(frozen=True)
@@ -66,15 +73,26 @@ class GlossaryTerm:
 
     @property
     def readable_source(self) -> str:
-        """The citations for a reader: each document's title once, then the sections used."""
+        """The citations for a reader: each document once, by publisher, public title and date
+        (never its file name), then the sections or parts used."""
         by_file: dict[str, list[str]] = {}
         for citation in self.sources:
-            by_file.setdefault(citation.file, []).append(f"'{citation.section}'")
-        return "; ".join(
-            f"{SOURCE_TITLES.get(file, file)}, {file}: "
-            f"section{'s' if len(sections) > 1 else ''} {', '.join(sections)}"
-            for file, sections in by_file.items()
-        )
+            part = f"'{citation.section}'" if citation.section else ""
+            if citation.note:
+                part = f"{part} ({citation.note})" if part else citation.note
+            parts = by_file.setdefault(citation.file, [])
+            if part and part not in parts:
+                parts.append(part)
+        lines = []
+        for file, parts in by_file.items():
+            document = SOURCE_DOCUMENTS.get(file)
+            line = document.reference if document else file
+            if parts:
+                quoted = all(part.startswith("'") for part in parts)
+                label = ("sections " if len(parts) > 1 else "section ") if quoted else ""
+                line += f": {label}{', '.join(parts)}"
+            lines.append(line)
+        return "; ".join(lines)
 
     @property
     def in_one_line(self) -> str:
@@ -110,7 +128,9 @@ class _CitationEntry(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     file: str = Field(min_length=1)
-    section: str = Field(min_length=1)
+    """A key of data/sources.toml: a seed file name or a public document's key."""
+    section: str | None = Field(default=None, min_length=1)
+    note: str | None = Field(default=None, min_length=1)
 
 
 class _TermEntry(BaseModel):
@@ -126,8 +146,6 @@ class _TermEntry(BaseModel):
 class _GlossaryFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    sources: dict[str, str] = Field(min_length=1)
-    """Each source file's title, as a reader would recognise it."""
     terms: list[_TermEntry] = Field(min_length=1)
 
 
@@ -149,9 +167,12 @@ def _faults(raw: dict, error: ValidationError) -> list[str]:
     return faults
 
 
-def load_glossary(path: Path = GLOSSARY_FILE) -> tuple[GlossaryTerm, ...]:
+def load_glossary(path: Path = GLOSSARY_FILE,
+                  register: dict[str, Document] | None = None) -> tuple[GlossaryTerm, ...]:
     """Every term of the glossary file, checked: a fault stops the app naming the file, the term
-    and what is wrong (as the question bank's loader does)."""
+    and what is wrong (as the question bank's loader does). Every citation must name a document
+    of the register (data/sources.toml), and a seed citation must give its section."""
+    register = documents() if register is None else register
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
@@ -164,21 +185,26 @@ def load_glossary(path: Path = GLOSSARY_FILE) -> tuple[GlossaryTerm, ...]:
     names = Counter(name.casefold() for entry in checked.terms
                     for name in (entry.term, entry.short_form) if name)
     faults += [f"term {name!r}: named twice" for name, count in names.items() if count > 1]
-    faults += [f"term {entry.term!r}: cites {citation.file}, which [sources] does not list"
+    faults += [f"term {entry.term!r}: cites {citation.file}, which data/sources.toml does not "
+               "list" for entry in checked.terms for citation in entry.sources
+               if citation.file not in register]
+    faults += [f"term {entry.term!r}: cites {citation.file} without a section (a seed citation "
+               "names the section heading its fact comes from)"
                for entry in checked.terms for citation in entry.sources
-               if citation.file not in checked.sources]
+               if citation.file in register and register[citation.file].kind == "seed"
+               and not citation.section]
     if faults:
         raise DataFileError(str(path), faults)
-    SOURCE_TITLES.clear()
-    SOURCE_TITLES.update(checked.sources)
+    SOURCE_DOCUMENTS.clear()
+    SOURCE_DOCUMENTS.update(register)
     return tuple(GlossaryTerm(
         term=entry.term, short_form=entry.short_form, meaning=entry.meaning,
-        sources=tuple(Citation(c.file, c.section) for c in entry.sources),
+        sources=tuple(Citation(c.file, c.section, c.note) for c in entry.sources),
         also=tuple(entry.also)) for entry in checked.terms)
 
 
-SOURCE_TITLES: dict[str, str] = {}
-"""Readable names for the source documents, from the glossary file (../shared/seeds/README.md)."""
+SOURCE_DOCUMENTS: dict[str, Document] = {}
+"""The register of cited documents (data/sources.toml), by key."""
 TERMS: tuple[GlossaryTerm, ...] = load_glossary()
 
 

@@ -3,16 +3,21 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 
 from collab_assess.content.reference import (
     COLLABORATIVE_TYPES,
     DECISION_MECHANISMS,
     GOVERNANCE_MODELS,
+    ICS_LIST_CORRECT_AT,
     ICSS,
     REGIONS,
+    icb_sources,
+    icbs_in_words,
 )
 from collab_assess.store.inputs import NAME_MAX, CollaborativeProfile
 
@@ -48,7 +53,9 @@ def profile_fields(current: CollaborativeProfile | None, key: str) -> dict[str, 
         default=list(current.icss),
         key=f"{key}-icss",
         help="An integrated care system (ICS) is one of the 42 local partnerships of NHS and "
-        "council bodies in England. Choose every ICS the collaborative covers.",
+        f"council bodies set up on {ICS_LIST_CORRECT_AT.day} {ICS_LIST_CORRECT_AT:%B %Y}. Choose "
+        "every ICS the collaborative covers, by those names: the integrated care boards (ICBs) "
+        "that cover them on each round's date, mergers included, are shown under the profile.",
         placeholder="Choose one or more",
     )
     type_options = [NOT_SET, *COLLABORATIVE_TYPES]
@@ -86,3 +93,25 @@ def profile_fields(current: CollaborativeProfile | None, key: str) -> dict[str, 
         "decision_mechanisms": tuple(decision_mechanisms),
     }
 
+
+def show_icbs_by_round(icss: tuple[str, ...], rounds: pd.DataFrame) -> None:
+    """The integrated care boards covering the collaborative's ICSs on each round's opening date
+    (content/reference.icbs_in_words: mergers from 1 April 2026 included), and today's, with the
+    documents the dated list rests on, by public title."""
+    if not icss:
+        return
+    st.markdown("**Integrated care boards**")
+    today = date.today()
+    days = [today]
+    rows = [{"When": f"Today ({today:%d/%m/%Y})",
+             "Integrated care boards": icbs_in_words(icss, today)}]
+    for row in rounds.itertuples():
+        opens_on = pd.Timestamp(row.opens_on).date()
+        days.append(opens_on)
+        rows.append({"When": f"{row.label} (opened {opens_on:%d/%m/%Y})",
+                     "Integrated care boards": icbs_in_words(icss, opens_on)})
+    st.dataframe(pd.DataFrame(rows), hide_index=True)
+    st.caption("Worked out from the ICSs above, as set up on 1 July 2022, and the dated list of "
+               "ICBs: the 42 ICBs of 1 July 2022, and the merged ICBs in force from 1 April 2026 "
+               "(where an ICS was split, each part is named). Regions are unchanged. Where this "
+               "comes from: " + "; ".join(icb_sources(icss, days)) + ".")

@@ -4,8 +4,6 @@ report."""
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 import shutil
 import subprocess
@@ -13,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from collab_assess.content.bank import load_current_bank
 from tests.e2e.helpers import (
     assert_no_app_error,
     create_collaborative,
@@ -20,23 +19,25 @@ from tests.e2e.helpers import (
     wait_for_rerun,
     wait_until_settled,
 )
+from tests.fixtures.build import csv_bytes, forms_table, statement_heading
 
 pytestmark = pytest.mark.browser
-FORMS_EXPORT = Path(__file__).resolve().parents[1] / "fixtures" / "forms_export.csv"
 RENAMED = "Q2 Strategy check"  # a heading that names no statement: the lead matches it by hand
-RENAMED_STATEMENT = "PB-2"
+CURRENT_BANK = load_current_bank()
+RENAMED_STATEMENT = CURRENT_BANK.statements[1].id
+"""The second statement of the bank new rounds open on: the one whose heading is made vague."""
 
 
 def forms_export_with_a_vague_heading(folder: Path) -> tuple[Path, int]:
-    """The fixture Forms export with PB-2's heading replaced; returns the file and that column's
-    position."""
-    rows = list(csv.reader(io.StringIO(FORMS_EXPORT.read_text(encoding="utf-8-sig"))))
-    column = next(number for number, heading in enumerate(rows[0])
-                  if heading.startswith("Each member organisation's board has compared"))
+    """A Forms export of the bank new rounds use (as tests/fixtures/build.py makes the fixture
+    files from version 2), with the second statement's heading replaced; returns the file and
+    that column's position."""
+    rows = forms_table(chosen=CURRENT_BANK)
+    statement = CURRENT_BANK.statements[1]
+    column = rows[0].index(statement_heading(1, statement.id, statement.statement))
     rows[0][column] = RENAMED
     path = folder / "Board survey (Microsoft Forms).csv"
-    with path.open("w", encoding="utf-8", newline="") as file:
-        csv.writer(file).writerows(rows)
+    path.write_bytes(csv_bytes(rows))
     return path, column
 
 

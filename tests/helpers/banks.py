@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tests.helpers.factories import bank_data
 
-HEADER_KEYS = ("version", "title", "released", "about", "rating_rule")
+HEADER_KEYS = ("version", "title", "released", "policy_as_at", "about", "rating_rule")
 NESTED = ("levels", "next_step")
 
 
@@ -25,7 +25,8 @@ def to_toml(data: dict) -> str:
     lines = []
     for key in HEADER_KEYS:
         if key in data:
-            shown = data[key] if key in ("version", "released") else value(data[key])
+            shown = (data[key] if key in ("version", "released", "policy_as_at")
+                     else value(data[key]))
             lines.append(f"{key} = {shown}")
     for area in data.get("areas", []):
         lines.append("[[areas]]")
@@ -62,6 +63,8 @@ def guided_bank_data(version: int = 2, from_version: int = 1) -> dict:
                                 "statements": ["PB-1", "SG-1"],
                                 "source": "000_14819e0e06ef0d46.txt, section 'Risk management "
                                           "and oversight for trust boards'"}]
+    if version >= 3:
+        data["policy_as_at"] = "2026-01-31"
     data["mapping"] = {"from_version": from_version, "statements": [
         {"old": statement["id"], "new": [statement["id"]], "change": "reworded"}
         for statement in data["statements"]]}
