@@ -34,8 +34,10 @@ run: $(VENV)/.installed-app
 	$(BIN)/collab-assess demo --if-empty
 	$(BIN)/streamlit run serve.py --server.port $(PORT)
 
+# On both cores (pytest-xdist), a test file to a worker: a file's tests share its fixtures (a
+# browser journey's app server), and each server listens on a free port of its own.
 test: $(VENV)/.installed-test
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 # Lint (ruff, with import sorting) and type-check (mypy) the app's code; .ci/run runs it first.
 check: $(VENV)/.installed-test

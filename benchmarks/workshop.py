@@ -326,15 +326,17 @@ class Server:
 
 
 @contextmanager
-def running_server(db_path: Path, log_path: Path) -> Iterator[Server]:
-    """`streamlit run serve.py` on a free loopback port, as `make run` serves it; always stopped."""
+def running_server(db_path: Path, log_path: Path,
+                   settings: dict[str, str] | None = None) -> Iterator[Server]:
+    """`streamlit run serve.py` on a free loopback port, as `make run` serves it, with any extra
+    environment `settings`; always stopped."""
     port = free_port()
     with open(log_path, "w") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", str(SERVE_SCRIPT),
              "--server.port", str(port), "--server.address", "127.0.0.1",
              "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-            cwd=REPO_ROOT, env={**os.environ, DB_ENV_VAR: str(db_path)},
+            cwd=REPO_ROOT, env={**os.environ, **(settings or {}), DB_ENV_VAR: str(db_path)},
             stdout=log, stderr=subprocess.STDOUT,
         )
         server = Server(f"http://127.0.0.1:{port}", process, log_path)

@@ -15,7 +15,7 @@ from pages.widgets.address_bar import (
     chosen,
     keep_choices_in_address_bar,
 )
-from pages.widgets.answer_widgets import show_stage_question, show_statement
+from pages.widgets.answer_widgets import ProgressSlot, show_stage_question, show_statement
 from pages.widgets.glossary import show_glossary_link
 from pages.widgets.keys import accept_invitation, current_respondent, resume_from_address
 from pages.widgets.messages import (
@@ -25,7 +25,7 @@ from pages.widgets.messages import (
     show_flash,
     show_sidebar,
 )
-from pages.widgets.page_paths import COLLABORATIVE_PAGE, RESULTS_PAGE, link_to
+from pages.widgets.page_paths import COLLABORATIVE_PAGE, RESULTS_PAGE, START_PAGE, link_to
 from pages.widgets.pickers import current_collaborative, require_collaborative, round_picker
 from pages.widgets.resume import show_resume_form
 from pages.widgets.scroll import request_scroll_to, request_scroll_to_top, scroll_if_requested
@@ -35,13 +35,16 @@ store = app_store()
 accept_invitation(store)
 resume_from_address(store)
 keep_choices_in_address_bar(with_resume_code=True)
-if current_collaborative(store) is None and not store.caller.has_access:
-    # Someone with no account and no link in hand: the ways in they have.
+if current_collaborative(store) is None:
+    # A fresh browser with no link in hand: the ways in a person has.
     st.title("Self-assessment")
     show_flash()
     st.markdown("To answer, open the **invitation link** you were sent. To come back to your own "
                 "answers, type the **resume code** you were given when you started.")
     show_resume_form(store)
+    if store.caller.has_access:
+        st.markdown("To start a new self-assessment, choose your collaborative first.")
+        link_to(START_PAGE, label="Choose it on Start", icon=":material/home:")
     st.stop()
 collaborative = require_collaborative(store)
 show_sidebar(collaborative)
@@ -123,8 +126,7 @@ if respondent is None:
                 save_and_rerun(add_me, "")  # add_me leaves the message with the resume code
     st.stop()
 
-answers = store.current_answers([assessment_round.id])
-mine = answers[answers["respondent_id"] == respondent.id].set_index("statement_id")
+mine = store.own_answers(assessment_round.id, respondent.id).set_index("statement_id")
 answered_ids = set(mine.index)
 walk = progress(bank, answered_ids)
 
@@ -169,7 +171,8 @@ if step == finished_step:
         st.rerun()
     st.stop()
 
-st.progress(walk.share, text=f"{walk.answered} of {walk.total} statements answered")
+progress_slot = ProgressSlot(st.empty(), bank, frozenset(answered_ids))
+progress_slot.draw()
 
 
 def step_name(index: int) -> str:
@@ -217,7 +220,7 @@ if step < review_step:
         st.info(guide, icon=":material/rule:")
     for statement in bank.statements_in(area.id):
         current = mine.loc[statement.id] if statement.id in answered_ids else None
-        show_statement(store, assessment_round, respondent, statement, current)
+        show_statement(store, assessment_round, respondent, statement, current, progress_slot)
     step_buttons("bottom")
 else:
     st.header("Review and finish", anchor=False)

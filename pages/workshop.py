@@ -11,11 +11,14 @@ from pages.widgets.pickers import require_collaborative
 from pages.widgets.store_access import app_store
 from pages.widgets.workshop_facilitator import (
     PRESENTER_STYLE,
+    SHORTCUTS_IN_WORDS,
     current_workshop,
     show_agreement,
     show_controls,
     show_end,
     show_join_panel,
+    show_join_strip,
+    show_levels,
     show_live_results,
     show_setup,
     show_statement,
@@ -40,17 +43,43 @@ if workshop is None:
     show_setup(store, collaborative, store.bank)
     st.stop()
 
-presenting = st.toggle("Presenter view", key="present", bind="query-params",
-                       help="Large type and no sidebar, for a projector. Turn it off to get the "
-                       "sidebar back.")
-if presenting:
-    st.html(PRESENTER_STYLE)
-st.title(as_text(workshop.title), anchor=False)
-show_flash()
+def presenter_toggle() -> bool:
+    return st.toggle("Presenter view", key="present", bind="query-params",
+                     help="A slide for the projector: large type, no sidebar, the statement and "
+                     "the room's votes on one screen. Turn it off to get the sidebar back.")
+
+
 bank = store.bank(store.get_round(workshop.round_id).bank_version)
-show_join_panel(workshop)
-show_statement(workshop, bank)
-show_controls(store, workshop)
-show_live_results(store, workshop)
+joined, _ = store.workshop_room(workshop.id)
+# The toggle's own state once drawn (AppTest and a click agree), the address before that.
+presenting = st.session_state.get("present",
+                                  str(st.query_params.get("present", "")).lower() == "true")
+if not presenting:
+    presenter_toggle()
+    st.title(as_text(workshop.title), anchor=False)
+    show_flash()
+    show_join_panel(workshop)
+    show_statement(workshop, bank)
+    show_controls(store, workshop)
+    show_live_results(store, workshop)
+else:
+    st.html(PRESENTER_STYLE)
+    heading, strip = st.columns([2, 3], vertical_alignment="center")
+    heading.title(as_text(workshop.title), anchor=False)
+    if joined:
+        with strip:
+            show_join_strip(workshop)
+    else:
+        show_join_panel(workshop)  # nobody in yet: the code and QR code take the screen
+    show_flash()
+    show_statement(workshop, bank, with_levels=False)
+    levels, room = st.columns([3, 2], gap="large")
+    with levels:
+        show_levels(workshop, bank)
+    with room:
+        show_live_results(store, workshop, presenting=True)
+    show_controls(store, workshop)
+    st.caption(SHORTCUTS_IN_WORDS)
+    presenter_toggle()
 show_agreement(store, workshop)
 show_end(store, workshop)

@@ -7,7 +7,12 @@ import streamlit as st
 
 from collab_assess.content.anonymity import MIN_GROUP_SIZE
 from collab_assess.text import as_text
-from collab_assess.workshop.summary import summary_csv, summary_for_screen, workshop_summary
+from collab_assess.workshop.summary import (
+    summary_csv,
+    summary_for_screen,
+    summary_outcomes,
+    workshop_summary,
+)
 from pages.widgets.address_bar import keep_choices_in_address_bar
 from pages.widgets.messages import show_sidebar
 from pages.widgets.page_paths import WORKSHOP_PAGE, link_to
@@ -32,5 +37,10 @@ summary = workshop_summary(store, workshop)
 st.download_button("Download as CSV", summary_csv(summary), file_name="workshop-summary.csv",
                    mime="text/csv", icon=":material/download:")
 st.caption("Votes appear here once the facilitator has revealed them, and only when at least "
-           f"{MIN_GROUP_SIZE} people voted; the “Votes” column says why a row has none.")
-st.dataframe(summary_for_screen(summary), hide_index=True)
+           f"{MIN_GROUP_SIZE} people voted; otherwise the row says why there are none.")
+outcomes = summary_outcomes(summary)
+# st.table wraps long wording to the page's width; its cells are Markdown, so typed text is escaped
+st.table(outcomes.map(lambda cell: as_text(cell).replace("  \n", " ")
+                      if isinstance(cell, str) else cell), hide_index=True)
+with st.expander(f"Votes by level for each of the {len(summary)} statements"):
+    st.dataframe(summary_for_screen(summary), hide_index=True)

@@ -43,7 +43,14 @@ def test_start_page_says_what_the_tool_is(app_db):
     test = app()
     assert_no_exception(test)
     assert test.title[0].value == "How mature is your provider collaborative?"
-    assert "11 areas" in texts(test.markdown) and "70%" in texts(test.markdown)
+    shown = texts(test.markdown)
+    # It leads with what the collaborative is for, not the survey's 70%, and never "national".
+    intro = test.markdown[0].value
+    assert intro.startswith("collab-assess helps the boards and leaders of a provider "
+                            "collaborative")
+    assert "12 areas" in intro and "61 statements" in intro and "70%" not in intro
+    assert "common purpose" in intro and "lawfully" in intro
+    assert "national" not in shown.lower()
 
 
 def test_creating_a_collaborative_opens_its_first_round(app_db):
@@ -77,11 +84,29 @@ def test_bad_names_are_refused_with_a_message(seeded, app_db, name, message):
     assert len(reopen(app_db).collaboratives()) == 1
 
 
-@pytest.mark.parametrize("page", ["collaborative", "self_assessment", "results"])
+@pytest.mark.parametrize("page", ["collaborative", "results"])
 def test_pages_point_back_to_start_until_a_collaborative_is_chosen(app_db, page):
     test = app(page)
     assert_no_exception(test)
     assert "Choose or create a collaborative first." in texts(test.info)
+
+
+@pytest.mark.parametrize("page", ["start", "self_assessment", "join"])
+def test_a_fresh_browser_can_type_a_resume_code_wherever_a_person_arrives(app_db, page):
+    test = app(page)
+    assert_no_exception(test)
+    boxes = [box.label for box in test.text_input]
+    assert any(label.startswith("Your resume code") for label in boxes), boxes
+
+
+def test_a_resume_code_typed_on_start_opens_your_own_answers(seeded):
+    code = seeded["code"]
+    test = app("start")
+    next(box for box in test.text_input if box.label == "Your resume code").input(code)
+    next(button for button in test.button if button.label == "Continue").click()
+    test.run()
+    assert_no_exception(test)
+    assert test.query_params.get("who") == code
 
 
 # -- collaborative --------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+from dataclasses import replace
 from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
@@ -17,6 +18,7 @@ import pytest
 from PIL import Image
 
 from collab_assess.content.bank import load_banks
+from collab_assess.content.scale import AREA_PLACES, score_text, stage_name
 from collab_assess.errors import CollabAssessError
 from collab_assess.operations.demo import demo_banks, generate_demo
 from collab_assess.report import (
@@ -81,7 +83,7 @@ def flat(text: str) -> str:
 
 def seed_main_round(store: Store, bank) -> int:
     """Northshire Collaborative, Spring 2026: 13 people in seven roles (three of them too small to
-    show alone, so folded into "Other roles"), varied answers with a split on PB-2, Don't knows,
+    show alone, so folded into "Other roles"), varied answers with a split on PB-6, Don't knows,
     self-described stages, two agreed levels and three actions, some with tricky text."""
     collaborative = store.create_collaborative(CollaborativeProfile(
         name="Northshire Collaborative", region="North West", collaborative_type="Acute",
@@ -95,23 +97,23 @@ def seed_main_round(store: Store, bank) -> int:
     for number, role in enumerate(roles):
         person = store.add_respondent(round_id, RespondentInput(role=role))
         for statement in bank.statements:
-            if statement.id == "PB-2":
+            if statement.id == "PB-6":
                 level = 1 if number % 2 else 4
             else:
                 level = min(4, max(1, round(typical[statement.area] + rng.gauss(0, 0.7))))
             if rng.random() < 0.05:
                 given = AnswerInput(unscored="dont_know", recorded_by="tester")
             else:
-                note = TRICKY if number == 0 and statement.id == "PB-1" else ""
+                note = TRICKY if number == 0 and statement.id == "PB-3" else ""
                 given = AnswerInput(level=level, note=note, recorded_by="tester")
             store.record_answer(round_id, person, statement.id, given)
         store.record_self_described_stage(round_id, person, StageInput(
             stage=rng.choice([1, 2, 2, 3]), recorded_by="tester"))
-    store.record_consensus(round_id, "PB-1", ConsensusInput(
+    store.record_consensus(round_id, "PB-3", ConsensusInput(
         level=2, rationale=TRICKY + "\nSecond line.", recorded_by="tester"))
     store.record_consensus(round_id, "SG-1", ConsensusInput(level=3, recorded_by="tester"))
     tricky_action = store.add_action(round_id, ActionInput(
-        description=TRICKY, owner=FORMULA_OWNER, due_on=date(2026, 6, 30), statement_id="PB-1",
+        description=TRICKY, owner=FORMULA_OWNER, due_on=date(2026, 6, 30), statement_id="PB-3",
         recorded_by="tester"))
     store.add_action(round_id, ActionInput(
         description="Agree one data-sharing agreement across all members and publish it",
@@ -144,7 +146,9 @@ def seed_small_round(store: Store, bank) -> int:
 @pytest.fixture(scope="module")
 def database(tmp_path_factory) -> dict:
     path = tmp_path_factory.mktemp("report") / "report.duckdb"
-    bank, earlier = demo_banks(load_banks())
+    banks = load_banks()
+    bank, _ = demo_banks(banks)
+    earlier = banks[1]  # older demo rounds on version 1, so one report is of a version-1 round
     store = Store(path)
     try:
         store.import_demo(generate_demo(bank, earlier_bank=earlier), [bank, earlier])
@@ -180,7 +184,7 @@ def pdf_bytes(report) -> bytes:
 
 @pytest.fixture(scope="module")
 def pdf_file(report, pdf_bytes) -> Path:
-    """The demo PDF, its pages as PNG (60 dpi) and its summary page in greyscale, kept in
+    """The demo PDF, its pages as PNG (60 dpi) and its board's page and charts in greyscale, kept in
     tests/artifacts/report/ to look at."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     for old in ARTIFACTS.glob("*"):
@@ -189,8 +193,8 @@ def pdf_file(report, pdf_bytes) -> Path:
     path.write_bytes(pdf_bytes)
     subprocess.run([poppler("pdftoppm"), "-r", "60", "-png", str(path), str(ARTIFACTS / "page")],
                    check=True)
-    subprocess.run([poppler("pdftoppm"), "-r", "100", "-gray", "-f", "2", "-l", "2", "-png",
-                    str(path), str(ARTIFACTS / "greyscale-summary")], check=True)
+    subprocess.run([poppler("pdftoppm"), "-r", "100", "-gray", "-f", "2", "-l", "3", "-png",
+                    str(path), str(ARTIFACTS / "greyscale-board-and-summary")], check=True)
     return path
 
 
@@ -267,13 +271,124 @@ def test_no_page_ends_with_a_heading(pdf_file, report):
 
 
 def test_the_summary_fits_on_one_page_with_both_charts(pdf_file, report):
-    summary = flat(pdf_text(pdf_file, 2))
-    assert summary.startswith("Summary")
-    assert "Overall stage" in summary and "How respondents describe it" in summary
+    # The board's page is page 2; the two charts follow it, together on page 3.
+    summary = flat(pdf_text(pdf_file, 3))
+    assert summary.startswith("Against peers and the 2022 survey")
     assert "Area by area, against peers" in summary
-    # Both charts and their captions end on this page: the survey caption is the page's last.
+    # Both charts and their captions end on this page.
     assert "Beside the 2022 survey" in summary
     assert "70%" in summary and "self-reported" in summary
+    assert len(pdf_images(pdf_file, 3)) == 2
+
+
+# -- the board's page ---------------------------------------------------------------------------
+
+def pdf_images(path: Path, page: int) -> list[str]:
+    """The images drawn on one page (pdfimages -list), one line each."""
+    listed = subprocess.run([poppler("pdfimages"), "-list", "-f", str(page), "-l", str(page),
+                             str(path)], check=True, capture_output=True, text=True).stdout
+    return listed.splitlines()[2:]
+
+
+def layout_line(text: str, starts: str) -> str:
+    """The one line of a -layout page that starts with these words."""
+    found = [line for line in text.splitlines() if line.strip().startswith(starts)]
+    assert len(found) == 1, (starts, found)
+    return found[0]
+
+
+def test_the_boards_page_is_page_2_and_alone_on_it(pdf_file, report):
+    page = flat(pdf_text(pdf_file, 2))
+    assert page.startswith("The board's page")
+    assert "Overall stage" in page and stage_name(report.stage) in page
+    # It ends on its own page: the next section starts page 3, nothing of it runs on.
+    assert flat(pdf_text(pdf_file, 3)).startswith("Against peers and the 2022 survey")
+    assert pdf_images(pdf_file, 2) == []
+
+
+def test_the_boards_page_has_each_areas_level_now_agreed_and_target(pdf_file, report):
+    text = pdf_text(pdf_file, 2, layout=True)
+    board = report.board
+    assert [row.area for row in board.matrix] == [area.name for area in report.areas]
+    assert layout_line(text, "Area").split() == ["Area", "Now", "Agreed", "Target", "Splits",
+                                                  "Actions"]
+    for row in board.matrix:
+        line = layout_line(text, " ".join(row.area.split()[:2]))
+        assert f"{score_text(row.score, AREA_PLACES)}" in line, line
+    # Two levels were agreed in the workshop: PB-3 (Partnership building) and SG-1.
+    assert "PB-3: 2 Developing" in layout_line(text, "Partnership building")
+    assert "SG-1: 3 Maturing" in layout_line(text, "Shared governance")
+    assert "PB-6" in layout_line(text, "Partnership building")  # its split
+    assert "1 open" in layout_line(text, "Partnership building")  # the in-progress action
+    assert "1 open" in layout_line(text, "Data sharing")
+
+
+def test_the_boards_page_has_the_widest_splits_and_the_open_actions_with_owners_and_dates(
+        pdf_file, report):
+    page = flat(pdf_text(pdf_file, 2))
+    board = report.board
+    assert f"Splits to discuss ({len(board.splits)})" in page
+    assert board.splits[0].statement_id == "PB-6"  # everyone at 1 or 4: the widest split
+    assert "PB-6 Member organisations" in page and "(6 Emerging, 5 Thriving)" in page
+    assert f"the other {len(board.splits) - 3} are under their areas" in page
+    assert "Open actions (3)" in page
+    for owner, due in [(FORMULA_OWNER, "30/06/2026"), ("Director of digital", "01/09/2026"),
+                       ("no owner yet", "no date")]:
+        assert owner in page and due in page
+    # Soonest due first.
+    assert page.index("30/06/2026") < page.index("01/09/2026") < page.index("no date")
+
+
+def test_the_boards_page_stays_on_one_page_when_every_list_is_long(report, tmp_path):
+    """Many agreed levels and splits in one area, long statements and actions, and a provisional
+    round's warning: the lists are cut, with counts, and the page never runs on."""
+    board = report.board
+    long_words = " ".join(["a long description of what has to be done by whom"] * 6)
+    actions = tuple(replace(board.actions[1], description=f"{number} {long_words}",
+                            owner="Director of strategy and partnerships " * 2)
+                    for number in range(12))
+    agreed = tuple(replace(board.agreed[0], statement_id=f"PB-{number}")
+                   for number in range(1, 9))
+    splits = tuple(replace(board.splits[0], statement_id=f"PB-{number}",
+                           statement=board.splits[0].statement * 4) for number in range(1, 9))
+    matrix = tuple(replace(row, agreed=agreed, splits=tuple(f"PB-{n}" for n in range(1, 9)),
+                           open_actions=12) for row in board.matrix)
+    crowded = replace(report, provisional=True, board=replace(
+        board, actions=actions, agreed=agreed, splits=splits, matrix=matrix))
+    path = tmp_path / "crowded.pdf"
+    path.write_bytes(report_pdf(crowded))
+    page = flat(pdf_text(path, 2))
+    assert page.startswith("The board's page") and "Provisional:" in page
+    # An area's cell names one agreed level or split and how many more, never a long list.
+    laid_out = pdf_text(path, 2, layout=True)
+    assert laid_out.count("PB-1: 2 Developing") == len(board.matrix) and "PB-2:" not in laid_out
+    assert laid_out.count("+7 more") == len(board.matrix)  # the agreed levels' second line
+    assert laid_out.count("PB-1 +7") == len(board.matrix)  # the splits ("more" wraps)
+    assert "Splits to discuss (8)" in page and "Open actions (12)" in page
+    shown = re.search(r"(\d+) more open: all are under “Actions”\.", page)
+    assert shown and 1 <= 12 - int(shown.group(1)) <= 5
+    assert page.count("Director of strategy") == 12 - int(shown.group(1))
+    assert flat(pdf_text(path, 3)).startswith("Against peers and the 2022 survey")
+
+
+def used_share(picture: Image.Image) -> float:
+    """How far down a page's text area (top margin to footer) its last mark comes."""
+    grey = picture.convert("L")
+    width, height = grey.size
+    top, bottom = round(height * 16 / 297), round(height * (297 - 20) / 297)
+    pixels = grey.load()
+    last = top
+    for y in range(top, bottom):
+        if any(pixels[x, y] < 200 for x in range(0, width, 2)):
+            last = y
+    return (last - top) / (bottom - top)
+
+
+def test_no_page_but_the_last_is_mostly_blank(pdf_file):
+    pages = sorted(ARTIFACTS.glob("page-*.png"))
+    for page in pages[:-1]:
+        with Image.open(page) as picture:
+            assert used_share(picture) >= 0.5, f"{page.name} is mostly blank"
 
 
 def test_the_cover_names_only_roles_of_three_or_more(pdf_file):
@@ -288,8 +403,9 @@ def test_the_cover_names_only_roles_of_three_or_more(pdf_file):
 
 
 def test_the_report_never_calls_the_survey_the_national_picture(pdf_file, html):
-    assert "national" not in pdf_text(pdf_file).lower()
-    assert "national" not in html.lower()
+    # "National" may appear only in a cited title (the National Health Service ... Regulations).
+    pattern = re.compile(r"national (survey|picture)|national share", re.IGNORECASE)
+    assert not pattern.search(flat(pdf_text(pdf_file))) and not pattern.search(html)
 
 
 def test_user_text_prints_literally_in_the_pdf(pdf_file):
@@ -303,8 +419,8 @@ def test_user_text_prints_literally_in_the_pdf(pdf_file):
 def test_areas_show_disagreement_consensus_and_actions(pdf_file):
     text = flat(pdf_text(pdf_file))
     assert "Where people disagreed" in text
-    assert "PB-2" in text and "1 Emerging: 6" in text and "4 Thriving: 7" in text
-    assert "PB-1: agreed 2 Developing." in text
+    assert "PB-6" in text and "1 Emerging: 6" in text and "4 Thriving: 5" in text
+    assert "PB-3: agreed 2 Developing." in text
     assert "SG-1: agreed 3 Maturing." in text and "Why: no reason recorded." in text
     assert "Director of digital" in text and "01/09/2026" in text
     assert "the whole collaborative" in text
@@ -323,7 +439,8 @@ def test_board_questions_are_answered(pdf_file, report):
     assert len(report.board_answers) == 5
     for answer in report.board_answers:
         assert f"{answer.number}. {answer.question}" in text
-    assert "Your answer:" in text
+    assert "Answered by" in text and "Evidence given:" in text
+    assert "Policy as at 31 January 2026" in text
 
 
 def test_the_method_note_gives_the_rules_and_the_survey_caveats(pdf_file, report):
@@ -384,8 +501,8 @@ def test_the_html_has_every_section_and_a_text_alternative_for_each_chart(html, 
     images = [attrs for tag, attrs in parser.tags if tag == "img"]
     assert len(images) >= 3 and all(image.get("alt") for image in images)
     assert html.count("The figures behind this chart") >= 3
-    for heading in ["Summary", "Area by area", "Actions", "Board questions",
-                    "Method: how this report was worked out"]:
+    for heading in ["The board&#x27;s page", "Against peers and the 2022 survey", "Area by area",
+                    "Actions", "Board questions", "Method: how this report was worked out"]:
         assert re.search(rf"<h[23][^>]*>{re.escape(heading)}</h[23]>", html), heading
     for area in report.areas:
         assert area.name in html

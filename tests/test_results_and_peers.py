@@ -3,6 +3,8 @@ baseline."""
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 
@@ -69,6 +71,14 @@ def test_baseline_file_names_its_source_and_early_stages():
     baseline = load_baseline()
     assert baseline.share == 0.70
     assert "004_038cedfb7b8e7b4e.txt" in baseline.source
+    assert "evolution-of-provider-collaboration-2023" in baseline.source  # the primary report
+    assert baseline.primary_report == ("NHS Confederation and NHS Providers, 'The evolution of "
+                                       "provider collaboration', 2 March 2023")
+    assert baseline.citation.startswith(f"Survey report: {baseline.primary_report}.")
+    assert baseline.respondents in baseline.caveats  # what we could not confirm is said
+    for field, value in baseline.model_dump().items():
+        if isinstance(value, str):
+            assert not re.search(r"\bnational\b|\bcloser\b", value, re.IGNORECASE), field
     assert baseline.early_stages == (Level.EMERGING, Level.DEVELOPING)
     assert baseline.early_stage_names == "Emerging or Developing"
 

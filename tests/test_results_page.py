@@ -7,6 +7,7 @@ import re
 
 import pytest
 from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1.element_tree import Expander
 
 from collab_assess.content.bank import load_banks, load_current_bank
 from collab_assess.content.baseline import load_baseline
@@ -47,8 +48,9 @@ def database(tmp_path_factory) -> dict:
             person = store.add_respondent(round_id, RespondentInput(role=role))
             for statement in bank.statements:
                 note = "We saw <b>this</b> at **board**" if role == "Clinical lead" else ""
+                first = statement.id == bank.statements[0].id
                 store.record_answer(round_id, person, statement.id,
-                                    answer(2, note=note if statement.id == "PB-1" else ""))
+                                    answer(2, note=note if first else ""))
             store.record_self_described_stage(round_id, person,
                                               StageInput(stage=3, recorded_by="tester"))
 
@@ -107,19 +109,35 @@ def test_where_the_round_sits_among_peers_is_shown_once_half_the_statements_have
                      markdown)
 
 
-def test_headings_go_title_then_sections_then_sub_sections(complete):
+def top_level_labels(test: AppTest) -> list[str]:
+    """The labels of the expanders directly on the page (not those inside another)."""
+    return [element.label for element in test.main.children.values()
+            if isinstance(element, Expander)]
+
+
+def test_headings_go_title_then_the_first_screen_then_everything_folded_in_detail(complete):
     assert [title.value for title in complete.title] == ["Results"]
-    headers = [header.value for header in complete.header]
-    assert headers == ["Area by area", "Beside the 2022 survey",
-                       "Questions your trust board should ask", "Weakest statements",
-                       "Where people disagree", "How each role sees each area", "Information gaps",
-                       "Targets and evidence", "Actions"]
-    assert [sub.value for sub in complete.subheader] == ["Targets", "Evidence"]
-    # Every sub-section comes after the section it belongs to.
-    order = [element.type for element in complete.main
-             if element.type in ("title", "header", "subheader")]
-    first = {kind: order.index(kind) for kind in ("title", "header", "subheader")}
-    assert first["title"] < first["header"] < first["subheader"]
+    assert [header.value for header in complete.header] == ["In detail"]
+    assert [sub.value for sub in complete.subheader] == []
+    # The first screen (the board's page) comes before "In detail"; everything after is folded,
+    # each list under a label with its count.
+    order = [element for element in complete.main.children.values()]
+    first_screen = next(i for i, element in enumerate(order)
+                        if getattr(element, "key", None) == "first-screen")
+    in_detail = next(i for i, element in enumerate(order)
+                     if getattr(element, "type", "") == "header")
+    assert first_screen < in_detail
+    bank = load_current_bank()
+    folded = top_level_labels(complete)
+    assert folded[folded.index(f"Area by area, against peers ({len(bank.areas)} areas)"):] == [
+        f"Area by area, against peers ({len(bank.areas)} areas)",
+        f"Every statement, weakest first ({len(bank.statements)})",
+        "Every split (0)", "Every agreed level, and why (0)", "Every action (0)",
+        "Evidence and rationale given (1 note)", "Information gaps (0)",
+        "Targets (0 statements)", "How each role sees each area (1 role group)",
+        "Beside the 2022 survey (70% said they were at an early stage)",
+        "Questions your trust board should ask (5)", "How scores are worked out",
+        "Where this comes from"]
 
 
 def test_a_long_tie_for_the_weakest_is_summarised_by_area(complete):
@@ -175,10 +193,14 @@ def test_a_split_room_gets_all_four_charts_each_with_its_figures(split):
     assert len(split.table) == 4
     split_statements = len(load_current_bank().statements_in("PB"))
     assert f"**{split_statements}** statement(s) have a clear split" in texts(split.markdown)
-    roles = charts[3].proto.spec
-    assert "Respondent role" in roles and '"Area"' in roles
+    # The first screen lists the widest three and says where all of them are.
+    assert (f"**Splits to discuss ({split_statements})** · :small[*the first 3; all under "
+            f"“Every split ({split_statements})” below*]") in texts(split.markdown)
+    # Areas, the split statements, roles, the survey: in the order the folded sections come.
+    roles = [number for number, chart in enumerate(charts) if "Respondent role" in chart.proto.spec]
+    assert roles == [2] and '"Area"' in charts[2].proto.spec
     # The chart's rows travel separately from its spec; the table behind it has the same headings.
-    assert split.table[3].value.columns.tolist() == ["Clinical lead (3 people)",
+    assert split.table[2].value.columns.tolist() == ["Clinical lead (3 people)",
                                                      "Executive director (3 people)"]
 
 

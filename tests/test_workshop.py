@@ -10,7 +10,7 @@ import pytest
 
 from collab_assess.assessment.results import round_results
 from collab_assess.content.workshop_phases import JOIN_CODE_LENGTH, Move, Phase, WorkshopStateError
-from collab_assess.errors import NotFoundError
+from collab_assess.errors import InputError, NotFoundError
 from collab_assess.store import Store
 from collab_assess.store.inputs import (
     ActionInput,
@@ -133,6 +133,8 @@ def test_a_roles_split_shows_only_with_three_voters_and_the_room_split_is_flagge
 
 def test_wrong_and_ended_codes_get_the_same_plain_message(store, workshop):
     code = store.get_workshop(workshop).join_code
+    seat = join(store, workshop)
+    assert store.workshop_version(code, store.get_respondent(seat).resume_code) is not None
     for wrong in ("", "ABC", "ZZZZZZ"):
         with pytest.raises(NotFoundError, match="does not match a workshop that is running"):
             store.find_workshop(wrong)
@@ -140,7 +142,7 @@ def test_wrong_and_ended_codes_get_the_same_plain_message(store, workshop):
     with pytest.raises(NotFoundError) as ended:
         store.find_workshop(code)
     assert str(ended.value) == UNKNOWN_CODE
-    assert store.workshop_version(code) is None
+    assert store.workshop_version(code, store.get_respondent(seat).resume_code) is None
 
 
 def test_the_workshop_resumes_exactly_after_a_restart(db_path, store, workshop):
@@ -246,3 +248,48 @@ def test_the_room_split_follows_the_results_rule(levels, split):
                                 "statement_id": "PB-1", "level": levels, "unscored": None})
         statements = pd.DataFrame({"round_id": [1], "statement_id": ["PB-1"], "area_id": ["PB"]})
         assert bool(statement_scores(answers, statements)["disagreement"].iloc[0]) is split
+
+
+def test_workshops_are_listed_newest_first_with_their_votes(store, workshop, open_round):
+    later = store.start_workshop(open_round, WorkshopInput(
+        title="Board workshop", statement_ids=("PB-1",), started_by=FACILITATOR))
+    seat = join(store, workshop)
+    move(store, workshop, Move.OPEN)
+    store.cast_vote(workshop, seat, "PB-1", vote(2))
+    listed = store.workshops([open_round])
+    assert listed["id"].tolist() == [later, workshop]
+    assert listed["votes"].tolist() == [0, 1]
+    assert listed["participants"].tolist() == [0, 1]
+    assert listed["created_at"].is_monotonic_decreasing
+
+
+def test_a_workshop_with_no_votes_can_be_removed_and_the_audit_log_keeps_it(
+        store, workshop, open_round):
+    join(store, workshop)  # joined, never voted
+    store.remove_workshop(workshop, FACILITATOR)
+    assert store.workshops([open_round]).empty
+    with pytest.raises(NotFoundError):
+        store.get_workshop(workshop)
+    assert store.respondents([open_round]).empty, "the unused seat went with it"
+    removal = store.audit_entries(collaborative_ids=None)
+    removal = removal[removal["action"] == "remove"]
+    assert removal["record_kind"].tolist() == ["workshop"]
+    assert "Board workshop" in removal["before_value"].iloc[0]
+
+
+def test_a_workshop_with_votes_cannot_be_removed(store, workshop, open_round):
+    seat = join(store, workshop)
+    move(store, workshop, Move.OPEN)
+    store.cast_vote(workshop, seat, "PB-1", vote(3))
+    with pytest.raises(InputError, match="cannot be removed"):
+        store.remove_workshop(workshop, FACILITATOR)
+    assert store.get_workshop(workshop).id == workshop
+    assert store.participant_vote(workshop, seat)["level"].tolist() == [3]
+
+
+def test_a_changed_vote_is_still_one_vote_in_the_list(store, workshop, open_round):
+    seat = join(store, workshop)
+    move(store, workshop, Move.OPEN)
+    store.cast_vote(workshop, seat, "PB-1", vote(2))
+    store.cast_vote(workshop, seat, "PB-1", vote(4))
+    assert store.workshops([open_round])["votes"].tolist() == [1]

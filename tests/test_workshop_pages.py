@@ -16,6 +16,7 @@ from collab_assess.access.throttle import (
     FREE_TRIES,
     FREE_TRIES_PER_ADDRESS,
     CodeAttempts,
+    NetworkPace,
     Throttle,
     join_attempts,
 )
@@ -24,6 +25,8 @@ from collab_assess.store.inputs import CollaborativeProfile, RoundInput
 from collab_assess.workshop.summary import summary_csv, workshop_summary
 from tests.helpers.apptest import APP, TIMEOUT, app, assert_no_exception, reopen, texts
 
+FIRST = load_current_bank().statements_in("PB")[0].id
+"""The first statement a workshop on Partnership building runs."""
 MARKUP = "**bold** [link](http://outside.example) =HYPERLINK(1)"
 
 
@@ -45,7 +48,7 @@ def round_ready(app_db: Path) -> dict:
 @pytest.fixture(autouse=True)
 def fresh_throttle(monkeypatch):
     monkeypatch.setattr(join_attempts, "by_browser", Throttle())
-    monkeypatch.setattr(join_attempts, "by_address", Throttle(FREE_TRIES_PER_ADDRESS))
+    monkeypatch.setattr(join_attempts, "by_address", NetworkPace(FREE_TRIES_PER_ADDRESS))
 
 
 def button(test: AppTest, label: str):
@@ -89,7 +92,7 @@ def test_a_facilitator_runs_a_statement_from_vote_to_agreement(round_ready, app_
     lead = start_workshop(round_ready)
     assert_no_exception(lead)
     code = join_code(lead)
-    assert lead.header[0].value == load_current_bank().statements_by_id["PB-1"].statement
+    assert lead.header[0].value == load_current_bank().statements_in("PB")[0].statement
     people = [join(code, "Non-executive director") for _ in range(3)]
     assert all("who" in person.query_params for person in people)
     button(lead, "Open voting").click()
@@ -125,7 +128,7 @@ def test_a_facilitator_runs_a_statement_from_vote_to_agreement(round_ready, app_
 
     store = reopen(app_db)
     agreed = store.current_consensus([round_ready["round"]]).set_index("statement_id")
-    assert agreed.loc["PB-1", "level"] == 2 and agreed.loc["PB-1", "rationale"] == MARKUP
+    assert agreed.loc[FIRST, "level"] == 2 and agreed.loc[FIRST, "rationale"] == MARKUP
     assert store.actions(round_ready["round"])["description"].tolist() == [MARKUP]
     answers = store.current_answers([round_ready["round"]])
     assert sorted(answers["level"].tolist()) == [2, 2, 4]
@@ -163,7 +166,7 @@ def test_a_participant_coming_back_to_their_address_keeps_their_vote(round_ready
     again.switch_page("pages/join.py").run()
     assert_no_exception(again)
     assert again.radio[0].value == 3
-    assert "Your vote is saved: 3 Maturing." in texts(again.caption)
+    assert "Your vote is saved: 3 Maturing." in texts(again.success)
 
 
 def test_a_late_vote_is_refused_with_a_message_the_participant_sees(round_ready, app_db):
@@ -269,6 +272,13 @@ def test_the_summary_lists_votes_agreement_and_actions_and_its_csv_cannot_run_fo
         lead.run()
     table = summary()
     assert int(table.loc[0, "1 Emerging"]) == 2 and int(table.loc[0, "Votes shown"]) == 3
+    page = facilitator(round_ready, workshop_id)
+    page.switch_page("pages/workshop_summary.py").run()
+    # outcomes first, wording wrapped, counts folded below; cells escaped for Markdown
+    outcomes = page.table[0].value.map(lambda cell: str(cell).replace("\\", ""))
+    assert list(outcomes.columns)[:4] == ["No.", "Statement", "Agreed level", "Why"]
+    assert outcomes.iloc[0]["The room's votes"].startswith("3 shown; middle vote")
+    assert "HYPERLINK" in outcomes.iloc[0]["Actions (owner, due)"]
 
     store = reopen(app_db)
     csv = pd.read_csv(io.BytesIO(summary_csv(workshop_summary(store, store.get_workshop(

@@ -17,15 +17,22 @@ import inspect
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from datetime import date
 from typing import Any
 
 import pandas as pd
 
 from collab_assess.access.identity import Caller, Mode
 from collab_assess.assessment.participation import headcount
-from collab_assess.content.anonymity import SMALL_ROUND_NOTE, statement_detail_visible
+from collab_assess.content.anonymity import (
+    SMALL_ROUND_NOTE,
+    aggregate_shown,
+    statement_detail_visible,
+    too_few_unseen,
+)
 from collab_assess.errors import CollabAssessError, NotFoundError
 from collab_assess.store import Collaborative, Respondent, Round, RoundFilter, Store
+from collab_assess.store.benchmarks import EnglandSummary
 from collab_assess.store.rules import Access, Rule, Scope, rule_of
 
 GRANTS_FRESH_FOR = 0.5  # seconds: one page run makes all its checks well within this
@@ -163,6 +170,10 @@ class ScopedStore:
         self._require_own(respondent_id)
         return self._store.record_self_described_stage(round_id, respondent_id, stage)
 
+    def own_answers(self, round_id: int, respondent_id: int) -> pd.DataFrame:
+        self._require_own(respondent_id)
+        return self._store.own_answers(round_id, respondent_id)
+
     def answer_history(self, round_id: int, respondent_id: int | None = None,
                        statement_id: str | None = None) -> pd.DataFrame:
         if respondent_id is None or respondent_id not in self._own_respondents:
@@ -258,6 +269,28 @@ class ScopedStore:
         stored = self._store.get_collaborative(assessment_round.collaborative_id)
         return self._store.peer_comparison(stored, self._store.get_round(assessment_round.id),
                                            early_stages, group, today=today)
+
+    def england_summary(self, selection: RoundFilter, statement_ids, area_bank_version: int, *,
+                        today: date | None = None) -> EnglandSummary:
+        """The England row beside a Benchmark selection. Administrators see it live. Anyone else
+        may read only some collaboratives, so it comes from the day's peer snapshot (rounded and
+        changing at most once a day, like peer figures), by type and governance model only, and
+        is shown only when it covers enough collaboratives they cannot see
+        (anonymity.aggregate_shown)."""
+        if self.caller.is_admin:
+            return self._store.england_summary(selection, statement_ids, area_bank_version,
+                                               today=today)
+        if not self.caller.has_access:
+            raise AccessDenied(DENIED)
+        taken_on = self._store.peer_snapshot_on(today or date.today())
+        asked = list(statement_ids) if statement_ids is not None else [
+            s.id for s in self._store.bank(area_bank_version).statements]
+        figures, total, unseen = self._store.snapshot_area_summary(
+            taken_on, selection.collaborative_types, selection.governance_models, asked,
+            area_bank_version, self._readable_ids())
+        if not aggregate_shown(unseen):
+            return EnglandSummary(None, total, taken_on, too_few_unseen(unseen))
+        return EnglandSummary(figures, total, taken_on, None)
 
     def statement_detail_allowed(self, round_id: int) -> bool:
         """Whether this caller may see a round's statement-level figures: its own lead always;

@@ -10,7 +10,6 @@ from collab_assess.assessment.results import MIN_GROUP_SIZE, OTHER_ROLES, SPLIT_
 from collab_assess.assessment.scoring import INFORMATION_GAP_SHARE
 from collab_assess.content.anonymity import min_peers
 from collab_assess.content.scale import (
-    AREA_PLACES,
     LEVELS,
     ON_THE_LINE,
     STATEMENT_PLACES,
@@ -18,7 +17,6 @@ from collab_assess.content.scale import (
     level_label,
     percent_text,
     score_text,
-    stage_name,
 )
 from collab_assess.report.area_sections import actions_table
 from collab_assess.report.content import BoardReport
@@ -54,6 +52,13 @@ def actions(report: BoardReport) -> list[Block]:
             actions_table(report.actions, with_area=True)]
 
 
+def policy_stamp(report: BoardReport) -> str | None:
+    """"Policy as at 31 January 2026", from the round's bank (version 3 on)."""
+    if report.policy_as_at is None:
+        return None
+    return f"Policy as at {long_date(report.policy_as_at)}"
+
+
 def board_questions(report: BoardReport) -> list[Block]:
     heading = Heading(BOARD_QUESTIONS_HEADING, 1)
     if not report.board_answers:
@@ -61,24 +66,33 @@ def board_questions(report: BoardReport) -> list[Block]:
             f"This round asked version {report.bank_version} of the question bank, which does not "
             "group its statements under the board questions; rounds on version 2 or later do.")]
     blocks: list[Block] = [heading, paragraph(INTRODUCTION)]
+    stamp = policy_stamp(report)
+    if stamp:
+        blocks.append(paragraph(f"{stamp}: the question bank's statements reflect NHS policy up to "
+                                "that date.", style="small"))
     for answer in report.board_answers:
-        if answer.score is None:
-            summary = paragraph("No answer yet: none of its statements has a score.")
-        else:
-            summary = paragraph("Your answer: ", bold(stage_name(answer.stage)),
-                                f", score {score_text(answer.score, AREA_PLACES)} of 4, from "
-                                f"{statements_counted(answer.scored, answer.asked)}:")
+        summary = paragraph(
+            "None of its statements has a score yet." if answer.scored == 0 else
+            f"Answered by {statements_counted(answer.scored, answer.asked)}:")
         rows = tuple(
-            (score_text(row.score, STATEMENT_PLACES) if row.stage is not None else "",
+            (score_text(row.score, STATEMENT_PLACES) if row.score is not None else "",
              row.stage.label if row.stage is not None else "not rated",
-             f"{row.statement} ({row.statement_id}, {row.area})")
-            for row in answer.statements.itertuples())
+             f"{row.statement} ({row.statement_id}, {row.area})",
+             row.answered)
+            for row in answer.statements)
+        notes = [paragraph(bold(f"{row.statement_id}: "),
+                           f"{note.role}{', ' + note.answer if note.answer else ''}: {note.note}",
+                           style="small")
+                 for row in answer.statements for note in row.evidence]
         blocks.append(KeepTogether((
             Heading(f"{answer.number}. {answer.question}", 3),
             summary,
-            Table(header=("Score", "Stage", "Statement"), rows=rows, widths=(1, 1.5, 8),
-                  numeric=(0,)),
+            Table(header=("Score", "Stage", "Statement", "Answers"), rows=rows,
+                  widths=(1, 1.5, 6, 2.5), numeric=(0,)),
         )))
+        blocks.append(paragraph(bold("Evidence given: "), "none yet." if not notes else
+                                f"{plural(len(notes), 'note')}.", style="small"))
+        blocks += notes
     return blocks
 
 
@@ -105,8 +119,9 @@ def method(report: BoardReport) -> list[Block]:
          "statement's answers are “Don't know” (listed on the Results page)."),
         (bold("Next level: "), "a statement's stage comes from its score by the same bands; the "
          "next level is the one above it, and the step towards it is the question bank's."),
-        (bold("Board questions: "), "a question's score is the average of the scores of the "
-         "statements that bear on it, placed on the same four stages."),
+        (bold("Board questions: "), "each is answered by the statements that bear on it, with "
+         "their scores, how people answered and the evidence given; no question is averaged "
+         "into a single score."),
     )))
     roles = paragraph(
         bold("People in small groups: "),
@@ -136,13 +151,27 @@ def method(report: BoardReport) -> list[Block]:
     survey: list[Block] = [paragraph(baseline.summary),
                            Bullets(tuple(paragraph(caveat) for caveat in baseline.caveats)),
                            paragraph(baseline.citation)]
+    stamp = policy_stamp(report)
     sources = paragraph(
-        "The eleven areas follow NHS England's 'Working together at scale' (2021), its guidance "
-        "on provider collaboratives: six core capabilities and five enablers. The board questions "
-        "are the five NHS Providers suggests trust boards ask. The question bank "
-        f"(“{report.bank_title}”, version {report.bank_version}) names the source document and "
-        "section behind every statement. The scores are worked out from the answers saved in "
+        "The areas follow NHS England's 'Working together at scale' (2021), its guidance on "
+        "provider collaboratives: six core capabilities and five enablers (version 3 of the bank "
+        "adds a twelfth, Governance basics). The board questions are the five NHS Providers "
+        "suggests trust boards ask. The question bank "
+        f"(“{report.bank_title}”, version {report.bank_version}"
+        + (f", {stamp.lower()}" if stamp else "") + ") names the document and section behind "
+        "every statement, listed below. The scores are worked out from the answers saved in "
         f"collab-assess as they stood on {long_date(report.made_on)}.")
+    cited = Table(header=("No.", "Document (publisher, title, date)"),
+                  rows=tuple((str(number), title)
+                             for number, title in enumerate(report.documents, start=1)),
+                  widths=(0.6, 9.6), numeric=(0,))
+    where_from = Table(
+        header=("Statement", "Where this comes from (document number: sections)"),
+        rows=tuple((item.statement_id,
+                    "; ".join(f"{number}: {parts}" if parts else str(number)
+                              for number, parts in item.sources))
+                   for item in report.sources),
+        widths=(1.2, 9))
     return [
         Heading(METHOD_HEADING, 1, new_page=True),
         KeepTogether((Heading("Scale and scoring", 3), scoring)),
@@ -150,5 +179,7 @@ def method(report: BoardReport) -> list[Block]:
         KeepTogether((Heading("Peers", 3), *peer_lines)),
         KeepTogether((Heading("The 2022 survey", 3), *survey)),
         KeepTogether((Heading("Sources", 3), sources)),
+        cited,
+        where_from,
     ]
 

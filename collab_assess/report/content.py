@@ -14,11 +14,17 @@ from datetime import date
 
 import pandas as pd
 
+from collab_assess.assessment.board_page import (
+    Action,
+    AgreedLevel,
+    BoardPage,
+    SplitStatement,
+    board_page,
+)
 from collab_assess.assessment.board_questions import BoardAnswer, board_answers
 from collab_assess.assessment.participation import Headcount
 from collab_assess.assessment.results import (
     RoundResults,
-    disagreements,
     round_results,
     tied_beyond,
     weakest_statements,
@@ -31,7 +37,8 @@ from collab_assess.benchmark.peers import (
 from collab_assess.content.anonymity import SMALL_ROUND_NOTE
 from collab_assess.content.baseline import Baseline, load_baseline
 from collab_assess.content.next_steps import NextStep, next_steps_for
-from collab_assess.content.scale import LEVELS, Level, stage_of
+from collab_assess.content.scale import Level, stage_of
+from collab_assess.content.sources import documents, parse_citations
 from collab_assess.errors import CollabAssessError
 from collab_assess.store import Collaborative, Round
 from collab_assess.store.peer_comparison import PeerComparison, PeerGroup
@@ -55,40 +62,6 @@ class StatementScore:
     area: str
     score: float
     stage: Level
-
-
-@dataclass(frozen=True)
-class SplitStatement:
-    """A statement where the room is split (the rule in scoring._split_gaps), with how many people
-    chose each level."""
-
-    statement_id: str
-    statement: str
-    score: float | None
-    level_counts: dict[Level, int]
-    """Every level, in order, with how many people chose it (0 included)."""
-
-
-@dataclass(frozen=True)
-class AgreedLevel:
-    """The level a workshop agreed for a statement, and why (the rationale is typed text)."""
-
-    statement_id: str
-    statement: str
-    level: Level
-    rationale: str
-
-
-@dataclass(frozen=True)
-class Action:
-    description: str
-    owner: str
-    due_on: date | None
-    status: str
-    statement_id: str | None
-    area_id: str | None
-    area: str | None
-    """The area's name, from the statement when the action names only a statement."""
 
 
 @dataclass(frozen=True)
@@ -128,6 +101,38 @@ class WeakStatement:
 
 
 @dataclass(frozen=True)
+class StatementSources:
+    """One statement's sources: for each document it cites, the document's number in the
+    report's list of documents (BoardReport.documents) and the sections or parts used."""
+
+    statement_id: str
+    sources: tuple[tuple[int, str], ...]
+
+
+def cited_documents(bank_statements: list) -> tuple[tuple[str, ...], tuple[StatementSources, ...]]:
+    """The documents a bank's statements cite, each once, by public title (numbered from 1 in
+    the order first cited), and each statement's citations by those numbers."""
+    register = documents()
+    order: list[str] = []
+    per_statement = []
+    for statement in bank_statements:
+        parts: dict[str, list[str]] = {}
+        for citation in parse_citations(statement.source):
+            if citation.document not in order:
+                order.append(citation.document)
+            part = f"'{citation.section}'" if citation.section else ""
+            if citation.note:
+                part = f"{part} ({citation.note})" if part else citation.note
+            listed = parts.setdefault(citation.document, [])
+            if part and part not in listed:
+                listed.append(part)
+        per_statement.append(StatementSources(statement.id, tuple(
+            (order.index(key) + 1, ", ".join(found)) for key, found in parts.items())))
+    titles = tuple(register[key].reference if key in register else key for key in order)
+    return titles, tuple(per_statement)
+
+
+@dataclass(frozen=True)
 class BoardReport:
     """One round's board report as plain data; pdf_layout and html_layout draw it."""
 
@@ -163,10 +168,19 @@ class BoardReport:
     """How many statements after the listed ones share the last listed score."""
     statements_ranked: int
     actions: tuple[Action, ...]
+    board: BoardPage
+    """The board's page (assessment/board_page.py), as Results' first screen shows it."""
     board_answers: tuple[BoardAnswer, ...]
     role_scores: pd.DataFrame
     """results.by_role: area scores per role group that may be shown (see role_view)."""
     has_next_steps: bool
+    policy_as_at: date | None = None
+    """The date the round's bank says its policy content is correct at (version 3 on)."""
+    documents: tuple[str, ...] = ()
+    """Every document the round's bank cites, by publisher, public title and date, numbered
+    from 1: the method section's list of sources."""
+    sources: tuple[StatementSources, ...] = ()
+    """Where each statement comes from, by those numbers, for the method section."""
 
     @property
     def peer_label(self) -> str:
@@ -195,12 +209,12 @@ def build_board_report(store: StoreView, round_id: int, *, peer_group: PeerGroup
                                   peer_group, today=today)
     comparison = compare_with_baseline(overall, stage, peers, baseline)
 
-    actions = _actions(store.actions(round_id), results)
-    agreed = _agreed_levels(store.current_consensus([round_id]), results)
-    split = _split_statements(results)
+    board = board_page(store, results)
+    actions, agreed, split = board.actions, board.agreed, board.splits
     ranked = weakest_statements(results)
     weakest = ranked.head(WEAKEST_SHOWN)
     steps = next_steps_for(results.bank, weakest)
+    cited, sources = cited_documents(results.bank.statements)
 
     return BoardReport(
         collaborative=collaborative,
@@ -232,9 +246,13 @@ def build_board_report(store: StoreView, round_id: int, *, peer_group: PeerGroup
         weakest_more=tied_beyond(ranked, WEAKEST_SHOWN),
         statements_ranked=len(ranked),
         actions=actions,
+        board=board,
         board_answers=tuple(board_answers(results)),
         role_scores=results.by_role,
         has_next_steps=results.bank.has_next_steps,
+        policy_as_at=results.bank.policy_as_at,
+        documents=cited,
+        sources=sources,
     )
 
 
@@ -295,57 +313,3 @@ def _peer_figures(peers: PeerComparison, area_id: str) -> PeerFigures | None:
         return None
     return PeerFigures(median=float(row["peer_median"].iloc[0]), q1=float(row["peer_q1"].iloc[0]),
                        q3=float(row["peer_q3"].iloc[0]))
-
-
-def _split_statements(results: RoundResults) -> tuple[SplitStatement, ...]:
-    """Split statements, widest split first, each with its count of people per level."""
-    answers = results.answers
-    levels = answers.assign(level=pd.to_numeric(answers["level"], errors="coerce")).dropna(
-        subset=["level"])
-    split = []
-    for row in disagreements(results).itertuples():
-        chosen = levels.loc[levels["statement_id"] == row.statement_id, "level"].astype(int)
-        counts = chosen.value_counts()
-        split.append(SplitStatement(
-            statement_id=str(row.statement_id), statement=str(row.statement),
-            score=float(row.score) if pd.notna(row.score) else None,
-            level_counts={level: int(counts.get(int(level), 0)) for level in LEVELS}))
-    return tuple(split)
-
-
-def _agreed_levels(consensus: pd.DataFrame, results: RoundResults) -> tuple[AgreedLevel, ...]:
-    """Agreed levels in the bank's order of statements."""
-    text = results.statements.set_index("statement_id")
-    rows = consensus[consensus["statement_id"].isin(text.index)].copy()
-    rows["position"] = rows["statement_id"].map(text["position"])
-    return tuple(
-        AgreedLevel(statement_id=str(row.statement_id),
-                    statement=str(text.at[row.statement_id, "statement"]),
-                    level=Level(int(row.level)), rationale=_text(row.rationale))
-        for row in rows.sort_values("position").itertuples())
-
-
-def _actions(actions: pd.DataFrame, results: RoundResults) -> tuple[Action, ...]:
-    """The round's actions in the order they were recorded, each placed in its area: the one it
-    names, or else the area of the statement it names."""
-    bank = results.bank
-    gathered = []
-    for row in actions.itertuples():
-        statement_id = _text(row.statement_id) or None
-        area_id = _text(row.area_id) or None
-        if area_id is None and statement_id in bank.statements_by_id:
-            area_id = bank.statements_by_id[statement_id].area
-        area = bank.areas_by_id.get(area_id) if area_id else None
-        gathered.append(Action(
-            description=_text(row.description), owner=_text(row.owner),
-            due_on=pd.Timestamp(row.due_on).date() if pd.notna(row.due_on) else None,
-            status=_text(row.status), statement_id=statement_id, area_id=area_id,
-            area=area.name if area else None))
-    return tuple(gathered)
-
-
-def _text(value: object) -> str:
-    """A stored text field as a string; a missing value (None or NaN) as ""."""
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return ""
-    return str(value)

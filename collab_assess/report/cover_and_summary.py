@@ -1,11 +1,11 @@
-"""The front of the report: the cover (who, which round, who took part) and the one-page summary
-(overall stage, how people describe it, the area chart against peers, the 2022 survey), then the
-survey's caveats and the role view. The words follow the Results page."""
+"""The front of the report: the cover (who, which round, who took part); after the board's page
+(board_section.py), the two charts (the areas against peers, the stage beside the 2022 survey),
+the survey's caveats and the role view. The words follow the Results page."""
 
 from __future__ import annotations
 
 from collab_assess.assessment.results import MIN_GROUP_SIZE, OTHER_ROLES
-from collab_assess.content.scale import AREA_PLACES, Level, percent_text, score_text, stage_name
+from collab_assess.content.scale import Level, percent_text, stage_name
 from collab_assess.report.chart_images import area_figure, baseline_figure, role_figure
 from collab_assess.report.content import BoardReport
 from collab_assess.report.document import (
@@ -14,8 +14,6 @@ from collab_assess.report.document import (
     Callout,
     Heading,
     KeepTogether,
-    Metric,
-    Metrics,
     Paragraph,
     Table,
     Title,
@@ -30,9 +28,8 @@ from collab_assess.report.wording import (
 )
 
 KICKER = "Board report · provider collaborative maturity self-assessment"
-SUMMARY_CHART_SHARE = 0.92
-"""The summary's two charts are drawn a little narrower than the text, so both fit on one page with
-the headline figures."""
+SUMMARY_CHART_SHARE = 0.84
+"""The summary's two charts are drawn a little narrower than the text, so both fit on one page."""
 SYNTHETIC = ("Synthetic demo data: this collaborative was made up to show how the tool works. "
              "Nothing in this report describes a real collaborative.")
 
@@ -88,34 +85,23 @@ def who_took_part(report: BoardReport) -> list[Block]:
     return blocks
 
 
-# -- the one-page summary ------------------------------------------------------------------------
+# -- the charts -----------------------------------------------------------------------------------
+
+SUMMARY_HEADING = "Against peers and the 2022 survey"
+
 
 def summary(report: BoardReport) -> list[Block]:
-    described_note = (f"{report.self_described_views} gave a view" if report.self_described_views
-                      else "nobody has said yet")
-    blocks: list[Block] = [
-        Heading("Summary", 1, new_page=True),
-        Metrics((
-            Metric("Overall stage", stage_name(report.stage),
-                   f"score {score_text(report.overall, AREA_PLACES)} of 4"),
-            Metric("How respondents describe it", stage_name(report.self_described),
-                   described_note),
-            Metric("People who took part", str(report.headcount.took_part),
-                   f"{report.statements_scored} of {report.statements_asked} statements scored"),
-        )),
+    """The two charts: each area against peers, and the stage beside the 2022 survey. The
+    headline figures are on the board's page before it (board_section.py)."""
+    return [
+        Heading(SUMMARY_HEADING, 1, new_page=True),
+        KeepTogether((Heading("Area by area, against peers", 3),
+                      area_figure(report, width_share=SUMMARY_CHART_SHARE),
+                      paragraph(area_key(report), style="small"))),
+        KeepTogether((Heading("Beside the 2022 survey", 3),
+                      baseline_figure(report, width_share=SUMMARY_CHART_SHARE),
+                      survey_key(report))),
     ]
-    if report.provisional:
-        blocks.append(Callout((paragraph(
-            bold("Provisional: "),
-            f"only {report.statements_scored} of {report.statements_asked} statements have a "
-            "score so far. The stage may change a lot as more answers come in."),)))
-    blocks.append(KeepTogether((Heading("Area by area, against peers", 3),
-                                area_figure(report, width_share=SUMMARY_CHART_SHARE),
-                                paragraph(area_key(report), style="small"))))
-    blocks.append(KeepTogether((Heading("Beside the 2022 survey", 3),
-                                baseline_figure(report, width_share=SUMMARY_CHART_SHARE),
-                                survey_key(report))))
-    return blocks
 
 
 def area_key(report: BoardReport) -> str:

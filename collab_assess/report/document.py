@@ -45,7 +45,8 @@ class Heading:
     text: str
     level: Literal[1, 2, 3]
     new_page: bool = False
-    """Start a new page in print (the PDF always; the HTML when printed)."""
+    """Start a new page in print (the HTML when printed). The PDF does so only once the page so
+    far is at least half used, so a short section never leaves a mostly blank page behind it."""
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,8 @@ class Table:
     """Relative column widths."""
     numeric: tuple[int, ...] = ()
     """Columns whose figures line up on the right."""
+    compact: bool = False
+    """Tighter rows in print, for a table that must share its page (the board's page)."""
 
 
 @dataclass(frozen=True)
@@ -118,8 +121,18 @@ class KeepTogether:
     blocks: tuple[Block, ...] = field(default_factory=tuple)
 
 
+@dataclass(frozen=True)
+class OnePage:
+    """A page of its own that must never run on to the next (the board's page): the same content
+    said more and more briefly, fullest first. The PDF starts a new page and draws the first
+    version that fits on it (or, if none does, the last); the HTML, which has no pages, shows the
+    first. No version holds a chart."""
+
+    versions: tuple[tuple[Block, ...], ...]
+
+
 Block = (Title | Heading | Paragraph | Bullets | Table | Figure | Metrics | Callout | Divider
-         | KeepTogether)
+         | KeepTogether | OnePage)
 
 
 def figures_in(blocks: list[Block]) -> list[Figure]:

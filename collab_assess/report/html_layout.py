@@ -22,6 +22,7 @@ from collab_assess.report.document import (
     Heading,
     KeepTogether,
     Metrics,
+    OnePage,
     Paragraph,
     Table,
     Title,
@@ -96,7 +97,7 @@ class HTMLWriter:
             Title: self.title, Heading: self.heading, Paragraph: self.paragraph,
             Bullets: self.bullets, Table: self.table, Figure: self.figure,
             Metrics: self.metrics, Callout: self.callout, Divider: self.divider,
-            KeepTogether: self.together}
+            KeepTogether: self.together, OnePage: self.one_page}
         return writers[type(block)](block)
 
     def title(self, title: Title) -> str:
@@ -169,6 +170,10 @@ class HTMLWriter:
 
     def together(self, group: KeepTogether) -> str:
         return '<div class="keep">' + "".join(self.block(b) for b in group.blocks) + "</div>"
+
+    def one_page(self, page: OnePage) -> str:
+        """The fullest version: a web page has room for it."""
+        return "".join(self.block(b) for b in page.versions[0])
 
 
 def write_html(report: BoardReport, progress: Progress | None = None) -> str:

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
-from collab_assess.report import area_sections, closing_sections, cover_and_summary
+from collab_assess.report import (
+    area_sections,
+    board_section,
+    closing_sections,
+    cover_and_summary,
+)
 from collab_assess.report.content import BoardReport
 from collab_assess.report.document import Block
 
 CONTENTS = [
-    "Summary: the overall stage, the areas against peers, and the 2022 survey",
+    f"{board_section.BOARD_PAGE_HEADING} (page 2): the overall stage, each area now, agreed and "
+    "targeted, the splits to discuss and the open actions",
+    f"{cover_and_summary.SUMMARY_HEADING}: the areas against peers, and the stage beside the "
+    "survey",
     "How each role sees each area",
     f"{area_sections.AREAS_HEADING}: scores, disagreements, agreed levels and actions",
     area_sections.NEXT_STEPS_HEADING,
@@ -19,6 +27,7 @@ CONTENTS = [
 def report_blocks(report: BoardReport) -> list[Block]:
     return [
         *cover_and_summary.cover(report, CONTENTS),
+        *board_section.board_page(report),
         *cover_and_summary.summary(report),
         *cover_and_summary.beside_the_survey(report),
         *cover_and_summary.role_view(report),

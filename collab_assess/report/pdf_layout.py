@@ -31,6 +31,7 @@ from collab_assess.report.document import (
     Heading,
     KeepTogether,
     Metrics,
+    OnePage,
     Paragraph,
     Table,
     Title,
@@ -62,6 +63,9 @@ HEADINGS = {1: (18.0, 8.0, 2.0), 2: (13.0, 6.4, 5.0), 3: (10.5, 5.4, 3.0)}
 BULLET_INDENT = 5.0
 TABLE_ROOM = 28.0
 """Room a heading needs below it when a long table follows: the table's heading and two rows."""
+SMALLER_FIGURES = (0.9, 0.8, 0.7)
+"""How far a chart may shrink to stay on a page that is less than half used rather than move to
+the next page and leave this one mostly blank."""
 
 
 
@@ -93,6 +97,8 @@ class ReportPDF(FPDF):
         self.images: dict[int, bytes] = {}
         self.measuring = measuring
         """A scratch document that only measures: images take their room but are not drawn."""
+        self.figure_scale = 1.0
+        """How much smaller than planned the charts being drawn are (see SMALLER_FIGURES)."""
         self._scratch: ReportPDF | None = None
 
     def printable(self, text: str) -> str:
@@ -121,22 +127,32 @@ class ReportPDF(FPDF):
                 while end < len(blocks) - 1 and isinstance(blocks[end], Heading):
                     end += 1
                 group = blocks[index:end + 1]
-                if block.new_page and not self.at_top():
+                if block.new_page and not self.at_top() and not self.mostly_empty():
                     self.add_page()
                 self.keep_heading_with(group)
                 for each in group:
                     self.draw(each)
+                self.figure_scale = 1.0
                 index = end + 1
+                continue
+            if isinstance(block, OnePage):
+                self.one_page(block)
+                index += 1
                 continue
             if isinstance(block, KeepTogether):
                 self.keep_together(list(block.blocks))
             self.draw(block)
+            self.figure_scale = 1.0
             index += 1
 
     def at_top(self) -> bool:
         return self.y <= self.t_margin + 0.5
 
-    def fits(self, blocks: Sequence[Block | Room]) -> bool:
+    def mostly_empty(self) -> bool:
+        """Less than half of this page's room for text is used so far."""
+        return self.y - self.t_margin < (self.page_break_trigger - self.t_margin) / 2
+
+    def fits(self, blocks: Sequence[Block | Room], figure_scale: float = 1.0) -> bool:
         """Whether the blocks would fit on what is left of this page: drawn first on a scratch
         copy of the page. (fpdf2's offset_rendering does the same by copying the whole document,
         fonts and all, which made a report take seconds.)"""
@@ -144,8 +160,12 @@ class ReportPDF(FPDF):
         trial.add_page()
         first_page = trial.page
         trial.set_y(self.y)
-        for block in blocks:
-            trial.draw(block)
+        trial.figure_scale = figure_scale
+        try:
+            for block in blocks:
+                trial.draw(block)
+        finally:
+            trial.figure_scale = 1.0
         return trial.page == first_page and trial.y <= trial.page_break_trigger
 
     def scratch(self) -> ReportPDF:
@@ -155,8 +175,24 @@ class ReportPDF(FPDF):
         return self._scratch
 
     def keep_together(self, blocks: list[Block]) -> None:
-        if not self.at_top() and not self.fits(blocks):
+        if self.at_top() or self.fits(blocks):
+            return
+        if self.mostly_empty() and figures_in(list(blocks)):
+            # A chart that would leave this page mostly blank is drawn a little smaller here.
+            for scale in SMALLER_FIGURES:
+                if self.fits(blocks, figure_scale=scale):
+                    self.figure_scale = scale
+                    return
+        self.add_page()
+
+    def one_page(self, block: OnePage) -> None:
+        """A page of its own, in the fullest version that fits on it."""
+        if not self.at_top():
             self.add_page()
+        chosen = next((version for version in block.versions if self.fits(version)),
+                      block.versions[-1])
+        for each in chosen:
+            self.draw(each)
 
     def keep_heading_with(self, group: list[Block]) -> None:
         last = group[-1]
@@ -253,10 +289,12 @@ class ReportPDF(FPDF):
         self.set_fill_color(255, 255, 255)
         align = tuple("RIGHT" if i in table.numeric else "LEFT" for i in range(len(table.header)))
         with self.table(
-            col_widths=table.widths, text_align=align, line_height=line + 0.4,
+            col_widths=table.widths, text_align=align,
+            line_height=line + (0.1 if table.compact else 0.4),
             width=self.epw, borders_layout=TableBordersLayout.HORIZONTAL_LINES,
             headings_style=FontFace(emphasis="BOLD", fill_color=TABLE_HEAD_FILL),
-            padding=(1.2, 1.5), v_align=VAlign.T, repeat_headings=1, markdown=False,
+            padding=(0.8, 1.0) if table.compact else (1.2, 1.5), v_align=VAlign.T,
+            repeat_headings=1, markdown=False,
         ) as drawn:
             drawn.row(tuple(map(self.printable, table.header)))
             for row in table.rows:
@@ -266,7 +304,7 @@ class ReportPDF(FPDF):
     def figure(self, figure: Figure) -> None:
         png = self.images[id(figure)]
         pixels_wide, pixels_high = chart_images.png_size(png)
-        width = self.epw * figure.width_share
+        width = self.epw * figure.width_share * self.figure_scale
         height = width * pixels_high / pixels_wide
         if self.will_page_break(height) and not self.at_top():
             self.add_page()

@@ -149,6 +149,23 @@ class AnswerRecords(Database):
         )
 
     @checked_by_caller
+    def own_answers(self, round_id: int, respondent_id: int) -> pd.DataFrame:
+        """One person's newest answer to each statement they answered, as they last gave it (a
+        workshop vote included before its reveal: it is their own). What the
+        Self-assessment page draws for its respondent, read with one primary-key look-up instead
+        of the whole round's answers."""
+        return self._frame(
+            """
+            SELECT a.statement_id, a.level, a.unscored, a.target_level, a.note, a.recorded_at,
+                a.source
+            FROM answer_heads h JOIN answers a ON a.id = h.answer_id
+            WHERE h.round_id = ? AND h.respondent_id = ?
+            ORDER BY a.statement_id
+            """,
+            [round_id, respondent_id],
+        )
+
+    @checked_by_caller
     def answer_history(
         self, round_id: int, respondent_id: int | None = None, statement_id: str | None = None
     ) -> pd.DataFrame:

@@ -71,12 +71,36 @@ def workshop_summary(store: StoreView, workshop: Workshop) -> pd.DataFrame:
         {column: "Int64" for column in ("votes", *CHOICES)})
 
 
+OUTCOME_COLUMNS = {
+    "position": "No.",
+    "statement": "Statement",
+    "agreed": "Agreed level",
+    "rationale": "Why",
+    "actions": "Actions (owner, due)",
+    "room": "The room's votes",
+}
+
+
+def summary_outcomes(summary: pd.DataFrame) -> pd.DataFrame:
+    """What the board needs first, one row per statement: the agreed level, why, the actions,
+    and the room's votes in a few words (the counts by level are in the full table). Plain text
+    cells, including what people typed: escape them before any Markdown-reading display."""
+    room = [
+        (f"{int(row.votes)} shown; middle vote {row.median}" if pd.notna(row.votes)
+         else str(row.shown))
+        for row in summary.itertuples()]
+    outcomes = summary.assign(
+        statement=summary["statement_id"] + ": " + summary["statement"], room=room)
+    return outcomes[list(OUTCOME_COLUMNS)].rename(columns=OUTCOME_COLUMNS)
+
+
 def summary_for_screen(summary: pd.DataFrame) -> pd.DataFrame:
     """The summary with plain column names and blank cells where no vote may be shown (a table on
     screen would print "None" there)."""
     counts = ["votes", *CHOICES]
-    shown = summary.astype({column: "object" for column in counts})
-    shown[counts] = shown[counts].where(summary[counts].notna(), "")
+    shown = summary.copy()
+    # Text, not numbers: a column mixing counts and blanks cannot be sent to the browser as numbers.
+    shown[counts] = summary[counts].astype("string").fillna("")
     return shown.rename(columns=COLUMNS)
 
 

@@ -7,21 +7,35 @@ never put back a value its user did not touch. Before drawing, each widget is se
 if that moved since this page last drew it (another tab or device saved it), the page says so. If a
 save fails (say the round has just been closed), the widget goes back to what is saved and the
 reason is shown, so the screen never shows an answer the database does not hold.
+
+Each statement is a fragment (st.fragment): a click on an answer reruns that statement alone, not
+the page, so an answer costs the server a few milliseconds instead of a whole page run. After its
+own save the statement reads its answer back, says it is saved, and redraws the page's progress bar
+in the slot the page made for it. (COLLAB_ASSESS_ANSWER_RERUN=page turns this off, so that
+`make bench` can measure the whole-page rerun beside it in the same run.)
 """
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+
 import pandas as pd
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from collab_assess.assessment.walk import (
     ANSWER_OPTIONS,
+    SOURCES_LABEL,
     evidence_prompt,
     option_captions,
     option_label,
     option_of,
+    progress,
+    statement_sources,
 )
-from collab_assess.content.bank import Statement
+from collab_assess.content.bank import QuestionBank, Statement
 from collab_assess.content.baseline import load_baseline
 from collab_assess.content.scale import LEVELS, level_label
 from collab_assess.errors import CollabAssessError
@@ -29,9 +43,10 @@ from collab_assess.store import Respondent, Round
 from collab_assess.store.inputs import NOTE_MAX, AnswerChange, StageInput, validated
 from collab_assess.store.view import StoreView
 from collab_assess.text import as_text, clipped
-from pages.widgets.messages import flash
+from pages.widgets.messages import flash, show_flash
 
 NO_TARGET = 0
+ANSWER_RERUN_SETTING = "COLLAB_ASSESS_ANSWER_RERUN"
 FIELDS = ("choice", "target", "note")
 FIELD_NAMES = {"choice": "answer", "target": "target", "note": "evidence note"}
 
@@ -80,12 +95,18 @@ def _change_from(field: str, value) -> dict:
     return {"note": value}
 
 
+def _just_saved(respondent: Respondent, statement: Statement) -> str:
+    """Where a save leaves word for its statement's fragment to read the answer back."""
+    return f"just-saved-{respondent.round_id}-{respondent.id}-{statement.id}"
+
+
 def _save(store: StoreView, respondent: Respondent, statement: Statement, field: str) -> None:
     key = _keys(respondent, statement)[field]
     state = st.session_state
     value = state.get(key)
     if field == "choice" and value is None:
         return
+    state[_just_saved(respondent, statement)] = True
     if field == "note":
         value, cut = clipped(value or "", NOTE_MAX)
         if cut:
@@ -106,10 +127,45 @@ def _save(store: StoreView, respondent: Respondent, statement: Statement, field:
         state[_shown(key)] = value
 
 
+@dataclass(frozen=True)
+class ProgressSlot:
+    """The page's progress bar, which a statement redraws after its own save. Streamlit lets a
+    fragment fill a slot outside itself on its own reruns only if it also filled it on the page's
+    last run, so every statement draws it on every run (the last one drawn is what shows)."""
+
+    slot: DeltaGenerator
+    bank: QuestionBank
+    answered_ids: frozenset[str]
+    """What was answered when the page last ran."""
+
+    def draw(self, answered_ids: set[str] | frozenset[str] | None = None) -> None:
+        walk = progress(self.bank, set(self.answered_ids if answered_ids is None
+                                       else answered_ids))
+        self.slot.progress(walk.share,
+                           text=f"{walk.answered} of {walk.total} statements answered")
+
+
+def _rerun_only_the_statement(draw: Callable[..., None]) -> Callable[..., None]:
+    if os.environ.get(ANSWER_RERUN_SETTING, "statement") == "page":
+        return draw
+    return st.fragment(draw)
+
+
+@_rerun_only_the_statement
 def show_statement(
     store: StoreView, assessment_round: Round, respondent: Respondent, statement: Statement,
-    current: pd.Series | None,
+    current: pd.Series | None, progress_slot: ProgressSlot,
 ) -> None:
+    """One statement. On the page's run, `current` is its saved answer (None: unanswered). On the
+    statement's own rerun, after a save, the answer is read back from the store instead: a
+    fragment gets the arguments of the page's last run, which predate the save."""
+    saved_now = st.session_state.pop(_just_saved(respondent, statement), False)
+    if saved_now:
+        mine = store.own_answers(assessment_round.id, respondent.id).set_index("statement_id")
+        current = mine.loc[statement.id] if statement.id in mine.index else None
+        progress_slot.draw(set(mine.index))
+    else:
+        progress_slot.draw()
     keys = _keys(respondent, statement)
     saved = _saved_values(current)
     changed_elsewhere = _show_saved(keys, saved)
@@ -121,6 +177,8 @@ def show_statement(
         prompt = evidence_prompt(statement)
         if prompt:
             st.markdown(prompt)
+        with st.expander(SOURCES_LABEL):
+            st.markdown("\n".join(f"- {as_text(line)}" for line in statement_sources(statement)))
         if changed_elsewhere:
             what = " and ".join(FIELD_NAMES[field] for field in changed_elsewhere)
             st.info(f"Your {what} here was changed in another tab or on another device. This "
@@ -136,9 +194,13 @@ def show_statement(
             on_change=_save,
             disabled=locked,
         )
+        if saved_now:
+            show_flash()  # what the save said (cut short, refused), here beside the statement
         if choice is None:
             st.caption("Not answered yet.")
             return
+        if saved_now:
+            st.caption("Saved.", help="Every change is saved the moment you make it.")
         with st.expander("Add a target or evidence (optional)",
                          expanded=bool(saved["note"] or saved["target"])):
             st.selectbox(

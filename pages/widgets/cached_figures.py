@@ -1,5 +1,5 @@
-"""Figures worth keeping between page runs: peer comparisons (a daily snapshot) and the Benchmark
-view (changes only when a round is submitted), cached per caller's scope."""
+"""Figures worth keeping between page runs: peer comparisons (a daily snapshot), cached per
+caller's scope. The Benchmark page keeps its own figures (benchmark_data.py)."""
 
 from __future__ import annotations
 
@@ -7,14 +7,9 @@ from datetime import date
 
 import streamlit as st
 
-from collab_assess.benchmark.view import BenchmarkView, benchmark_view
-from collab_assess.store import (
-    Collaborative,
-    Round,
-    RoundFilter,
-)
+from collab_assess.store import Collaborative, Round
 from collab_assess.store.peer_comparison import PeerComparison, PeerGroup
-from pages.widgets.store_access import app_store, current_bank
+from pages.widgets.store_access import app_store
 
 
 @st.cache_data(max_entries=256, show_spinner="Comparing with peers…")
@@ -33,16 +28,3 @@ def cached_peer_comparison(collaborative: Collaborative, assessment_round: Round
     store = app_store()
     return _peer_comparison(str(store.path), date.today(), store.kept_version(), collaborative,
                             assessment_round, early_stages, group, store.caller.scope_key())
-
-
-@st.cache_data(max_entries=64, show_spinner="Gathering the benchmark…")
-def _benchmark_view(db_path: str, kept_version: tuple, selection: RoundFilter,
-                    bank_version: int, scope: tuple) -> BenchmarkView:
-    return benchmark_view(app_store(), selection, current_bank())
-
-
-def cached_benchmark_view(selection: RoundFilter) -> BenchmarkView:
-    """The Benchmark page's figures, worked out again only when a round is submitted or reopened."""
-    store = app_store()
-    return _benchmark_view(str(store.path), store.kept_version(), selection,
-                           current_bank().version, store.caller.scope_key())

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from collab_assess.access.work_limits import heavy_work
 from collab_assess.errors import CollabAssessError
 from collab_assess.exchange.export import (
     collaborative_export,
@@ -17,6 +18,7 @@ from collab_assess.store import Collaborative, Round
 from collab_assess.store.view import StoreView
 from collab_assess.text import as_text
 from pages.widgets.page_paths import link_to
+from pages.widgets.signed_in import actor
 
 REPORT_KEY = "board-report"  # session key: the report last made, with what it was made from
 
@@ -28,10 +30,12 @@ def _make_report(store: StoreView, assessment_round: Round, made_from: tuple) ->
         progress.progress(min(max(share, 0.0), 1.0), text=what)
 
     try:
-        report = build_board_report(store, assessment_round.id)
-        step(0.1, "Drawing the charts and laying out the pages…")
-        pdf = report_pdf(report, progress=lambda share, what: step(0.1 + 0.6 * share, what))
-        html = report_html(report, progress=lambda share, what: step(0.7 + 0.3 * share, what))
+        with heavy_work.one_at_a_time(actor(), "a board report"):
+            report = build_board_report(store, assessment_round.id)
+            step(0.1, "Drawing the charts and laying out the pages…")
+            pdf = report_pdf(report, progress=lambda share, what: step(0.1 + 0.6 * share, what))
+            html = report_html(report,
+                               progress=lambda share, what: step(0.7 + 0.3 * share, what))
     except CollabAssessError as error:
         progress.empty()
         st.error(as_text(error), icon=":material/error:")
@@ -102,8 +106,10 @@ def show_data_exchange(store: StoreView, collaborative: Collaborative) -> None:
 
 def show_downloads(store: StoreView, assessment_round: Round) -> None:
     with st.expander("Board report", icon=":material/description:"):
-        st.markdown("This round on A4 pages for the board papers: a summary with the charts, each "
-                    "area, the weakest statements with next steps, actions, the board questions "
-                    "and how it was worked out. Roles with fewer than three people are not shown "
-                    "on their own, as on this page.")
+        st.markdown("This round on A4 pages for the board papers: a summary, then the "
+                    "board's page (each area's current, agreed and target level, the splits and "
+                    "the actions with owners and dates), the charts, each area, the weakest "
+                    "statements with next steps, actions, the board questions and how it was "
+                    "worked out. Roles with fewer than three people are not shown on their own, "
+                    "as on this page.")
         show_report_downloads(store, assessment_round)

@@ -12,6 +12,7 @@ from collab_assess.content.scale import percent_text
 from collab_assess.store import Collaborative, Round
 from collab_assess.store.view import StoreView
 from collab_assess.text import as_text
+from pages.widgets.reachable import links_base
 
 TABLE_ROW = 35
 """Pixels per row of a table on screen (Streamlit's default row height)."""
@@ -24,7 +25,7 @@ def show_invitation(store: StoreView, collaborative: Collaborative,
         st.info("This round is closed, so nobody new can join it. Reopen it on the Assessment "
                 "rounds tab, or open a new round.", icon=":material/lock:")
         return
-    link = invitation_link(st.context.url, store.invite_token(assessment_round.id))
+    link = invitation_link(links_base().base, store.invite_token(assessment_round.id))
     st.markdown(f"Send this link to everyone who should answer in "
                 f"**{as_text(assessment_round.label)}**. It opens the start of the "
                 "self-assessment and carries nobody's answers, so it is safe to email or show "

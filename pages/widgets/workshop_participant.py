@@ -23,6 +23,7 @@ from collab_assess.store import Respondent
 from collab_assess.store.inputs import AnswerChange, RespondentInput, validated
 from collab_assess.store.view import StoreView
 from collab_assess.text import as_text
+from collab_assess.workshop.live import SEAT_HEADER
 from pages.widgets.address_bar import RESPONDENT_PARAM
 from pages.widgets.glossary import show_glossary_link
 from pages.widgets.keys import browser_and_address
@@ -37,7 +38,7 @@ POLL_MILLISECONDS = 1000
 _FOLLOW_SCRIPT = """
 <script>
 (() => {{
-  const code = {code}, shown = {version};
+  const code = {code}, seat = {seat}, shown = {version};
   const doc = window.parent.document || document;
   let lastClick = 0;
   // Click Refresh; if the page has not rerun 3 seconds later (a click lost under load), again.
@@ -51,7 +52,8 @@ _FOLLOW_SCRIPT = """
   let failures = 0;
   window.collabAssessFollow = setInterval(async () => {{
     try {{
-      const answer = await fetch('api/workshop/' + code, {{cache: 'no-store'}});
+      const answer = await fetch('api/workshop/' + code,
+                                 {{cache: 'no-store', headers: {{'{header}': seat}}}});
       const body = await answer.json();
       if (body.version !== shown) refresh();  // the rerun draws this script anew, with its version
     }} catch (error) {{
@@ -65,10 +67,16 @@ _FOLLOW_SCRIPT = """
 
 PHONE_STYLE = """
 <style>
-  [data-testid="stMain"] h1 { font-size: 1.3rem; }
-  [data-testid="stMain"] h2 { font-size: 1.35rem; line-height: 1.35; }
+  [data-testid="stMainBlockContainer"] { padding-top: 4.25rem; }
+  [data-testid="stMain"] h1 { font-size: 1.1rem; padding: 0; }
+  [data-testid="stMain"] h2 { font-size: 1.3rem; line-height: 1.3; padding: 0.25rem 0; }
+  .st-key-vote [role="radiogroup"] label { min-height: 2.6rem; align-items: center; }
+  .st-key-vote [role="radiogroup"] label p { font-size: 1.15rem; }
+  .st-key-vote-saved p { font-size: 1.3rem; font-weight: 600; }
 </style>
 """
+"""A phone shows the statement, the five choices and the saved vote on one screen (390 x 844)
+without scrolling: smaller headings, no space above, big tap targets, a large confirmation."""
 
 
 def current_participant(store: StoreView) -> tuple[Respondent, Workshop] | None:
@@ -76,7 +84,7 @@ def current_participant(store: StoreView) -> tuple[Respondent, Workshop] | None:
     code = st.query_params.get(RESPONDENT_PARAM)
     if not code:
         return None
-    if join_attempts.wait_needed(*browser_and_address()) > 0:
+    if join_attempts.before_checking(*browser_and_address()) > 0:
         st.query_params.pop(RESPONDENT_PARAM, None)
         flash("warning", "Too many wrong codes from this browser. Wait a minute, then join with "
               "the code on the big screen.")
@@ -113,8 +121,9 @@ def show_join_form(store: StoreView) -> None:
         join = st.form_submit_button("Join", type="primary", width="stretch")
     if not join:
         return
-    wait = max(join_attempts.wait_needed(*browser_and_address()),
-               resume_attempts.wait_needed(*browser_and_address()) if resume_code.strip() else 0)
+    wait = max(join_attempts.before_checking(*browser_and_address()),
+               resume_attempts.before_checking(*browser_and_address()) if resume_code.strip()
+               else 0)
     if wait > 0:
         st.error(too_many_wrong_codes(wait),
                  icon=":material/timer:")
@@ -171,7 +180,7 @@ def _save_vote(store: StoreView, workshop: Workshop, me: Respondent, key: str, s
 
 
 def show_participant_view(store: StoreView, workshop: Workshop, me: Respondent, bank) -> None:
-    st.html(PHONE_STYLE)  # a statement must fit a phone's screen with its choices below it
+    st.html(PHONE_STYLE)
     st.title(as_text(workshop.title), anchor=False)
     if workshop.phase == Phase.ENDED:
         st.header("Thank you", anchor=False)
@@ -179,52 +188,55 @@ def show_participant_view(store: StoreView, workshop: Workshop, me: Respondent, 
                    icon=":material/task_alt:")
         return
     statement = bank.statements_by_id[workshop.statement_id]
-    st.caption(f"Statement {workshop.position + 1} of {len(workshop.statement_ids)}")
+    voting = workshop.phase == Phase.VOTING
+    st.caption(f"Statement {workshop.position + 1} of {len(workshop.statement_ids)} · " + {
+        Phase.WAITING: "voting has not opened yet. This page moves on by itself when it does.",
+        Phase.VOTING: "voting is open: you can change your vote until it closes.",
+        Phase.CLOSED: "voting has closed. The results will be shown on the big screen.",
+        Phase.REVEALED: "the results are on the big screen.",
+    }[workshop.phase])
     st.header(statement.statement, anchor=False)
-    if statement.evidence:
-        st.caption(f"What to look for: {statement.evidence}")
-    show_glossary_link(f"{statement.statement} {statement.evidence or ''}")
     saved = _my_vote(store, workshop, me)
     key = f"vote-{me.id}-{workshop.statement_id}"
     if st.session_state.get(f"{key}-saved", "unset") != saved:
         st.session_state[key] = saved
         st.session_state[f"{key}-saved"] = saved
-    voting = workshop.phase == Phase.VOTING
-    if voting:
-        st.info("Voting is open. You can change your vote until the facilitator closes it.",
-                icon=":material/how_to_vote:")
-    else:
-        st.markdown({
-            Phase.WAITING: "Voting has not opened yet. This page moves on by itself when the "
-                           "facilitator opens it.",
-            Phase.CLOSED: "Voting has closed. The results will be shown on the big screen.",
-            Phase.REVEALED: "The results are on the big screen.",
-        }[workshop.phase])
-    if bank.rating_rule:
-        st.caption(bank.rating_rule)
-    st.radio(
-        "Your vote: how mature is this today?",
-        VOTE_OPTIONS,
-        format_func=lambda option: level_label(option) if isinstance(option, int)
-        else Unscored(option).label,
-        captions=[*(statement.levels.for_level(int(level)) for level in LEVELS),
-                  "You cannot judge this. Recorded, but not scored."],
-        key=key,
-        on_change=_save_vote,
-        args=(store, workshop, me, key, saved),
-        disabled=not voting,
-    )
+    with st.container(key="vote"):
+        st.radio(
+            "Your vote: how mature is this today?",
+            VOTE_OPTIONS,
+            format_func=lambda option: level_label(option) if isinstance(option, int)
+            else Unscored(option).label,
+            key=key,
+            on_change=_save_vote,
+            args=(store, workshop, me, key, saved),
+            disabled=not voting,
+            help="What each level means is under the choices, and on the big screen.",
+        )
     if saved is not None:
         shown = level_label(saved) if isinstance(saved, int) else Unscored(saved).label
-        st.caption(f"Your vote is saved: {shown}." if voting else f"Your vote: {shown}.")
+        with st.container(key="vote-saved"):
+            st.success(f"Your vote is saved: {shown}." if voting else f"Your vote: {shown}.",
+                       icon=":material/check_circle:")
+    st.markdown("**What each level means**\n\n" + "\n".join(
+        f"- **{level_label(int(level))}**: {statement.levels.for_level(int(level))}"
+        for level in LEVELS) + f"\n- **{Unscored.DONT_KNOW.label}**: you cannot judge this. "
+        "Recorded, but not scored.")
+    if bank.rating_rule:
+        st.caption(bank.rating_rule)
+    if statement.evidence:
+        st.caption(f"What to look for: {statement.evidence}")
+    show_glossary_link(f"{statement.statement} {statement.evidence or ''}")
 
 
-def follow_facilitator(workshop: Workshop) -> None:
-    """Rerun the page when the facilitator changes anything (see the module's docstring). The
+def follow_facilitator(workshop: Workshop, seat_code: str) -> None:
+    """Rerun the page when the facilitator changes anything (see the module's docstring), asking
+    as the holder of this seat (its resume code: the workshop address answers seats only). The
     button is there for people, too, in case their browser blocks the script."""
     st.button("Refresh", key=FOLLOW_KEY, icon=":material/refresh:", type="tertiary",
               help="The page follows the facilitator by itself; this checks at once.")
     if workshop.is_live:
         st.html(_FOLLOW_SCRIPT.format(code=json.dumps(workshop.join_code), version=workshop.version,
+                                      seat=json.dumps(seat_code), header=SEAT_HEADER,
                                       key=FOLLOW_KEY, every=POLL_MILLISECONDS),
                 unsafe_allow_javascript=True, width="content")

@@ -8,7 +8,13 @@ Demo peers are optional. Choose with the environment variable COLLAB_E2E_DEMO_PE
   auto            load them with `python -m collab_assess.operations.cli demo`; if that command
                   fails, carry on without peers and say so in the test output
   no              start from an empty database
-A test module can also parametrise the `app_server` fixture indirectly with one of these values.
+A test module can also parametrise the `app_server` fixture indirectly with one of these values,
+or with a dict {"peers": <value>, "public_address": False, "prepare": <function>}; the
+function gets the database's path and may fill it (with a Store) before the app starts.
+
+The app is told its public address (COLLAB_ASSESS_PUBLIC_ADDRESS) is its own loopback URL, as a
+deployment behind a proxy would be, so join links and QR codes lead to the test's server; with
+"public_address": False it is left unset, as on a laptop straight after `make run`.
 
 Chromium is Debian's (/usr/bin/chromium), driven by the `playwright` package: never run
 `playwright install`. Without Chromium or playwright the tests are skipped, except on CI (CI=true),
@@ -36,6 +42,7 @@ ARTIFACTS = REPO_ROOT / "tests" / "artifacts"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 DB_ENV_VAR = "COLLAB_ASSESS_DB"
+PUBLIC_ADDRESS_ENV_VAR = "COLLAB_ASSESS_PUBLIC_ADDRESS"
 PEERS_ENV_VAR = "COLLAB_E2E_DEMO_PEERS"
 PEER_MODES = ("auto", "yes", "no")
 DEMO_TIMEOUT = 180.0
@@ -104,13 +111,17 @@ def _load_demo_peers(db_path: Path, mode: str) -> tuple[bool, str]:
 @pytest.fixture(scope="module")
 def app_server(request: pytest.FixtureRequest,
                tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
-    mode = getattr(request, "param", None) or os.environ.get(PEERS_ENV_VAR, "yes").strip().lower()
+    options = getattr(request, "param", None)
+    options = options if isinstance(options, dict) else {"peers": options}
+    mode = options.get("peers") or os.environ.get(PEERS_ENV_VAR, "yes").strip().lower()
     if mode not in PEER_MODES:
         pytest.fail(f"{PEERS_ENV_VAR} must be one of {', '.join(PEER_MODES)}, not {mode!r}",
                     pytrace=False)
     workdir = tmp_path_factory.mktemp("e2e-app")
     db_path = workdir / "collab_assess.duckdb"
     peers_loaded, peers_note = _load_demo_peers(db_path, mode)
+    if options.get("prepare"):
+        options["prepare"](db_path)
     print(f"\n[e2e] {peers_note}")
 
     port = _free_port()
@@ -122,7 +133,7 @@ def app_server(request: pytest.FixtureRequest,
          "--server.port", str(port), "--server.address", "127.0.0.1",
          "--server.headless", "true", "--browser.gatherUsageStats", "false"],
         cwd=REPO_ROOT,
-        env={**os.environ, DB_ENV_VAR: str(db_path)},
+        env=_app_environment(db_path, url, options.get("public_address", True)),
         stdout=log_file,
         stderr=subprocess.STDOUT,
     )
@@ -132,6 +143,15 @@ def app_server(request: pytest.FixtureRequest,
         yield server
     finally:
         server.stop()
+
+
+def _app_environment(db_path: Path, url: str, public_address: bool) -> dict[str, str]:
+    environment = {key: value for key, value in os.environ.items()
+                   if key != PUBLIC_ADDRESS_ENV_VAR}
+    environment[DB_ENV_VAR] = str(db_path)
+    if public_address:
+        environment[PUBLIC_ADDRESS_ENV_VAR] = url
+    return environment
 
 
 def _wait_until_healthy(server: AppServer) -> None:

@@ -75,13 +75,13 @@ def test_a_room_votes_from_phones_and_the_round_shows_the_workshop(
     for (_, screen), level in zip(phones, VOTES, strict=True):
         screen.get_by_text("Voting is open").wait_for(timeout=15_000)
         wait_for_rerun(screen)
-        screen.get_by_text(level_label(level), exact=True).click()
+        screen.get_by_role("radiogroup").get_by_text(level_label(level), exact=True).click()
         screen.get_by_text(f"Your vote is saved: {level_label(level)}.").wait_for()
     changer = phones[4][1]
     changer.reload()  # a locked phone, a dropped connection...
     changer.get_by_text(f"Your vote is saved: {level_label(VOTES[4])}.").wait_for()
     wait_for_rerun(changer)
-    changer.get_by_text(level_label(CHANGED_VOTE), exact=True).click()
+    changer.get_by_role("radiogroup").get_by_text(level_label(CHANGED_VOTE), exact=True).click()
     changer.get_by_text(f"Your vote is saved: {level_label(CHANGED_VOTE)}.").wait_for()
     screenshot(changer, "participant voted", full_page=False)
     page.get_by_text(f"{PEOPLE} of {PEOPLE} have voted").wait_for(timeout=15_000)
