@@ -1,8 +1,11 @@
 """`make bench`: timings of the demo load, scoring, store writes and reads, a workshop (votes
 reaching the facilitator, and the server's CPU with real phones waiting: bench_workshop.py), the
-board report, export, import, backup and restore (bench_exchange.py), how far one server goes
+board report, export, import, backup and restore (bench_exchange.py), what hostile files and the
+heaviest allowed work cost (benchmarks/limits.py, alone: `python -m benchmarks.limits`), how far
+one server goes
 (people answering at once, a workshop alongside, browser sessions: bench_load.py, at quick
-sizes), and the benchmarks at national scale (bench_national.py), printed as figures; with
+sizes), the benchmarks at national scale (bench_national.py), and the Benchmark page in Chromium
+at the demo size and at 2,000 collaboratives (benchmark_page.py), printed as figures; with
 --json, the same figures as one JSON object (section -> figure -> value).
 
 Runs on a throwaway database in a temporary folder (the national-scale ones are built once and kept
@@ -22,10 +25,13 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from benchmarks import benchmark_page
 from benchmarks import load as bench_load
 from benchmarks import national as bench_national
+from benchmarks.answer_clients import print_answer_clients
 from benchmarks.exchange import print_exchange_timings
 from benchmarks.figures import Figures, best_of, timed
+from benchmarks.limits import print_limits
 from benchmarks.workshop import print_server_cpu, print_vote_timings
 from collab_assess.assessment.results import round_results
 from collab_assess.content.bank import load_banks, load_current_bank
@@ -131,12 +137,22 @@ def run(figures: Figures) -> None:
         figures.section("Reports and data exchange")
         print_exchange_timings(store, bank, line, Path(folder))
         store.close()
+        figures.section("Limits")
+        print_limits(line)  # hostile files refused, heavy work at the limits, workshop address
         print_server_cpu(bank, line)
+        figures.section("Answers through the real app")
+        print_answer_clients(Path(folder) / "bench.duckdb", bank, line, Path(folder))
     figures.section("How far one server goes")
     bench_load.print_load(bank, line)
     for scale, report in bench_national.run().items():
         figures.section(f"National scale {scale}")
         bench_national.report_lines(report, line)
+    figures.section("Benchmark page in Chromium")
+    with tempfile.TemporaryDirectory() as folder:
+        benchmark_page.print_page_timings("demo size", benchmark_page.demo_database(Path(folder)),
+                                          line)
+    national_db, _ = bench_national.database_for(benchmark_page.NATIONAL_SCALE)
+    benchmark_page.print_page_timings("2,000 collaboratives", national_db, line)
 
 
 if __name__ == "__main__":

@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from collab_assess.benchmark.view import benchmark_excel, benchmark_view, period_label, table_csv
+from collab_assess.benchmark.exports import benchmark_excel, table_csv
+from collab_assess.benchmark.view import benchmark_view, period_label
 from collab_assess.content.bank import QuestionBank
 from collab_assess.store import RoundFilter, Store
 from tests.helpers.apptest import APP, TIMEOUT, assert_no_exception, texts
@@ -36,7 +37,10 @@ def test_each_selected_collaborative_counts_once_on_its_latest_submitted_round(r
     assert view.rounds["collaborative"].tolist() == ["Alpha", "Bravo", "Charlie", "Delta", "Echo"]
     alpha = view.area_scores[view.area_scores["collaborative"] == "Alpha"]
     assert set(alpha["score"]) == {1.0}  # the 2026 round, not the 2025 one
-    assert view.why_hidden is None
+    rounds = view.rounds.set_index("collaborative")
+    assert rounds.loc["Echo", "overall"] == 4.0 and rounds.loc["Echo", "stage"] == "4 Thriving"
+    assert rounds.loc["Alpha", "people_took_part"] >= 1
+    assert str(rounds.loc["Alpha", "opened_on"]) == "2026-05-01"
 
 
 def test_stage_shares_by_both_measures(region, small_bank):
@@ -49,14 +53,17 @@ def test_stage_shares_by_both_measures(region, small_bank):
     assert described["collaboratives"].tolist() == [5] and described["share"].tolist() == [1.0]
 
 
-def test_aggregates_are_hidden_below_five_collaboratives_but_the_rows_still_show(
+def test_figures_over_collaboratives_the_viewer_sees_are_shown_with_their_n(
     region, small_bank
 ):
+    """Two North West collaboratives, both named on the page: hiding their median would protect
+    nobody, so it is shown, saying it covers 2."""
     view = benchmark_view(region, RoundFilter(regions=("North West",)), small_bank)
     assert len(view.rounds) == 2
-    assert view.stage_shares is None and view.trends is None
-    assert "at least 5 are selected (there are 2)" in view.why_hidden
-    assert "Stage shares" not in pd.ExcelFile(io.BytesIO(benchmark_excel(view))).sheet_names
+    assert view.stage_shares["collaboratives"].tolist() == [2]  # nobody described a stage
+    overall = view.selected[view.selected["area"] == "Overall"].iloc[0]
+    assert overall["group"] == "North West" and overall["collaboratives"] == 2
+    assert "Stage shares" in pd.ExcelFile(io.BytesIO(benchmark_excel(view))).sheet_names
 
 
 def test_filters_that_select_nothing_give_an_empty_view(region, small_bank):
@@ -64,10 +71,11 @@ def test_filters_that_select_nothing_give_an_empty_view(region, small_bank):
     assert view.empty
 
 
-def test_trends_by_financial_year_leave_out_thin_years(region, small_bank):
+def test_trends_by_financial_year_say_how_many_each_year_covers(region, small_bank):
     trends = benchmark_view(region, RoundFilter(), small_bank).trends
-    assert trends["period"].unique().tolist() == ["2026/27"]  # only Alpha submitted in 2025/26
-    pb = trends[trends["area"] == "Area PB"].iloc[0]
+    assert trends["period"].unique().tolist() == ["2025/26", "2026/27"]
+    assert set(trends[trends["period"] == "2025/26"]["collaboratives"]) == {1}  # only Alpha
+    pb = trends[(trends["area"] == "Area PB") & (trends["period"] == "2026/27")].iloc[0]
     assert pb["collaboratives"] == 7 and pb["median"] == 2.0
     assert period_label(2025) == "2025/26" and period_label(2099) == "2099/00"
 
@@ -100,7 +108,7 @@ def test_the_downloads_explain_every_column_and_run_no_formulas(store, small_ban
     assert workbook.sheetnames[0] == "Read me"
     notes = {row[0]: row[1] for row in workbook["Read me"].iter_rows(min_row=2, values_only=True)}
     assert all(notes[column] for column in notes), "every column is explained"
-    names = [row[0] for row in workbook["Collaboratives"].iter_rows(min_row=2, values_only=True)]
+    names = [row[1] for row in workbook["Collaboratives"].iter_rows(min_row=2, values_only=True)]
     assert all(name.startswith("'=HYPERLINK") for name in names)
     first_cell = pd.read_csv(io.BytesIO(table_csv(view.rounds)))["collaborative"].iloc[0]
     assert first_cell.startswith("'=HYPERLINK")
@@ -123,7 +131,7 @@ def test_the_benchmark_page_filters_and_explains(app_db, small_bank):
     next(m for m in page.multiselect if m.label == "NHS England region").select("North West")
     page.run()
     assert "**1** collaboratives selected" in texts(page.markdown)
-    assert "at least 5 are selected (there are 1)" in texts(page.info)
+    assert page.query_params["region"] in ("North West", ["North West"])  # a shareable link
     next(m for m in page.multiselect if m.label == "Type of collaborative").select("Acute")
     next(m for m in page.multiselect if m.label == "NHS England region").unselect("North West")
     page.run()

@@ -25,7 +25,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from collab_assess.benchmark.charts import area_heatmap
-from collab_assess.benchmark.view import benchmark_excel, benchmark_view, table_csv
+from collab_assess.benchmark.exports import benchmark_excel, table_csv
+from collab_assess.benchmark.view import benchmark_view, heatmap_page
 from collab_assess.content.bank import load_current_bank
 from collab_assess.errors import InputError
 from collab_assess.exchange.export import collaborative_export, export_csv_zip, export_xlsx
@@ -287,13 +288,14 @@ def test_chart_tooltips_and_labels_hold_names_as_plain_text(store, hostile):
     Chromium: a name holding <img onerror> shows as text), but writes a field titled "image" as
     a picture and "title" as a heading: no tooltip may be titled so, and names go in as data."""
     view = benchmark_view(store, RoundFilter(), load_current_bank())
-    spec = area_heatmap(view.area_scores).to_dict()
+    shown = heatmap_page(view.core, "collaborative")
+    spec = area_heatmap(shown.cells).to_dict()
     tooltips = [tip for layer in spec["layer"] for tip in layer["encoding"].get("tooltip", [])]
-    assert {"field": "collaborative", "type": "nominal", "title": "Collaborative"} in tooltips
+    assert {"field": "row", "type": "nominal", "title": "Collaborative"} in tooltips
     assert not {str(tip.get("title", "")).lower() for tip in tooltips} & {"image", "title"}
     text = json.dumps(spec)
     assert '"href"' not in text and '"image"' not in text and "sanitize" not in text
-    names = {row["collaborative"] for rows in spec["datasets"].values() for row in rows}
+    names = {row["row"] for rows in spec["datasets"].values() for row in rows}
     assert COLLABORATIVE in names  # the value itself, untouched: it is drawn as SVG text
 
 

@@ -11,6 +11,9 @@ the CLI). Each rule names the leak it closes.
   reveals would give away the late votes. Votes not shown count in no figure (disclosure_sql.py).
 - A round with fewer than MIN_GROUP_SIZE people who took part shows its statement-level figures
   only to its own lead; anyone else (a regional team) sees its overall and area scores only.
+- A figure across collaboratives on the Benchmark page (aggregate_shown) needs at least
+  min_peers() collaboratives the viewer cannot see named; over collaboratives the viewer can all
+  see named, it is shown whatever their number (hiding it would protect nobody).
 - Peers are compared only as a group of at least benchmark.min_peers() collaboratives, never by
   rank: where the collaborative sits against the peers' middle half and median. Peer figures come
   from a dated daily snapshot (one change a day at most) and are rounded to one decimal place, so
@@ -64,6 +67,22 @@ def min_peers() -> int:
     raw = os.environ.get(MIN_PEERS_ENV_VAR, "")
     value = int(raw) if raw.strip().isdigit() else MIN_PEERS
     return max(LOWEST_ALLOWED_MIN_PEERS, value)
+
+
+def aggregate_shown(unseen: int) -> bool:
+    """Whether a figure over several collaboratives (a median, a spread, a share) may be shown to a
+    viewer, given how many of the collaboratives in it the viewer may not see named (`unseen`).
+    None: always, since the viewer can read each one anyway and hiding the figure protects nobody
+    (the Benchmark page's figures over the collaboratives it names). Otherwise only when at least
+    min_peers() are unseen, so no one of them can be worked out from what the viewer knows."""
+    return unseen == 0 or unseen >= min_peers()
+
+
+def too_few_unseen(unseen: int) -> str:
+    """Why such a figure is hidden, in words."""
+    return (f"it would cover {unseen} collaborative{'' if unseen == 1 else 's'} your role does "
+            f"not show you, and figures like this need at least {min_peers()} so that none of "
+            "them can be worked out")
 
 
 class PeerPosition(StrEnum):

@@ -8,7 +8,8 @@ answer saved in an open round changes nothing here.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import date
 
 import pandas as pd
 
@@ -40,8 +41,8 @@ class RoundFilter:
 _FILTERED_ROUNDS = """
     SELECT k.round_id, k.collaborative_id, k.bank_version, k.opens_on, k.period_start,
         k.overall, k.stage, k.self_described, k.respondents,
-        c.name AS collaborative, c.region, c.collaborative_type, c.governance_model,
-        c.is_demo, r.label AS round_label
+        c.name AS collaborative, c.region, c.icss, c.collaborative_type, c.governance_model,
+        c.is_demo, r.label AS round_label, r.closed_at AS submitted_at
     FROM kept_round_scores k
     JOIN collaboratives c ON c.id = k.collaborative_id
     JOIN rounds r ON r.id = k.round_id
@@ -74,6 +75,26 @@ def _area_scores_sql(chosen: str, *, by_statement: bool) -> str:
           AND k.score IS NOT NULL
         GROUP BY k.round_id, s.area_id
     """
+
+
+SUMMARY_GROUPS = {
+    "all": "'all'",
+    "region": "coalesce(latest.region, '')",
+    "ics": "unnest(CASE WHEN len(latest.icss) = 0 THEN [''] ELSE latest.icss END)",
+}
+"""How BenchmarkQueries.area_summary groups collaboratives: fixed SQL, never input."""
+
+
+@dataclass(frozen=True)
+class EnglandSummary:
+    """The England row beside a selection (BenchmarkQueries.england_summary)."""
+
+    figures: pd.DataFrame | None
+    """As area_summary, one group ('all'); None when hidden."""
+    collaboratives: int
+    as_of: date | None
+    """The day of the peer snapshot it comes from; None: live figures."""
+    why_hidden: str | None
 
 
 _LATEST_PER_COLLABORATIVE = """
@@ -130,29 +151,36 @@ class BenchmarkQueries(Database):
         With statement_ids, worked out from the kept statement scores on those statements only,
         grouped into areas as bank version `area_bank_version` does: how rounds on different
         bank versions are compared on what they share. Without, the kept area scores as they
-        are (every round asks the same bank). Columns: round_id, collaborative, region, area_id,
-        score, statements_scored."""
+        are (every round asks the same bank). Columns: round_id, collaborative_id, collaborative,
+        region, area_id, score, statements_scored, overall (the mean of the round's area scores
+        here: its overall score on these statements). Ordered by name, never by score."""
         latest = _FILTERED_ROUNDS + _LATEST_PER_COLLABORATIVE
         if statement_ids is None:
             return self._frame(
                 f"""
                 WITH latest AS ({latest})
-                SELECT a.round_id, latest.collaborative, latest.region, a.area_id, a.score,
-                    a.statements_scored
+                SELECT a.round_id, latest.collaborative_id, latest.collaborative, latest.region,
+                    a.area_id, a.score, a.statements_scored,
+                    avg(a.score) OVER (PARTITION BY a.round_id) AS overall
                 FROM kept_area_scores a JOIN latest ON latest.round_id = a.round_id
                 WHERE a.score IS NOT NULL
+                ORDER BY lower(latest.collaborative), latest.collaborative_id, a.area_id
                 """, selection.params())
         return self._frame(
             f"""
             WITH latest AS ({latest})
-            SELECT k.round_id, any_value(latest.collaborative) AS collaborative,
+            SELECT k.round_id, any_value(latest.collaborative_id) AS collaborative_id,
+                any_value(latest.collaborative) AS collaborative,
                 any_value(latest.region) AS region, s.area_id, avg(k.score) AS score,
-                count(k.score) AS statements_scored
+                count(k.score) AS statements_scored,
+                avg(avg(k.score)) OVER (PARTITION BY k.round_id) AS overall
             FROM kept_statement_scores k
             JOIN latest ON latest.round_id = k.round_id
             JOIN bank_statements s ON s.statement_id = k.statement_id AND s.bank_version = $8
             WHERE k.statement_id IN (SELECT unnest($9::VARCHAR[])) AND k.score IS NOT NULL
             GROUP BY k.round_id, s.area_id
+            ORDER BY lower(any_value(latest.collaborative)), any_value(latest.collaborative_id),
+                s.area_id
             """,
             [*selection.params(), int(area_bank_version), list(statement_ids)],
         )
@@ -173,6 +201,54 @@ class BenchmarkQueries(Database):
             FROM latest WHERE self_described IS NOT NULL GROUP BY self_described
             ORDER BY measure, stage
             """, selection.params())
+
+    @across_collaboratives
+    def area_summary(self, selection: RoundFilter, statement_ids: Sequence[str] | None,
+                     area_bank_version: int, by: str) -> pd.DataFrame:
+        """The selected collaboratives' latest submitted rounds summarised per group (`by`: "all",
+        "region" or "ics", a key of SUMMARY_GROUPS) and area: how many collaboratives, and the
+        median, quartiles, lowest and highest of their area scores (as area_scores_over works
+        them out); area_id NULL is their overall score (the mean of their area scores). A
+        collaborative across several ICSs counts in each; with ICSs chosen, only those ICSs are
+        groups. A group of '' is a region or ICS not given. Columns: group, area_id,
+        collaboratives, median, q1, q3, lowest, highest."""
+        group = SUMMARY_GROUPS[by]
+        areas = _area_scores_sql("latest", by_statement=statement_ids is not None)
+        only_chosen = ("AND (len($2::VARCHAR[]) = 0 OR list_contains($2::VARCHAR[], g.grp))"
+                       if by == "ics" else "")
+        return self._frame(
+            f"""
+            WITH latest AS ({_FILTERED_ROUNDS} {_LATEST_PER_COLLABORATIVE}),
+            areas AS ({areas}),
+            scored AS (
+                SELECT round_id, area_id, score FROM areas
+                UNION ALL
+                SELECT round_id, NULL, avg(score) FROM areas GROUP BY round_id
+            ), grouped AS (SELECT round_id, {group} AS grp FROM latest)
+            SELECT g.grp AS "group", s.area_id, count(*) AS collaboratives,
+                median(s.score) AS median, quantile_cont(s.score, 0.25) AS q1,
+                quantile_cont(s.score, 0.75) AS q3, min(s.score) AS lowest,
+                max(s.score) AS highest
+            FROM grouped g JOIN scored s ON s.round_id = g.round_id
+            WHERE true {only_chosen}
+            GROUP BY g.grp, s.area_id ORDER BY g.grp, s.area_id NULLS FIRST
+            """,
+            [*selection.params(), int(area_bank_version), list(statement_ids or [])])
+
+    @checked_by_caller
+    def england_summary(self, selection: RoundFilter, statement_ids: Sequence[str] | None,
+                        area_bank_version: int, *, today: date | None = None) -> EnglandSummary:
+        """England beside the selection: area_summary of every collaborative the selection's type,
+        governance model and period filters keep, whatever its region or ICS, as they stand now.
+        (For a caller who may not read every collaborative, the ScopedStore answers from the
+        day's peer snapshot instead, and only when enough collaboratives they cannot see are in
+        it: access/scoped_store.py.)"""
+        everywhere = replace(selection, regions=(), icss=(), only_collaborative_ids=(),
+                             exclude_collaborative_id=None)
+        figures = self.area_summary(everywhere, statement_ids, area_bank_version, "all")
+        overall = figures[figures["area_id"].isna()]
+        count = int(overall["collaboratives"].iloc[0]) if len(overall) else 0
+        return EnglandSummary(figures, count, as_of=None, why_hidden=None)
 
     @across_collaboratives
     def area_trends(self, selection: RoundFilter, statement_ids: Sequence[str] | None,

@@ -150,3 +150,52 @@ class PeerSnapshots(Database):
             FROM staged
             """, [*params, [int(stage) for stage in early_stages]]).iloc[0].to_dict()
         return per_area, overall
+
+    @admin_only
+    def snapshot_area_summary(self, taken_on: date, collaborative_types: Sequence[str],
+                              governance_models: Sequence[str], statement_ids: Sequence[str],
+                              area_bank_version: int,
+                              visible_ids: Sequence[int]) -> tuple[pd.DataFrame, int, int]:
+        """England that day, for a caller who may read only some collaboratives: every
+        collaborative with a submitted round in the snapshot (of these types and governance
+        models, when given), summarised as BenchmarkQueries.area_summary does with one group,
+        'all': per area (area_id NULL: overall) how many, and the median, quartiles, lowest and
+        highest of their area scores, each worked out on `statement_ids` and grouped into areas
+        as bank version area_bank_version groups them. Also how many collaboratives it covers,
+        and how many of them are not in `visible_ids` (the ones the caller cannot see)."""
+        chosen = """
+            chosen AS (
+                SELECT round_id, collaborative_id FROM peer_snapshot_collaboratives
+                WHERE taken_on = $1 AND round_id IS NOT NULL
+                  AND (len($2::VARCHAR[]) = 0 OR list_contains($2::VARCHAR[], collaborative_type))
+                  AND (len($3::VARCHAR[]) = 0 OR list_contains($3::VARCHAR[], governance_model))
+            )
+        """
+        params = [taken_on, list(collaborative_types), list(governance_models),
+                  int(area_bank_version), list(statement_ids)]
+        figures = self._frame(
+            f"""
+            WITH {chosen}, areas AS (
+                SELECT k.round_id, s.area_id, avg(k.score) AS score
+                FROM peer_snapshot_statement_scores k
+                JOIN bank_statements s ON s.statement_id = k.statement_id AND s.bank_version = $4
+                WHERE k.taken_on = $1 AND k.round_id IN (SELECT round_id FROM chosen)
+                  AND k.statement_id IN (SELECT unnest($5::VARCHAR[]))
+                GROUP BY k.round_id, s.area_id
+            ), scored AS (
+                SELECT round_id, area_id, score FROM areas
+                UNION ALL
+                SELECT round_id, NULL, avg(score) FROM areas GROUP BY round_id
+            )
+            SELECT 'all' AS "group", area_id, count(*) AS collaboratives,
+                median(score) AS median, quantile_cont(score, 0.25) AS q1,
+                quantile_cont(score, 0.75) AS q3, min(score) AS lowest, max(score) AS highest
+            FROM scored GROUP BY area_id ORDER BY area_id NULLS FIRST
+            """, params)
+        counts = self._row(
+            f"""
+            WITH {chosen}
+            SELECT count(*), count(*) FILTER (
+                WHERE NOT list_contains($4::INTEGER[], collaborative_id)) FROM chosen
+            """, [*params[:3], [int(i) for i in visible_ids]])
+        return figures, int(counts[0]), int(counts[1])

@@ -83,7 +83,9 @@ def test_a_tooltip_shows_a_hostile_name_as_text(browser, hostile_server):
         page = context.new_page()
         page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
         page.goto(f"{hostile_server.url}/benchmark")
-        cell = page.locator('[data-testid="stVegaLiteChart"] g.mark-rect path').first
+        # The heatmap's last cell: the collaborative's own row, below the median rows.
+        heatmap = page.locator('[data-testid="stVegaLiteChart"]').first
+        cell = heatmap.locator("g.mark-rect path").last
         cell.wait_for()
         wait_until_settled(page)
         assert_no_app_error(page)
