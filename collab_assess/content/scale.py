@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from enum import IntEnum, StrEnum
+from functools import lru_cache
 from typing import NamedTuple
 
 
@@ -76,6 +77,9 @@ _PRECISION = 9
 scores are compared with the edges at this many decimal places."""
 
 
+# Both are pure, and the Benchmark asks them about the same few thousand scores on every summary:
+# remembered, they cost a dictionary look-up after the first time.
+@lru_cache(maxsize=1 << 16)
 def stage_of(score: float) -> Level:
     """The stage a score on the 1-4 scale falls into (STAGE_BANDS; on an edge, the lower stage)."""
     if not LOWEST_LEVEL <= round(score, _PRECISION) <= HIGHEST_LEVEL:
@@ -87,6 +91,7 @@ def stage_of(score: float) -> Level:
     raise AssertionError("the stage bands cover 1-4 without gaps")  # pragma: no cover
 
 
+@lru_cache(maxsize=1 << 16)
 def shown_score(score: float, places: int = 2) -> float:
     """A score as every output shows it: rounded half up to `places` decimals (3.125 -> 3.13,
     never Python's half-to-even 3.12), then kept inside its own stage, so the figure shown can

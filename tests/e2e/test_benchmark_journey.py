@@ -100,3 +100,30 @@ def test_a_copied_link_opens_the_view_and_a_row_opens_its_results(page, app_serv
     assert "c=" in page.url and "round=" in page.url
     page.get_by_text(names[0].strip(), exact=False).first.wait_for()
     assert not page.console_errors, f"JavaScript errors: {page.console_errors}"
+
+
+def test_a_region_row_opens_that_regions_collaboratives(page, app_server, screenshot):
+    """England a row per region (the demo's 64 collaboratives are too many for a page of their
+    own): a click on a region's row filters to that region, a row per collaborative, and the
+    address says so."""
+    if not app_server.peers_loaded:
+        pytest.fail("this journey needs the demo peers (COLLAB_E2E_DEMO_PEERS=yes)")
+    page.goto(f"{app_server.url}/benchmark?rows=region")
+    page.locator(CHART).first.locator("svg.marks, canvas").first.wait_for(timeout=60_000)
+    wait_until_settled(page)
+    everyone = selected_count(page)
+    regions = page.locator('[data-testid="stTable"]').first.locator("tbody th").all_inner_texts()
+    first_region = regions[0].split(" (n=")[0].strip()
+    # One median row (England) heads the page, then a row per region.
+    cells = page.locator(CHART).first.locator("g.mark-rect path")
+    areas = cells.count() // (len(regions) + 1)
+    cells.nth(areas + 1).click()
+    page.wait_for_function(
+        "region => new URL(location.href).searchParams.get('region') === region", arg=first_region)
+    wait_until_settled(page)
+    assert_no_app_error(page)
+    assert 0 < selected_count(page) < everyone
+    assert parse_qs(urlparse(page.url).query)["rows"] == ["collaborative"]
+    assert page.get_by_role("radiogroup", name="One row for each").get_by_role(
+        "radio", name="Collaborative").is_checked()
+    screenshot(page, "benchmark a region opened from its row", full_page=False)
