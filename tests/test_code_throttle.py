@@ -20,8 +20,9 @@ from collab_assess.access.throttle import (
 )
 from collab_assess.content.bank import load_current_bank
 from collab_assess.store import Store
-from collab_assess.store.inputs import CollaborativeProfile, RoundInput, WorkshopInput
+from collab_assess.store.inputs import WorkshopInput
 from tests.helpers.apptest import APP, TIMEOUT, assert_no_exception, texts
+from tests.helpers.rounds import spring_round
 
 LIMITS = Limits()
 HOSPITAL = "192.0.2.10"
@@ -132,9 +133,7 @@ def running_workshop(app_db: Path) -> str:
     bank = load_current_bank()
     store = Store(app_db)
     try:
-        collaborative = store.create_collaborative(CollaborativeProfile(name="Northshire"), "lead")
-        round_id = store.open_round(collaborative, RoundInput(label="Spring",
-                                                              opens_on="2026-03-01"), bank, "lead")
+        collaborative, round_id = spring_round(store, bank)
         workshop = store.start_workshop(round_id, WorkshopInput(
             title="Board", statement_ids=(bank.statements[0].id,), started_by="lead"))
         return store.get_workshop(workshop).join_code

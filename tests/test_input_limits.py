@@ -24,14 +24,13 @@ from collab_assess.store.inputs import (
     NAME_MAX,
     NOTE_MAX,
     RECORDED_BY_MAX,
-    CollaborativeProfile,
     RespondentInput,
-    RoundInput,
     WorkshopInput,
     validated,
 )
 from tests.helpers.apptest import APP, TIMEOUT, assert_no_exception
 from tests.helpers.factories import answer
+from tests.helpers.rounds import spring_round
 
 PAGES = sorted(path.stem for path in (Path(APP).parent / "pages").glob("*.py"))
 
@@ -61,9 +60,7 @@ def everything(app_db: Path) -> dict:
     bank = load_current_bank()
     store = Store(app_db)
     try:
-        collaborative = store.create_collaborative(CollaborativeProfile(name="Northshire"), "lead")
-        round_id = store.open_round(collaborative, RoundInput(label="Spring",
-                                                              opens_on="2026-03-01"), bank, "lead")
+        collaborative, round_id = spring_round(store, bank)
         person = store.add_respondent(round_id, RespondentInput(role="Clinical lead"))
         store.record_answer(round_id, person, bank.statements[0].id, answer(2))
         workshop = store.start_workshop(round_id, WorkshopInput(

@@ -16,12 +16,11 @@ from collab_assess.content.codes import ALPHABET
 from collab_assess.content.workshop_phases import Move
 from collab_assess.store import Store
 from collab_assess.store.inputs import (
-    CollaborativeProfile,
     RespondentInput,
-    RoundInput,
     WorkshopInput,
 )
 from collab_assess.workshop.live import ROUTES, SEAT_HEADER
+from tests.helpers.rounds import spring_round
 
 
 @pytest.fixture
@@ -30,9 +29,7 @@ def room(app_db: Path) -> dict:
     bank = load_current_bank()
     store = Store(app_db)
     try:
-        collaborative = store.create_collaborative(CollaborativeProfile(name="Northshire"), "lead")
-        round_id = store.open_round(collaborative, RoundInput(label="Spring",
-                                                              opens_on="2026-03-01"), bank, "lead")
+        collaborative, round_id = spring_round(store, bank)
         first = bank.statements[0].id
 
         def workshop(title: str) -> tuple[int, str, str]:

@@ -25,13 +25,12 @@ from streamlit.testing.v1 import AppTest
 from collab_assess.content.bank import load_current_bank
 from collab_assess.store import DB_ENV_VAR, Store
 from collab_assess.store.inputs import (
-    CollaborativeProfile,
     RespondentInput,
-    RoundInput,
     WorkshopInput,
 )
 from tests.helpers.apptest import APP, TIMEOUT
 from tests.helpers.factories import answer
+from tests.helpers.rounds import spring_round
 
 CLIENT_SECRET = "client-secret-7Qz9-do-not-log"
 COOKIE_SECRET = "cookie-secret-K3v8-do-not-log"
@@ -54,9 +53,7 @@ def codes(tmp_path_factory) -> dict:
     bank = load_current_bank()
     store = Store(path)
     try:
-        collaborative = store.create_collaborative(CollaborativeProfile(name="Northshire"), "lead")
-        round_id = store.open_round(collaborative, RoundInput(label="Spring",
-                                                              opens_on="2026-03-01"), bank, "lead")
+        collaborative, round_id = spring_round(store, bank)
         person = store.add_respondent(round_id, RespondentInput(role="Clinical lead"))
         store.record_answer(round_id, person, bank.statements[0].id, answer(2))
         workshop = store.start_workshop(round_id, WorkshopInput(

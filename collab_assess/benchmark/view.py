@@ -303,6 +303,17 @@ def _summary_cells(summary: pd.DataFrame, key: str, suffix: str = "") -> pd.Data
     )[["row_key", "row", "region", "area_order", "area", "score", "stage", "detail"]]
 
 
+def _collaboratives_in_order(core: BenchmarkCore, order_by: str) -> list[int]:
+    """The selected collaboratives' ids in the heatmap's order: by name (core.rounds' own order),
+    or by region, then name; never by score."""
+    rounds = core.rounds
+    if order_by == "region":
+        rounds = rounds.assign(_region=rounds["region"].fillna("").str.lower(),
+                               _name=rounds["collaborative"].str.lower())
+        rounds = rounds.sort_values(["_region", "_name", "collaborative_id"])
+    return [int(key) for key in rounds["collaborative_id"]]
+
+
 def heatmap_page(core: BenchmarkCore, grouping: str, *, order_by: str = "collaborative",
                  page: int = 1, groups: pd.DataFrame | None = None,
                  references: tuple[pd.DataFrame, ...] = ()) -> HeatmapPage:
@@ -310,13 +321,9 @@ def heatmap_page(core: BenchmarkCore, grouping: str, *, order_by: str = "collabo
     in order of name (or region, then name), never of score; "region" or "ics": one row per
     group (`groups`, from group_summary) with its median, in order of name. The reference rows
     (England, the selection's median) head every page."""
+    keys: list[int] | list[str]
     if grouping == "collaborative":
-        rounds = core.rounds
-        if order_by == "region":
-            rounds = rounds.assign(_region=rounds["region"].fillna("").str.lower(),
-                                   _name=rounds["collaborative"].str.lower())
-            rounds = rounds.sort_values(["_region", "_name", "collaborative_id"])
-        keys = rounds["collaborative_id"].tolist()
+        keys = _collaboratives_in_order(core, order_by)
     else:
         assert groups is not None, "a grouped heatmap needs its groups' summary"
         keys = sorted(groups["group"].unique(), key=str.lower)
@@ -353,12 +360,7 @@ def heatmap_page(core: BenchmarkCore, grouping: str, *, order_by: str = "collabo
 
 def page_holding(core: BenchmarkCore, collaborative_id: int, order_by: str) -> int:
     """The heatmap page (of collaboratives) that holds this collaborative."""
-    rounds = core.rounds
-    if order_by == "region":
-        rounds = rounds.assign(_region=rounds["region"].fillna("").str.lower(),
-                               _name=rounds["collaborative"].str.lower())
-        rounds = rounds.sort_values(["_region", "_name", "collaborative_id"])
-    keys = rounds["collaborative_id"].tolist()
+    keys = _collaboratives_in_order(core, order_by)
     return keys.index(collaborative_id) // ROWS_PER_PAGE + 1 if collaborative_id in keys else 1
 
 

@@ -61,7 +61,11 @@ class Citation:
     note: str | None = None
 
     def __str__(self) -> str:
-        text = self.document
+        return self.after(self.document)
+
+    def after(self, lead: str) -> str:
+        """The section and note after `lead` (the document's key here, or its public title)."""
+        text = lead
         if self.section:
             text += f", section '{self.section}'"
         if self.note:
@@ -154,12 +158,7 @@ def readable(citation: Citation, known: dict[str, Document] | None = None) -> st
     note. An unknown key is shown as it is (the loaders refuse one, so only tests meet it)."""
     known = documents() if known is None else known
     document = known.get(citation.document)
-    text = document.reference if document else citation.document
-    if citation.section:
-        text += f", section '{citation.section}'"
-    if citation.note:
-        text += f" ({citation.note})"
-    return text
+    return citation.after(document.reference if document else citation.document)
 
 
 def where_this_comes_from(source: str) -> list[str]:

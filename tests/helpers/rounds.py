@@ -47,3 +47,11 @@ def make_round(store: Store, bank: QuestionBank, name: str,
             else:
                 store.record_answer(round_id, person, statement.id, answer(value))
     return round_id
+
+
+def spring_round(store: Store, bank: QuestionBank, name: str = "Northshire") -> tuple[int, int]:
+    """A new collaborative with an open round, as its lead sets them up: (collaborative, round)."""
+    collaborative = store.create_collaborative(CollaborativeProfile(name=name), "lead")
+    round_id = store.open_round(collaborative, RoundInput(label="Spring", opens_on="2026-03-01"),
+                                bank, "lead")
+    return collaborative, round_id
