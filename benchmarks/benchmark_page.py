@@ -52,7 +52,8 @@ const look = () => {
         '[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg.marks')) {
     b.firstChart = now;
   }
-  const running = !!document.querySelector('[data-testid="stStatusWidget"]')
+  const app = document.querySelector('[data-testid="stApp"]');
+  const running = (app !== null && app.getAttribute('data-test-script-state') === 'running')
                   || !!document.querySelector('[data-stale="true"]');
   if (running && !b.running) b.runs += 1;
   b.running = running;

@@ -33,6 +33,7 @@ from benchmarks.people import (
     spread_ms,
     workshop_room,
 )
+from benchmarks.streamlit_runs import IDLE_SCRIPT, WATCH_RUNS
 from benchmarks.workshop import (
     CHROMIUM,
     CHROMIUM_ARGS,
@@ -57,10 +58,6 @@ ALONE_ANSWERS = 5
 READING_SECONDS_PER_ANSWER = 20
 """A person reading a statement, what to look for and its four levels before choosing: about 20 s,
 so the whole walk takes a quarter of an hour or so."""
-IDLE_SCRIPT = """() => !document.querySelector('[data-testid="stStatusWidget"]')
-                     && !document.querySelector('[data-stale="true"]')"""
-
-
 def resident_mb(pid: int) -> float:
     """The process's resident memory now (VmRSS), in MB."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -218,6 +215,7 @@ async def shown_text(page, length: int = 600) -> str:
 async def open_session(browser, url: str, code: str, total: int):
     context = await browser.new_context(viewport=DESKTOP_VIEWPORT, locale="en-GB")
     context.set_default_timeout(PAGE_TIMEOUT_MS)
+    await context.add_init_script(WATCH_RUNS)
     page = await context.new_page()
     # The resume code in the address brings its owner back, as their own bookmark would.
     await page.goto(f"{url}/self_assessment?who={code}")

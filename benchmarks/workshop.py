@@ -29,6 +29,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from benchmarks.streamlit_runs import IDLE_SCRIPT, WATCH_RUNS
 from collab_assess.content.bank import QuestionBank
 from collab_assess.content.reference import RESPONDENT_ROLES
 from collab_assess.content.workshop_phases import Move
@@ -427,18 +428,15 @@ def measure_window(server: Server, traffic: Traffic, wait: Callable[[float], Non
 
 
 def wait_until_idle(page) -> None:
-    """Streamlit has finished its run: no 'Running…' widget, no greyed-out stale elements."""
-    page.wait_for_function(
-        """() => !document.querySelector('[data-testid="stStatusWidget"]')
-                 && !document.querySelector('[data-stale="true"]')""",
-        timeout=PAGE_TIMEOUT_MS,
-    )
+    """Streamlit has finished its run (see streamlit_runs.py)."""
+    page.wait_for_function(IDLE_SCRIPT, timeout=PAGE_TIMEOUT_MS)
 
 
 def new_context(browser, traffic: Traffic, viewport: dict, *, phone: bool):
     context = browser.new_context(viewport=viewport, is_mobile=phone, has_touch=phone,
                                   locale="en-GB")
     context.set_default_timeout(PAGE_TIMEOUT_MS)
+    context.add_init_script(WATCH_RUNS)
     traffic.follow(context)
     return context
 

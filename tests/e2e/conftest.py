@@ -35,7 +35,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.helpers import ServerProcess, phone_context
+from tests.e2e.helpers import ServerProcess, new_context, phone_context
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO_ROOT / "tests" / "artifacts"
@@ -190,7 +190,6 @@ _CALL_FAILED = pytest.StashKey[bool]()
 def _watched_tab(request: pytest.FixtureRequest, context, app_server: AppServer):
     """A new tab in `context` whose uncaught JavaScript errors are collected in
     `tab.console_errors`; if the test fails, the screen as it was is saved in tests/artifacts/."""
-    context.set_default_timeout(30_000)
     tab = context.new_page()
     tab.console_errors = []
     tab.on("pageerror", lambda error: tab.console_errors.append(str(error)))
@@ -210,7 +209,7 @@ def _watched_tab(request: pytest.FixtureRequest, context, app_server: AppServer)
 @pytest.fixture
 def page(request: pytest.FixtureRequest, browser, app_server: AppServer):
     """A fresh browser tab sized like a laptop screen (see _watched_tab)."""
-    with _watched_tab(request, browser.new_context(viewport=VIEWPORT, locale="en-GB"),
+    with _watched_tab(request, new_context(browser, viewport=VIEWPORT),
                       app_server) as tab:
         yield tab
 

@@ -13,6 +13,8 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
+from benchmarks.streamlit_runs import IDLE_SCRIPT, MARK_SEEN, RUN_BEGUN_SCRIPT, WATCH_RUNS
+
 PHONE = {"width": 390, "height": 844}
 # A phone's own browser says so in its user agent; Streamlit closes the sidebar after a page is
 # picked from it only on such a device.
@@ -21,26 +23,41 @@ PHONE_USER_AGENT = ("Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36
 APP_ERROR = '[data-testid="stException"]'
 
 
-def phone_context(browser):
-    """A new phone-sized, touch, mobile browser context."""
-    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True,
-                                  user_agent=PHONE_USER_AGENT, locale="en-GB")
+RUN_START_MS = 1_000
+"""How long a click may take to begin a run of the page; a click that begins none (opening an
+expander, say) costs this much."""
+
+
+def new_context(browser, **options):
+    """A new browser context (locale en-GB, 30 s timeouts) whose tabs count Streamlit's runs, so
+    that wait_for_rerun can tell when the run a click began has ended."""
+    context = browser.new_context(locale="en-GB", **options)
     context.set_default_timeout(30_000)
+    context.add_init_script(WATCH_RUNS)
     return context
 
 
+def phone_context(browser):
+    """A new phone-sized, touch, mobile browser context."""
+    return new_context(browser, viewport=PHONE, is_mobile=True, has_touch=True,
+                       user_agent=PHONE_USER_AGENT)
+
+
 def wait_until_idle(page) -> None:
-    """Wait for Streamlit to finish its run: no 'Running…' widget, no greyed-out stale elements."""
-    page.wait_for_function(
-        """() => !document.querySelector('[data-testid="stStatusWidget"]')
-                 && !document.querySelector('[data-stale="true"]')""",
-        timeout=30_000,
-    )
+    """Wait for Streamlit to finish its run (see benchmarks/streamlit_runs.py), and note that every
+    run so far has been waited for."""
+    page.wait_for_function(IDLE_SCRIPT, timeout=30_000)
+    page.evaluate(MARK_SEEN)
 
 
 def wait_for_rerun(page) -> None:
-    """After a click: let the rerun it starts begin, then wait for it to end."""
-    page.wait_for_timeout(300)
+    """After a click: wait for the run it began to begin, then for it to end."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+    try:
+        page.wait_for_function(RUN_BEGUN_SCRIPT, timeout=RUN_START_MS)
+    except PlaywrightTimeoutError:
+        pass  # the click began no run
     wait_until_idle(page)
 
 

@@ -46,7 +46,7 @@ from tests.e2e.conftest import (
     _watched_tab,
     full_page_screenshot,
 )
-from tests.e2e.helpers import ServerProcess, wait_until_settled
+from tests.e2e.helpers import ServerProcess, new_context, wait_until_settled
 
 ADMIN_EMAIL = "admin@example.org"
 MODE_ENV_VAR = "COLLAB_ASSESS_MODE"
@@ -198,7 +198,7 @@ def shared_app_server(request: pytest.FixtureRequest, tmp_path_factory: pytest.T
 @pytest.fixture
 def shared_page(request: pytest.FixtureRequest, browser, shared_app_server: SharedAppServer):
     """A fresh, signed-out browser tab (its own cookies) for the shared-mode app."""
-    with _watched_tab(request, browser.new_context(viewport=VIEWPORT, locale="en-GB"),
+    with _watched_tab(request, new_context(browser, viewport=VIEWPORT),
                       shared_app_server) as tab:
         yield tab
 

@@ -30,6 +30,7 @@ from tests.e2e.helpers import (
     choose_demo_collaborative,
     create_collaborative,
     go_to_sidebar_page,
+    new_context,
     open_self_assessment_as_new_respondent,
     open_start,
     wait_until_settled,
@@ -245,8 +246,7 @@ def audited(browser, app_server) -> Iterator[Callable[[str], Audit]]:
 
     def audit(name: str) -> Audit:
         if name not in done:
-            context = browser.new_context(viewport=VIEWPORT, locale="en-GB")
-            context.set_default_timeout(30_000)
+            context = new_context(browser, viewport=VIEWPORT)
             page = context.new_page()
             try:
                 done[name] = audit_page(name, page, app_server.url)

@@ -25,7 +25,7 @@ from tests.e2e.conftest import (
     _free_port,
     _wait_until_healthy,
 )
-from tests.e2e.helpers import assert_no_app_error, wait_until_settled
+from tests.e2e.helpers import assert_no_app_error, new_context, wait_until_settled
 from tests.helpers.factories import answer
 
 pytestmark = pytest.mark.browser
@@ -73,8 +73,7 @@ def hostile_server(tmp_path_factory) -> Iterator[AppServer]:
 
 
 def test_a_tooltip_shows_a_hostile_name_as_text(browser, hostile_server):
-    context = browser.new_context(viewport=VIEWPORT, locale="en-GB")
-    context.set_default_timeout(30_000)
+    context = new_context(browser, viewport=VIEWPORT)
     fetched: list[str] = []
     context.on("request", lambda request: fetched.append(request.url)
                if EVIL_HOST in request.url else None)

@@ -97,6 +97,7 @@ def test_from_a_forms_export_to_a_board_report(page, app_server, screenshot, tmp
     page.get_by_text(re.compile(r"^Imported 9 people and \d+ answers")).wait_for(timeout=60_000)
     page.get_by_role("link", name="See the results").click()
     page.get_by_role("heading", name="Results", level=1).wait_for()
+    page.get_by_text("People who took part").wait_for()
     wait_until_settled(page)
     assert page.get_by_text("People who took part").count() == 1
     assert_no_app_error(page)

@@ -17,6 +17,7 @@ from tests.e2e.helpers import (
     choose_option,
     create_collaborative,
     go_to_sidebar_page,
+    new_context,
     wait_for_rerun,
 )
 from tests.e2e.test_journey import area_heading, radio_group
@@ -33,8 +34,7 @@ def query(page) -> dict:
 
 
 def new_tab(browser, watch: list[str]):
-    context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="en-GB")
-    context.set_default_timeout(30_000)
+    context = new_context(browser, viewport={"width": 1400, "height": 900})
     context.on("request", lambda request: watch.append(request.url)
                if OUTSIDE_HOST in request.url else None)
     return context, context.new_page()
