@@ -314,8 +314,9 @@ def test_an_invitation_lets_people_join_its_round_only(store, two):
     assert visitor.get_respondent(new_id).round_id == invited.id
     refused(visitor.add_respondent, two["b"]["round"], RespondentInput(role="Executive director"))
     refused(visitor.current_consensus, [invited.id])
+    invite = two["a"]["invite"]
     with pytest.raises(NotFoundError):
-        visitor.find_invited_round(two["a"]["invite"][:-1] + "x")
+        visitor.find_invited_round(invite[:-1] + ("y" if invite.endswith("x") else "x"))
     with pytest.raises(NotFoundError):
         visitor.find_invited_round(str(two["a"]["round"]))
 
