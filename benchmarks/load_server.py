@@ -58,6 +58,8 @@ ALONE_ANSWERS = 5
 READING_SECONDS_PER_ANSWER = 20
 """A person reading a statement, what to look for and its four levels before choosing: about 20 s,
 so the whole walk takes a quarter of an hour or so."""
+
+
 def resident_mb(pid: int) -> float:
     """The process's resident memory now (VmRSS), in MB."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
