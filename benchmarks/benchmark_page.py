@@ -29,6 +29,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from benchmarks import workshop
+from benchmarks.streamlit_runs import SCRIPT_STATE, STALE
 from benchmarks.workshop import CHROMIUM, CHROMIUM_ARGS, browser_unavailable, running_server
 
 VISITS = 5
@@ -43,23 +44,21 @@ GOALS = {"first_chart": 3.0, "change": 1.5}
 
 # Installed before any page script: notes, in the page's clock (ms since navigation started), when
 # the first chart drew, every change on screen, and when a run of the page started and ended.
-WATCH = """
-window.__bench = {firstChart: null, lastChange: 0, runs: 0, running: false};
-const look = () => {
+WATCH = f"""
+window.__bench = {{firstChart: null, lastChange: 0, runs: 0, running: false}};
+const look = () => {{
   const b = window.__bench, now = performance.now();
   b.lastChange = now;
   if (b.firstChart === null && document.querySelector(
-        '[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg.marks')) {
+        '[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg.marks')) {{
     b.firstChart = now;
-  }
-  const app = document.querySelector('[data-testid="stApp"]');
-  const running = (app !== null && app.getAttribute('data-test-script-state') === 'running')
-                  || !!document.querySelector('[data-stale="true"]');
+  }}
+  const running = ({SCRIPT_STATE}) === 'running' || {STALE};
   if (running && !b.running) b.runs += 1;
   b.running = running;
-};
-new MutationObserver(look).observe(document, {subtree: true, childList: true, attributes: true,
-                                              characterData: true});
+}};
+new MutationObserver(look).observe(document, {{subtree: true, childList: true, attributes: true,
+                                              characterData: true}});
 """
 QUIET_MS = 700
 """How long nothing may change on screen before the page counts as settled."""

@@ -31,11 +31,14 @@ WATCH_RUNS = """
 """Installed in a browser context before any page script (`context.add_init_script`): counts the
 runs that began and notes when the run state last changed."""
 
-_RUNNING = """(() => {
-  const app = document.querySelector('[data-testid="stApp"]');
-  return app === null || app.getAttribute('data-test-script-state') !== 'notRunning'
-         || document.querySelector('[data-stale="true"]') !== null;
-})()"""
+SCRIPT_STATE = ("document.querySelector('[data-testid=\"stApp\"]')"
+                "?.getAttribute('data-test-script-state')")
+"""A JavaScript expression: the page's run state ("running", "notRunning", ...; undefined before
+Streamlit has drawn its root)."""
+STALE = "(document.querySelector('[data-stale=\"true\"]') !== null)"
+"""A JavaScript expression: whether any element is greyed out, waiting for the run to redraw it."""
+
+_RUNNING = f"(({SCRIPT_STATE}) !== 'notRunning' || {STALE})"
 
 IDLE_SCRIPT = f"""() => !{_RUNNING} && (window.__streamlitRuns === undefined
                     || performance.now() - window.__streamlitRuns.since >= {SETTLE_MS})"""
