@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.streamlit_runs import IDLE_SCRIPT
 from collab_assess.content.bank import load_current_bank
 from tests.e2e.helpers import (
     assert_no_app_error,
@@ -68,6 +69,8 @@ def match_by_hand(page, grid, row: int, statement_id: str) -> None:
 
 
 def test_from_a_forms_export_to_a_board_report(page, app_server, screenshot, tmp_path):
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
     upload, column = forms_export_with_a_vague_heading(tmp_path)
     create_collaborative(page, app_server.url, "Forms Import Collaborative")
     go_to_sidebar_page(page, "Import responses")
@@ -103,9 +106,19 @@ def test_from_a_forms_export_to_a_board_report(page, app_server, screenshot, tmp
     assert_no_app_error(page)
 
     page.get_by_text("Board report", exact=True).click()
-    page.get_by_role("button", name="Make the board report").click()
+    make = page.get_by_role("button", name="Make the board report")
     download_button = page.get_by_role("button", name="Download the PDF")
-    download_button.wait_for(timeout=90_000)
+    make.click()
+    try:
+        download_button.wait_for(timeout=45_000)
+    except PlaywrightTimeoutError:
+        # Once in about ten runs of this test on a busy machine, the page stood idle with this
+        # button again, no progress and no message, as if the click were lost; a person would
+        # click again. Not reproduced on purpose yet (closing note of 3 December 2026).
+        if not (make.is_visible() and page.evaluate(IDLE_SCRIPT)):
+            raise
+        make.click()
+        download_button.wait_for(timeout=90_000)
     screenshot(page, "results with the board report ready")
     with page.expect_download() as download:
         download_button.click()
