@@ -29,6 +29,14 @@ def selected_count(page) -> int:
     return int(page.get_by_text("collaboratives selected").first.inner_text().split()[0])
 
 
+def table_row_names(page) -> list[str]:
+    """The row names of the table behind the heatmap, once it has drawn: a page's run can end a
+    moment before a long table is on screen."""
+    rows = page.locator('[data-testid="stTable"]').first.locator("tbody th")
+    rows.first.wait_for()
+    return rows.all_inner_texts()
+
+
 def test_a_regional_user_filters_reads_and_downloads(page, app_server, screenshot):
     if not app_server.peers_loaded:
         pytest.fail("this journey needs the demo peers (COLLAB_E2E_DEMO_PEERS=yes)")
@@ -81,8 +89,7 @@ def test_a_copied_link_opens_the_view_and_a_row_opens_its_results(page, app_serv
     assert page.get_by_role("radiogroup", name="One row for each").get_by_role(
         "radio", name="Collaborative").is_checked()
     count = selected_count(page)
-    table = page.locator('[data-testid="stTable"]').first
-    names = table.locator("tbody th").all_inner_texts()
+    names = table_row_names(page)
     assert 0 < len(names) <= min(count, 20), "one row per collaborative, a page at a time"
     screenshot(page, "benchmark from a copied link", full_page=False)
 
@@ -112,7 +119,7 @@ def test_a_region_row_opens_that_regions_collaboratives(page, app_server, screen
     page.locator(CHART).first.locator("svg.marks, canvas").first.wait_for(timeout=60_000)
     wait_until_settled(page)
     everyone = selected_count(page)
-    regions = page.locator('[data-testid="stTable"]').first.locator("tbody th").all_inner_texts()
+    regions = table_row_names(page)
     first_region = regions[0].split(" (n=")[0].strip()
     # One median row (England) heads the page, then a row per region.
     cells = page.locator(CHART).first.locator("g.mark-rect path")
